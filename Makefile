@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# qlink top-level Makefile.
+#
+#   make            build modules, libraries, tools and tests
+#   make deps       install what is missing (Debian packages, guest kernel)
+#   make check      gates + host tests + guest tests; T=name runs one test
+#   make check KERNEL=debug   the same guest tests on the KASAN/lockdep kernel
+#   make demo       boot the guest and show qlink working
+#   make vm         a shell in the guest with the modules loaded
+#   make bench      benchmarks (host and guest)
+#
+# Kernel modules build against KDIR (default: the Debian 12 headers that
+# `make deps` installs); KDIR=/path/to/tree builds against any 6.1+ tree.
+
+TOP := $(CURDIR)
+BUILD ?= $(TOP)/build
+# Outside the checkout so that a clean clone reuses it (debug kernel, debs).
+QLINK_CACHE ?= /var/cache/qlink
+KERNEL ?= debian
+T ?=
+V ?= 0
+export BUILD QLINK_CACHE KERNEL T
+
+ABI = $(shell cat $(BUILD)/abi 2>/dev/null)
+KSFT_DIR = $(BUILD)/ksrc/tools/testing/selftests
+CHECKPATCH = $(BUILD)/ksrc/scripts/checkpatch.pl
+
+ifeq ($(KERNEL),debug)
+KDIR ?= $(shell $(TOP)/scripts/debug-kernel.sh $(QLINK_CACHE))
+KMOD_DIR = $(BUILD)/kmod-debug
+else
+KDIR ?= /usr/src/linux-headers-$(ABI)
+KMOD_DIR = $(TOP)
+endif
+export KMOD_DIR
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(KMOD_DIR)
+
+.PHONY: all deps modules kmod-sync sparse checkpatch gates userspace \
+	selftests host-tests check guest-run demo vm bench fuzz clean help
+
+all: modules userspace
+
+help:
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@$(TOP)/scripts/deps.sh $(BUILD) $(QLINK_CACHE)
+
+# The debug kernel's modules build from a copy of the sources so that the
+# Debian-kernel objects in the tree are left alone.
+kmod-sync:
+ifneq ($(KMOD_DIR),$(TOP))
+	@mkdir -p $(KMOD_DIR)
+	@cp -a $(TOP)/Kbuild $(TOP)/kernel $(TOP)/uapi $(KMOD_DIR)/
+endif
+
+modules: deps kmod-sync
+	$(KMAKE) W=1 modules
+
+# sparse on every kernel file (C=2 rechecks files that are up to date).
+sparse: deps kmod-sync
+	$(KMAKE) C=2 W=1 modules
+
+checkpatch: deps
+	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
+		-f $$(git -C $(TOP) ls-files -co --exclude-standard \
+			'kernel/*.[ch]' 'uapi/*.h') \
+		&& echo "checkpatch: clean"
+
+# W=1, sparse and checkpatch, failing on any warning.
+gates: deps
+	@$(TOP)/scripts/gates.sh
+
+userspace: deps
+	@$(MAKE) -s -C $(TOP)/selftests O=$(BUILD)/selftests KSFT_DIR=$(KSFT_DIR)
+
+host-tests: deps
+	@$(TOP)/scripts/host-tests.sh
+
+check: deps
+	@$(TOP)/scripts/check.sh
+
+# Boot the guest and run the selftests (check.sh builds first).
+guest-run:
+	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh run
+
+demo: deps modules userspace
+	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh demo
+
+vm: deps modules userspace
+	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh shell
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null 2>&1
+	rm -rf $(BUILD)
