@@ -9,10 +9,23 @@ out=${1:?}
 . "$out/env"
 set -u
 
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /var/tmp
-mount -t tmpfs tmpfs /root
+# Writable scratch directories, without hiding the tree or the build
+# directory when they live below one of them (a CI clone under /tmp): those
+# are stashed under /mnt first and bound back in place afterwards.
+mount -t tmpfs tmpfs /mnt
+n=0
+for p in "$QLINK_TOP" "$QLINK_BUILD"; do
+	mkdir -p /mnt/$n && mount --rbind "$p" /mnt/$n
+	n=$((n + 1))
+done
+for d in /tmp /run /var/tmp /root; do
+	mount -t tmpfs tmpfs $d
+done
+n=0
+for p in "$QLINK_TOP" "$QLINK_BUILD"; do
+	[ -e "$p" ] || { mkdir -p "$p" && mount --rbind /mnt/$n "$p"; }
+	n=$((n + 1))
+done
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
