@@ -86,7 +86,9 @@ check: deps
 guest-run:
 	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh run
 
-demo: deps modules userspace
+demo: deps
+	@echo "qlink demo: building modules and tools..."
+	@$(MAKE) -s --no-print-directory modules userspace
 	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh demo
 
 vm: deps modules userspace

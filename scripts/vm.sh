@@ -90,7 +90,7 @@ start=$(date +%s)
 set +e
 timeout --foreground -k 10 "$VM_TIMEOUT" "${qemu[@]}" < /dev/null 2>&1 |
 	tee "$out/console.log" | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' |
-	grep --line-buffered -v -e '^\[ *[0-9.]*\]' -e '^$' -e '^Booting from ROM'
+	grep --line-buffered -v -e '^\[ *[0-9.]*\]' -e '^$' -e '^Booting from ROM' -e '^SeaBIOS '
 status=${PIPESTATUS[0]}
 set -e
 secs=$(( $(date +%s) - start ))
