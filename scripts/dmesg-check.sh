@@ -7,7 +7,7 @@
 # Usage: dmesg-check.sh DMESG [KMEMLEAK]
 dmesg=${1:?}
 kmemleak=${2:-}
-bad='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|Call Trace:|unreferenced object|memory leak'
+bad='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|Call Trace:|unreferenced object|suspected memory leak'
 status=0
 if [ ! -s "$dmesg" ]; then
 	echo "# dmesg-check: no dmesg collected" >&2
