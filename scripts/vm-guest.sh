@@ -70,7 +70,7 @@ finish() {
 case $QLINK_MODE in
 run)
 	if load_modules; then
-		"$QLINK_TOP/scripts/run-tests.sh" "$QLINK_BUILD/selftests" \
+		T="$QLINK_T" "$QLINK_TOP/scripts/run-tests.sh" "$QLINK_BUILD/selftests" \
 			"$QLINK_TOP/selftests" | tee "$out/results.tap"
 		unload_modules || echo "not ok - rmmod of the qlink modules" | tee -a "$out/results.tap"
 	else
