@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qcore pair buffer.  See pairbuf.h for the policies.
+ */
+#include "pairbuf.h"
+#include "fidelity.h"
+
+static u32 pb_index(const struct qcore_pairbuf *pb, u32 k)
+{
+	u32 i = pb->head + k;	/* head, k < max_pairs: no overflow */
+
+	return i >= pb->max_pairs ? i - pb->max_pairs : i;
+}
+
+static void pb_report(struct qcore_pb_report *rep, u32 *counter, u64 seq)
+{
+	if (!rep)
+		return;
+	if (!(rep->n_full | rep->n_slots | rep->n_expired | rep->n_low_f)) {
+		rep->first_seq = seq;
+		rep->last_seq = seq;
+	} else {
+		rep->first_seq = min(rep->first_seq, seq);
+		rep->last_seq = max(rep->last_seq, seq);
+	}
+	(*counter)++;
+}
+
+/* Mark a READY record dead and give back what it held. */
+static void pb_release(struct qcore_pairbuf *pb, struct qcore_pair *p)
+{
+	pb->live--;
+	if (p->slot != QCORE_SLOT_NONE)
+		pb->used_slots--;
+	p->state = QCORE_PAIR_DEAD;
+}
+
+/* Drop dead records at the head so that the head is READY or the ring empty. */
+static void pb_reclaim(struct qcore_pairbuf *pb)
+{
+	while (pb->used && pb->ring[pb->head].state != QCORE_PAIR_READY) {
+		pb->ring[pb->head].state = QCORE_PAIR_FREE;
+		pb->head = pb_index(pb, 1);
+		pb->used--;
+	}
+}
+
+/*
+ * Squeeze the dead records out of the ring (oldest-first order kept), so
+ * that a pair dropped from the middle does not cost a live one later.
+ */
+static void pb_compact(struct qcore_pairbuf *pb)
+{
+	struct qcore_pair *r;
+	u32 k, w = 0;
+
+	for (k = 0; k < pb->used; k++) {
+		r = &pb->ring[pb_index(pb, k)];
+		if (r->state != QCORE_PAIR_READY)
+			continue;
+		if (w != k) {
+			pb->ring[pb_index(pb, w)] = *r;
+			r->state = QCORE_PAIR_FREE;
+		}
+		w++;
+	}
+	for (k = w; k < pb->used; k++)
+		pb->ring[pb_index(pb, k)].state = QCORE_PAIR_FREE;
+	pb->used = w;
+}
+
+static bool pb_expired(const struct qcore_pairbuf *pb,
+		       const struct qcore_pair *p, u64 now_ps)
+{
+	return pb->cutoff_ps && now_ps > p->herald_ps &&
+	       now_ps - p->herald_ps > pb->cutoff_ps;
+}
+
+/**
+ * qcore_pairbuf_init() - set up an empty pair buffer
+ * @pb: buffer
+ * @storage: @max_pairs records, owned by the caller
+ * @max_pairs: ring size
+ * @max_slots: cap on pairs holding a memory slot
+ * @cutoff_ps: pairs older than this are expired, 0 for no cutoff
+ * @t_decay_ps: memory coherence time for the Werner decay, 0 for none
+ */
+void qcore_pairbuf_init(struct qcore_pairbuf *pb, struct qcore_pair *storage,
+			u32 max_pairs, u32 max_slots, u64 cutoff_ps,
+			u64 t_decay_ps)
+{
+	memset(pb, 0, sizeof(*pb));
+	memset(storage, 0, sizeof(*storage) * max_pairs);
+	pb->ring = storage;
+	pb->max_pairs = max_pairs;
+	pb->max_slots = max_slots;
+	pb->cutoff_ps = cutoff_ps;
+	pb->t_decay_ps = t_decay_ps;
+}
+
+/**
+ * qcore_pairbuf_push() - add a heralded pair
+ * @pb: buffer
+ * @p: the pair; seq is assigned and written back, state is set
+ * @rep: what had to be dropped to make room (may be NULL)
+ *
+ * Return: 0; -EINVAL for a Bell index above 3 or a herald time earlier
+ * than the newest pair's; -ENOSPC if the buffer has no room at all
+ * (no records, or a slot-holding pair and no slots).
+ */
+int qcore_pairbuf_push(struct qcore_pairbuf *pb, struct qcore_pair *p,
+		       struct qcore_pb_report *rep)
+{
+	struct qcore_pair *r;
+	u32 k;
+
+	if (p->bell_index > 3 ||
+	    (pb->stats.pushed && p->herald_ps < pb->last_herald_ps)) {
+		pb->stats.rejected++;
+		return -EINVAL;
+	}
+	if (!pb->max_pairs || (p->slot != QCORE_SLOT_NONE && !pb->max_slots)) {
+		pb->stats.rejected++;
+		return -ENOSPC;
+	}
+	if (p->slot != QCORE_SLOT_NONE && pb->used_slots >= pb->max_slots) {
+		/* Free the oldest slot; the record dies in place. */
+		for (k = 0; k < pb->used; k++) {
+			r = &pb->ring[pb_index(pb, k)];
+			if (r->state == QCORE_PAIR_READY &&
+			    r->slot != QCORE_SLOT_NONE) {
+				pb_report(rep, rep ? &rep->n_slots : NULL,
+					  r->seq);
+				pb_release(pb, r);
+				pb->stats.dropped_slots++;
+				break;
+			}
+		}
+	}
+	pb_reclaim(pb);
+	if (pb->used == pb->max_pairs && pb->live < pb->used)
+		pb_compact(pb);
+	if (pb->used == pb->max_pairs) {
+		r = &pb->ring[pb->head];	/* READY after the reclaim */
+		pb_report(rep, rep ? &rep->n_full : NULL, r->seq);
+		pb_release(pb, r);
+		pb->stats.dropped_full++;
+		pb_reclaim(pb);
+	}
+
+	p->seq = pb->next_seq++;
+	p->state = QCORE_PAIR_READY;
+	pb->ring[pb_index(pb, pb->used)] = *p;
+	pb->used++;
+	pb->live++;
+	if (p->slot != QCORE_SLOT_NONE)
+		pb->used_slots++;
+	pb->last_herald_ps = p->herald_ps;
+	pb->stats.pushed++;
+	return 0;
+}
+
+/**
+ * qcore_pairbuf_fidelity() - fidelity of a stored pair now
+ * @pb: buffer (for the decay time)
+ * @p: the pair
+ * @now_ps: current time, same clock as the herald time
+ *
+ * Return: the Werner-decayed fidelity.
+ */
+u32 qcore_pairbuf_fidelity(const struct qcore_pairbuf *pb,
+			   const struct qcore_pair *p, u64 now_ps)
+{
+	u64 age = now_ps > p->herald_ps ? now_ps - p->herald_ps : 0;
+
+	return qcore_werner_decay(p->f0, age, pb->t_decay_ps);
+}
+
+/**
+ * qcore_pairbuf_take() - take the oldest usable pair
+ * @pb: buffer
+ * @now_ps: current time
+ * @min_f: minimum fidelity at @now_ps, 0 for any
+ * @out: the pair taken
+ * @rep: pairs discarded on the way (expired, below @min_f); may be NULL
+ *
+ * Pairs older than the usable one that are expired or below @min_f are
+ * discarded: fidelity only decays, so they will not get better.
+ *
+ * Return: 0, or -ENOENT if no pair qualifies (the buffer is then empty).
+ */
+int qcore_pairbuf_take(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
+		       struct qcore_pair *out, struct qcore_pb_report *rep)
+{
+	struct qcore_pair *r;
+
+	for (pb_reclaim(pb); pb->used; pb_reclaim(pb)) {
+		r = &pb->ring[pb->head];
+		if (pb_expired(pb, r, now_ps)) {
+			pb_report(rep, rep ? &rep->n_expired : NULL, r->seq);
+			pb->stats.expired++;
+		} else if (qcore_pairbuf_fidelity(pb, r, now_ps) < min_f) {
+			pb_report(rep, rep ? &rep->n_low_f : NULL, r->seq);
+			pb->stats.discarded_low_f++;
+		} else {
+			*out = *r;
+			pb->stats.taken++;
+			pb_release(pb, r);
+			pb_reclaim(pb);
+			return 0;
+		}
+		pb_release(pb, r);
+	}
+	return -ENOENT;
+}
+
+/**
+ * qcore_pairbuf_take_seq() - take a given pair (the peer chose it)
+ * @pb: buffer
+ * @seq: its sequence number
+ * @out: the pair taken
+ *
+ * Return: 0, or -ENOENT if it is not (or no longer) in the buffer.
+ */
+int qcore_pairbuf_take_seq(struct qcore_pairbuf *pb, u64 seq,
+			   struct qcore_pair *out)
+{
+	struct qcore_pair *r;
+	u32 k;
+
+	for (k = 0; k < pb->used; k++) {
+		r = &pb->ring[pb_index(pb, k)];
+		if (r->seq > seq)
+			break;
+		if (r->seq == seq && r->state == QCORE_PAIR_READY) {
+			*out = *r;
+			pb->stats.taken++;
+			pb_release(pb, r);
+			pb_reclaim(pb);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/**
+ * qcore_pairbuf_expire() - drop the pairs past the cutoff
+ * @pb: buffer
+ * @now_ps: current time
+ * @rep: count and sequence range expired (may be NULL)
+ *
+ * Return: the number of pairs expired.
+ */
+u32 qcore_pairbuf_expire(struct qcore_pairbuf *pb, u64 now_ps,
+			 struct qcore_pb_report *rep)
+{
+	struct qcore_pair *r;
+	u32 n = 0;
+
+	for (pb_reclaim(pb); pb->used; pb_reclaim(pb)) {
+		r = &pb->ring[pb->head];
+		if (!pb_expired(pb, r, now_ps))
+			break;
+		pb_report(rep, rep ? &rep->n_expired : NULL, r->seq);
+		pb->stats.expired++;
+		pb_release(pb, r);
+		n++;
+	}
+	return n;
+}
+
+/**
+ * qcore_pairbuf_next() - iterate over the usable pairs, oldest first
+ * @pb: buffer
+ * @cursor: start at 0; advanced past the pair returned
+ *
+ * For dumps.  The buffer must not change during the walk.
+ *
+ * Return: the next READY pair, or NULL at the end.
+ */
+const struct qcore_pair *qcore_pairbuf_next(const struct qcore_pairbuf *pb,
+					    u32 *cursor)
+{
+	const struct qcore_pair *r;
+
+	while (*cursor < pb->used) {
+		r = &pb->ring[pb_index(pb, (*cursor)++)];
+		if (r->state == QCORE_PAIR_READY)
+			return r;
+	}
+	return NULL;
+}

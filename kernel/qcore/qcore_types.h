@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * qcore: the pure-C core shared by the qlink kernel module and the
+ * userspace unit tests, fuzzers and benchmarks.
+ *
+ * This header is the only place that knows which world it is built in.
+ * In the kernel it pulls in the usual headers; in userspace it provides
+ * the few kernel types and helpers qcore uses, as plain C with the same
+ * names and semantics, so that every .c file in kernel/qcore/ compiles
+ * unchanged in both.  No floating point, no allocation.
+ */
+#ifndef _QCORE_TYPES_H
+#define _QCORE_TYPES_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/math64.h>
+#include <linux/bitops.h>
+#include <linux/build_bug.h>
+#include <linux/errno.h>
+#include <linux/limits.h>
+
+#else /* !__KERNEL__ */
+
+#include <assert.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/cdefs.h>		/* __always_inline */
+#include <linux/types.h>	/* __u8 .. __s64 from the uapi headers */
+
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 s32;
+typedef __s64 s64;
+
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+
+#define BIT(nr)		(1UL << (nr))
+#define BIT_ULL(nr)	(1ULL << (nr))
+
+#define U16_MAX		((u16)~0U)
+#define U32_MAX		((u32)~0U)
+#define U64_MAX		((u64)~0ULL)
+
+/* Type-checked like the kernel's: both sides must have the same type. */
+#ifndef min
+#define min(a, b) ({						\
+	__typeof__(a) _min_a = (a);				\
+	__typeof__(b) _min_b = (b);				\
+	(void)(&_min_a == &_min_b);				\
+	_min_a < _min_b ? _min_a : _min_b; })
+#define max(a, b) ({						\
+	__typeof__(a) _max_a = (a);				\
+	__typeof__(b) _max_b = (b);				\
+	(void)(&_max_a == &_max_b);				\
+	_max_a > _max_b ? _max_a : _max_b; })
+#endif
+
+static inline u64 div64_u64(u64 dividend, u64 divisor)
+{
+	return dividend / divisor;
+}
+
+static inline u64 div_u64(u64 dividend, u32 divisor)
+{
+	return dividend / divisor;
+}
+
+static inline u64 mul_u64_u64_shr(u64 a, u64 b, unsigned int shift)
+{
+	return (u64)(((__uint128_t)a * b) >> shift);
+}
+
+static inline u64 mul_u64_u64_div_u64(u64 a, u64 b, u64 div)
+{
+	return (u64)(((__uint128_t)a * b) / div);
+}
+
+static inline int fls64(u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+#endif /* __KERNEL__ */
+
+#endif /* _QCORE_TYPES_H */
