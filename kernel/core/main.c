@@ -3,32 +3,63 @@
  * qlink core module: quantum network links as Linux network devices.
  *
  * Module entry points only; each subsystem of the core lives in its own file
- * and is brought up here in dependency order and torn down in reverse.
+ * and is brought up here in dependency order and torn down in reverse:
+ * the genetlink family first (link events go to it), then the netdevice
+ * notifier that reports link events, then debugfs.
  */
 #include <linux/module.h>
 #include <linux/init.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 
 #include "core.h"
 
-static int __init qlink_init(void)
+static struct dentry *qlink_debugfs;
+
+/*
+ * /sys/kernel/debug/qlink/objects: objects the core has allocated and not
+ * yet freed, one "name count" per line; tests check they return to zero.
+ */
+static int qlink_objects_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "links %d\n", atomic_read(&qlink_nr_links));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(qlink_objects);
+
+static int __init qlink_module_init(void)
 {
 	int err;
 
 	err = qlink_genl_init();
 	if (err)
 		return err;
+	err = qlink_link_init();
+	if (err)
+		goto err_genl;
+
+	/* debugfs is optional: errors only mean no debugfs files. */
+	qlink_debugfs = debugfs_create_dir("qlink", NULL);
+	debugfs_create_file("objects", 0444, qlink_debugfs, NULL,
+			    &qlink_objects_fops);
 
 	pr_info("qlink: core loaded\n");
 	return 0;
+
+err_genl:
+	qlink_genl_exit();
+	return err;
 }
 
-static void __exit qlink_exit(void)
+static void __exit qlink_module_exit(void)
 {
+	debugfs_remove_recursive(qlink_debugfs);
+	qlink_link_exit();
 	qlink_genl_exit();
 }
 
-module_init(qlink_init);
-module_exit(qlink_exit);
+module_init(qlink_module_init);
+module_exit(qlink_module_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("qlink: quantum network link core");

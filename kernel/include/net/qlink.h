@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * qlink driver API: quantum network links as net_devices.
+ *
+ * A driver for a photon source / detector pair (or a simulator of one)
+ * exposes each link end as a net_device whose private area starts with a
+ * struct qlink owned by the core, followed by the driver's own data:
+ *
+ *   netdev_priv(dev) -> | struct qlink (core) | driver private data |
+ *                                              ^ qlink_priv(ql)
+ *
+ * Two ways to create links:
+ *  - drivers that find hardware: qlink_alloc(), set ql->caps, then
+ *    qlink_register(); at removal qlink_unregister() and qlink_free().
+ *  - drivers created with "ip link add ... type KIND" (rtnl_link_ops): use
+ *    qlink_setup() as .setup and QLINK_PRIV_SIZE() as .priv_size, call
+ *    qlink_init() in .newlink before register_netdevice(), and
+ *    unregister_netdevice_queue() in .dellink.
+ *
+ * The core owns the net_device ops: ndo_open calls ops->start, ndo_stop
+ * calls ops->stop, transmitted packets are counted and dropped. The driver
+ * owns the carrier (netif_carrier_on/off): on means the link is physically
+ * able to herald.
+ *
+ * Locking rules
+ *  - Control paths (ops->start/stop/check_params/params_changed/fill,
+ *    register/unregister, parameter changes) run under RTNL.
+ *  - ql->params is written under RTNL *and* ql->params_lock (a seqlock,
+ *    taken with BHs disabled); hot paths read a consistent copy at any
+ *    time with qlink_params_get() without RTNL.
+ *  - Statistics are per-cpu u64 counters behind u64_stats_sync: drivers
+ *    bump them from any context with qlink_stats_add().
+ */
+#ifndef _NET_QLINK_H
+#define _NET_QLINK_H
+
+#include <linux/netdevice.h>
+#include <linux/seqlock.h>
+#include <linux/u64_stats_sync.h>
+#include <net/netlink.h>
+#include <linux/qlink.h>
+
+struct qlink;
+
+/**
+ * struct qlink_params - parameters of a link, see enum qlink_param_attr
+ *	in <linux/qlink.h> for the units, ranges and defaults of each field
+ */
+struct qlink_params {
+	u64 source_rate;	/* mHz */
+	u32 det_eff_a;		/* ppm */
+	u32 det_eff_b;		/* ppm */
+	u32 dark_rate;		/* mHz */
+	u32 jitter;		/* ps */
+	u32 fiber_len_a;	/* m */
+	u32 fiber_len_b;	/* m */
+	u32 fiber_loss;		/* mdB/km */
+	u32 window;		/* ps */
+	s64 offset;		/* ps */
+	u32 fidelity;		/* ppm */
+	u64 coherence;		/* ns, 0 = infinite */
+	u32 herald_model;	/* enum qlink_herald_model */
+	u64 seed;
+	u32 extra_loss;		/* mdB, F1 */
+	u32 fidelity_drop;	/* ppm, F2 */
+	u32 coherence_scale;	/* ppm, F3 */
+	u64 ctrl_delay;		/* ns, F4 */
+	u32 dead_time;		/* ns, F5 */
+	u64 max_det_rate;	/* mHz, F5, 0 = no limit */
+	u32 swap_fail;		/* ppm, F6 */
+	u32 bit_flip;		/* ppm, F7 */
+	s32 offset_drift;	/* ps/s, F8 */
+};
+
+/* Bit of a parameter in masks of changed / supported parameters. */
+#define QLINK_PARAM_BIT(attr)	BIT_ULL(attr)
+
+/**
+ * struct qlink_caps - what a link's driver can do; set before registering,
+ *	constant afterwards
+ * @herald_models: bit mask of BIT(enum qlink_herald_model)
+ * @max_rate: highest source pair rate, mHz
+ * @memory_slots: qubit memory slots, 0 if pairs are measured directly
+ * @params: QLINK_PARAM_BIT()s of the parameters the driver implements
+ */
+struct qlink_caps {
+	u32 herald_models;
+	u64 max_rate;
+	u32 memory_slots;
+	u64 params;
+};
+
+/**
+ * struct qlink_expected - analytic expectations, see enum
+ *	qlink_expected_attr for the units
+ * @herald_rate: true heralded pair rate, mHz
+ * @accidental_rate: accidental coincidence rate, mHz
+ * @fidelity: herald fidelity, ppm; only valid if @have_fidelity
+ * @qber: quantum bit error rate, ppm; only valid if @have_fidelity
+ * @loss_a: total loss of arm A, mdB
+ * @loss_b: total loss of arm B, mdB
+ * @have_fidelity: some coincidences are expected at all
+ */
+struct qlink_expected {
+	u64 herald_rate;
+	u64 accidental_rate;
+	u32 fidelity;
+	u32 qber;
+	u32 loss_a;
+	u32 loss_b;
+	bool have_fidelity;
+};
+
+/**
+ * struct qlink_ops - what a driver implements; every op is called under
+ *	RTNL and may sleep. An op left NULL means "nothing to do" for
+ *	start/stop/check_params/params_changed and "not available" for the
+ *	others.
+ * @start: begin pair generation (the device is being brought up). An
+ *	error keeps the device down.
+ * @stop: stop pair generation (the device is being brought down). Must
+ *	not fail; after it returns the driver reports no more heralds.
+ * @check_params: veto new parameters @p (a full set, @changed says which
+ *	differ from the current ones) beyond the core's range checks, e.g.
+ *	-EBUSY for what cannot change while the link is up. Set an extack
+ *	message naming the parameter.
+ * @params_changed: the parameters of @ql are now @p; e.g. a simulator
+ *	mirrors them to the other end with qlink_params_commit().
+ * @get_expected: fill the analytic expectations for parameters @p.
+ * @fill_link: add driver attributes (enum qlink_attr, e.g. the peer) to a
+ *	link reply or event; return -EMSGSIZE if they do not fit.
+ */
+struct qlink_ops {
+	int (*start)(struct qlink *ql);
+	void (*stop)(struct qlink *ql);
+	int (*check_params)(struct qlink *ql, const struct qlink_params *p,
+			    u64 changed, struct netlink_ext_ack *extack);
+	void (*params_changed)(struct qlink *ql, const struct qlink_params *p,
+			       u64 changed);
+	void (*get_expected)(struct qlink *ql, const struct qlink_params *p,
+			     struct qlink_expected *exp);
+	int (*fill_link)(struct qlink *ql, struct sk_buff *skb);
+};
+
+/* Hot-path counters, see enum qlink_stats_attr for their meaning. */
+enum qlink_stat {
+	QLINK_STAT_ATTEMPTS,
+	QLINK_STAT_HERALDS,
+	QLINK_STAT_ACCIDENTALS,
+	QLINK_STAT_DROPPED,
+	QLINK_STAT_TX_DROPPED,
+
+	QLINK_STAT_NR
+};
+
+/**
+ * struct qlink_pcpu_stats - per-cpu statistics of a link
+ * @c: counters, indexed by enum qlink_stat
+ * @syncp: makes the 64-bit counters readable on 32-bit machines
+ */
+struct qlink_pcpu_stats {
+	u64_stats_t c[QLINK_STAT_NR];
+	struct u64_stats_sync syncp;
+};
+
+/* Totals of struct qlink_pcpu_stats, plus control-path counters. */
+struct qlink_stats {
+	u64 attempts;
+	u64 heralds;
+	u64 accidentals;
+	u64 dropped;
+	u64 param_changes;
+	u64 tx_dropped;
+};
+
+/**
+ * struct qlink - core state of one link end; first in netdev_priv()
+ * @dev: the net_device of this link end
+ * @ops: driver operations; constant after qlink_init()/qlink_alloc()
+ * @caps: driver capabilities; constant once registered
+ * @id: system-wide link id (enum qlink_attr %QLINK_A_LINK_ID); assigned
+ *	at registration, 0 before. Written under RTNL.
+ * @params_lock: seqlock over @params; writers hold RTNL too
+ * @params: current parameters; read with qlink_params_get(), or directly
+ *	under RTNL
+ * @param_changes: successful parameter changes; RTNL
+ * @stats: per-cpu hot-path counters; lock-free, see struct qlink_pcpu_stats
+ */
+struct qlink {
+	struct net_device *dev;
+	const struct qlink_ops *ops;
+	struct qlink_caps caps;
+	u32 id;
+	seqlock_t params_lock;
+	struct qlink_params params;
+	u64 param_changes;
+	struct qlink_pcpu_stats __percpu *stats;
+};
+
+#define QLINK_PRIV_ALIGN	NETDEV_ALIGN
+/* .priv_size of a qlink driver whose private data is PRIV bytes. */
+#define QLINK_PRIV_SIZE(priv)	(ALIGN(sizeof(struct qlink), QLINK_PRIV_ALIGN) + (priv))
+
+static inline struct qlink *qlink_from_dev(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+static inline void *qlink_priv(const struct qlink *ql)
+{
+	return (u8 *)ql + ALIGN(sizeof(struct qlink), QLINK_PRIV_ALIGN);
+}
+
+/* Is DEV a qlink device? (of any driver) */
+bool qlink_dev_is_qlink(const struct net_device *dev);
+
+/* rtnl_link_ops drivers */
+void qlink_setup(struct net_device *dev);
+void qlink_init(struct qlink *ql, const struct qlink_ops *ops,
+		const struct qlink_caps *caps, const struct qlink_params *p);
+
+/* drivers that create links themselves; register/unregister take RTNL */
+struct qlink *qlink_alloc(const struct qlink_ops *ops,
+			  const struct qlink_caps *caps, size_t priv_size,
+			  const char *name);
+int qlink_register(struct qlink *ql);
+void qlink_unregister(struct qlink *ql);
+void qlink_free(struct qlink *ql);
+
+/* Parameters */
+void qlink_params_default(struct qlink_params *p);
+int qlink_params_parse(const struct nlattr *nest, struct qlink_params *p,
+		       u64 *changed, struct netlink_ext_ack *extack);
+int qlink_params_check(const struct qlink_caps *caps,
+		       const struct qlink_params *p, u64 changed,
+		       const struct nlattr *nest,
+		       struct netlink_ext_ack *extack);
+int qlink_params_fill(struct sk_buff *skb, int attrtype,
+		      const struct qlink_params *p);
+size_t qlink_params_size(void);
+int qlink_params_set(struct qlink *ql, const struct nlattr *nest,
+		     struct netlink_ext_ack *extack);
+void qlink_params_commit(struct qlink *ql, const struct qlink_params *p,
+			 u64 changed);
+
+static inline void qlink_params_get(struct qlink *ql, struct qlink_params *p)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&ql->params_lock);
+		*p = ql->params;
+	} while (read_seqretry(&ql->params_lock, seq));
+}
+
+/* Fixed point: 10^(-mdb / 10000) as a fraction scaled by 2^32. */
+u64 qlink_db_to_frac32(u64 mdb);
+
+/* Count @n events of kind @stat on @ql; any context, lock-free. */
+static inline void qlink_stats_add(struct qlink *ql, enum qlink_stat stat,
+				   u64 n)
+{
+	struct qlink_pcpu_stats *s = get_cpu_ptr(ql->stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_add(&s->c[stat], n);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(ql->stats);
+}
+
+/* Totals over all CPUs. */
+void qlink_stats_read(struct qlink *ql, struct qlink_stats *st);
+
+#endif /* _NET_QLINK_H */

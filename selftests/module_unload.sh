@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unload qlinksim and qlink with 100 links present while rtnetlink and
+# genetlink dumps run in the background, then load them again. The modules
+# are left loaded (the test runner unloads them after all tests).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+dumper=$build/selftests/qlink_dump
+objects=/sys/kernel/debug/qlink/objects
+npairs=50
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
+check() {	# check NAME CMD...
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else nok "$name"; fi
+}
+
+# The .ko built for the running kernel: the Debian build lives in the tree,
+# the debug-kernel build in build/kmod-debug.
+find_ko() {
+	local f
+	for f in "$top/$1" "$build/kmod-debug/$1"; do
+		[ -f "$f" ] || continue
+		[ "$(modinfo -F vermagic "$f" | cut -d' ' -f1)" = "$(uname -r)" ] &&
+			{ echo "$f"; return 0; }
+	done
+	return 1
+}
+
+loaded() { grep -q "^$1 " /proc/modules; }
+
+# rmmod, retrying while a dump in flight holds the module.
+unload() {
+	local i
+	for i in $(seq 100); do
+		rmmod "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	rmmod "$1"
+}
+
+links() { sed -n 's/^links //p' "$objects" 2>/dev/null; }
+qlinksim_devs() { ip -d link show 2>/dev/null | grep -c 'qlinksim' || true; }
+
+echo "TAP version 13"
+echo "1..10"
+
+qlink_ko=$(find_ko kernel/core/qlink.ko)
+qlinksim_ko=$(find_ko kernel/drivers/qlinksim.ko)
+if [ -z "$qlink_ko" ] || [ -z "$qlinksim_ko" ]; then
+	echo "# no modules built for $(uname -r) under $top"
+	exit 4
+fi
+loaded qlink || insmod "$qlink_ko"
+loaded qlinksim || insmod "$qlinksim_ko"
+
+ip link del qu0 2>/dev/null
+for i in $(seq 0 $((npairs - 1))); do
+	ip link add "qu$i" type qlinksim || break
+	[ $((i % 2)) -eq 0 ] && ip link set "qu$i" up
+done
+check "hundred-links-created" [ "$(links)" = $((2 * npairs)) ]
+
+# Background load: rtnetlink dumps, genetlink dumps, and link churn.
+end=$((SECONDS + 15))
+( while [ $SECONDS -lt $end ]; do ip -d -s link show > /dev/null 2>&1; done ) &
+dumplog=$(mktemp)
+if [ -x "$dumper" ]; then
+	"$dumper" --loop 15 > "$dumplog" 2>&1 &
+fi
+( while [ $SECONDS -lt $end ]; do
+	ip link add quchurn type qlinksim 2>/dev/null
+	ip link del quchurn 2>/dev/null
+  done ) &
+sleep 2
+
+check "qlink-busy-while-driver-loaded" bash -c '! rmmod qlink 2>/dev/null'
+check "rmmod-qlinksim" unload qlinksim
+check "qlinksim-links-gone" [ "$(qlinksim_devs)" = 0 ]
+check "objects-zero-after-driver-unload" [ "$(links)" = 0 ]
+sleep 1
+check "rmmod-qlink-during-dumps" unload qlink
+check "family-gone" bash -c '! genl ctrl get name qlink > /dev/null 2>&1'
+
+check "reload" bash -c "insmod '$qlink_ko' && insmod '$qlinksim_ko'"
+sleep 1
+ip link add qu0 type qlinksim
+check "works-after-reload" bash -c "genl ctrl get name qlink > /dev/null && \
+	ip -d link show qu0 | grep -q qlinksim"
+
+wait
+sed 's/^/# /' "$dumplog"
+rm -f "$dumplog"
+ip link del quchurn 2>/dev/null
+ip link del qu0
+check "objects-zero-at-end" [ "$(links)" = 0 ]
+exit $failed
