@@ -27,7 +27,8 @@ KSFT_DIR = $(BUILD)/ksrc/tools/testing/selftests
 CHECKPATCH = $(BUILD)/ksrc/scripts/checkpatch.pl
 
 ifeq ($(KERNEL),debug)
-KDIR ?= $(shell $(TOP)/scripts/debug-kernel.sh $(QLINK_CACHE))
+# Written by `make deps`, which builds the debug kernel once per machine.
+KDIR ?= $(shell cat $(BUILD)/debug-kdir 2>/dev/null)
 KMOD_DIR = $(BUILD)/kmod-debug
 else
 KDIR ?= /usr/src/linux-headers-$(ABI)
@@ -47,13 +48,18 @@ help:
 
 deps:
 	@$(TOP)/scripts/deps.sh $(BUILD) $(QLINK_CACHE)
+ifeq ($(KERNEL),debug)
+	@$(TOP)/scripts/debug-kernel.sh $(QLINK_CACHE) > $(BUILD)/debug-kdir.tmp
+	@mv $(BUILD)/debug-kdir.tmp $(BUILD)/debug-kdir
+endif
 
 # The debug kernel's modules build from a copy of the sources so that the
 # Debian-kernel objects in the tree are left alone.
 kmod-sync:
 ifneq ($(KMOD_DIR),$(TOP))
 	@mkdir -p $(KMOD_DIR)
-	@cp -a $(TOP)/Kbuild $(TOP)/kernel $(TOP)/uapi $(KMOD_DIR)/
+	@cd $(TOP) && find Kbuild kernel uapi \( -name '*.[ch]' -o -name Kbuild \) | \
+		cpio -pdmu --quiet $(KMOD_DIR)
 endif
 
 modules: deps kmod-sync
