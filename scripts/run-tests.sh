@@ -12,14 +12,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 : "${T:=}" "${TEST_TIMEOUT:=900}"
 
 run_one() {
-	local prog=$1 name log status
+	local prog=$1 name log status t0
 	name=$(basename "$prog")
 	name=${name%.sh}
 	[ -n "$T" ] && [ "$T" != "$name" ] && return
 	log=$(mktemp)
 	echo "# selftest: $name"
+	t0=$(date +%s)
 	(cd "$(dirname "$prog")" && timeout -k 10 "$TEST_TIMEOUT" "$prog") 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
+	echo "# selftest: $name took $(( $(date +%s) - t0 ))s"
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 		echo "not ok $name # timed out after ${TEST_TIMEOUT}s"
 	elif [ "$status" -eq 4 ] && ! grep -q '^ok ' "$log"; then
