@@ -163,6 +163,7 @@ int qlink_param_is64(int attr)
 	case QLINK_A_PARAM_SEED:
 	case QLINK_A_PARAM_CTRL_DELAY:
 	case QLINK_A_PARAM_MAX_DET_RATE:
+	case QLINK_A_PARAM_CUTOFF:
 		return 1;
 	}
 	return 0;
@@ -365,4 +366,93 @@ int qlink_objects_links(void)
 			links = n;
 	fclose(f);
 	return links;
+}
+
+long qlink_objects_get(const char *want)
+{
+	FILE *f = fopen("/sys/kernel/debug/qlink/objects", "r");
+	char name[32];
+	long n, val = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %ld", name, &n) == 2)
+		if (!strcmp(name, want))
+			val = n;
+	fclose(f);
+	return val;
+}
+
+int qlink_nl_dump_pairs(struct qlink_nl *nl, const char *name,
+			int (*parse)(struct nlattr **attrs, void *arg),
+			void *arg)
+{
+	struct nl_msg *msg = qlink_nl_msg(nl, QLINK_CMD_PAIR_GET, NLM_F_DUMP);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, QLINK_A_IFNAME, name)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return qlink_nl_transact(nl, msg, parse, arg);
+}
+
+static int parse_stats(struct nlattr **a, void *arg)
+{
+	struct qlink_stats_v *st = arg;
+	struct nlattr *tb[QLINK_A_STATS_MAX + 1];
+	int i;
+
+	if (!a[QLINK_A_STATS] ||
+	    nla_parse_nested(tb, QLINK_A_STATS_MAX, a[QLINK_A_STATS], NULL))
+		return 0;
+	for (i = QLINK_A_STATS_PAD + 1; i <= QLINK_A_STATS_MAX; i++) {
+		if (!tb[i])
+			continue;
+		st->has[i] = 1;
+		/* s64 ones (offsets) come back right from the cast */
+		if (nla_len(tb[i]) == 8)
+			st->v[i] = (int64_t)nla_get_u64(tb[i]);
+		else
+			st->v[i] = nla_get_u32(tb[i]);
+	}
+	return 0;
+}
+
+int qlink_nl_stats(struct qlink_nl *nl, const char *name,
+		   struct qlink_stats_v *st)
+{
+	memset(st, 0, sizeof(*st));
+	return qlink_nl_get(nl, QLINK_CMD_STATS_GET, name, parse_stats, st);
+}
+
+int qlink_parse_pair(struct nlattr *nest, struct qlink_pair_v *p)
+{
+	struct nlattr *tb[QLINK_A_PAIR_MAX + 1];
+
+	memset(p, 0, sizeof(*p));
+	if (!nest || nla_parse_nested(tb, QLINK_A_PAIR_MAX, nest, NULL) ||
+	    !tb[QLINK_A_PAIR_SEQ] || !tb[QLINK_A_PAIR_FIDELITY] ||
+	    !tb[QLINK_A_PAIR_AGE] || !tb[QLINK_A_PAIR_FIDELITY_HERALD])
+		return -EINVAL;
+	p->seq = nla_get_u64(tb[QLINK_A_PAIR_SEQ]);
+	if (tb[QLINK_A_PAIR_TRACE_ID])
+		p->trace_id = nla_get_u64(tb[QLINK_A_PAIR_TRACE_ID]);
+	if (tb[QLINK_A_PAIR_HERALD_TIME])
+		p->herald_ps = nla_get_u64(tb[QLINK_A_PAIR_HERALD_TIME]);
+	p->age_ps = nla_get_u64(tb[QLINK_A_PAIR_AGE]);
+	if (tb[QLINK_A_PAIR_LINK_ID])
+		p->link_id = nla_get_u32(tb[QLINK_A_PAIR_LINK_ID]);
+	p->f_herald = nla_get_u32(tb[QLINK_A_PAIR_FIDELITY_HERALD]);
+	p->f_now = nla_get_u32(tb[QLINK_A_PAIR_FIDELITY]);
+	if (tb[QLINK_A_PAIR_STATE])
+		p->state = nla_get_u32(tb[QLINK_A_PAIR_STATE]);
+	if (tb[QLINK_A_PAIR_SLOT]) {
+		p->has_slot = 1;
+		p->slot = nla_get_u32(tb[QLINK_A_PAIR_SLOT]);
+	}
+	if (tb[QLINK_A_PAIR_BELL_INDEX])
+		p->bell = nla_get_u8(tb[QLINK_A_PAIR_BELL_INDEX]);
+	return 0;
 }

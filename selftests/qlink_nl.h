@@ -98,4 +98,36 @@ int qlink_nl_events(struct qlink_nl *nl, int timeout_ms,
 /* Objects the core has allocated (debugfs "links N"), or -1. */
 int qlink_objects_links(void);
 
+/* Any counter of debugfs qlink/objects ("links", "pair_bytes"), or -1. */
+long qlink_objects_get(const char *name);
+
+/*
+ * PAIR_GET dump of link NAME: PARSE gets each reply (one pair each).
+ * Returns 0 or -errno.
+ */
+int qlink_nl_dump_pairs(struct qlink_nl *nl, const char *name,
+			int (*parse)(struct nlattr **attrs, void *arg),
+			void *arg);
+
+/* The statistics of a link, by enum qlink_stats_attr (signed ones too). */
+struct qlink_stats_v {
+	int64_t v[QLINK_A_STATS_MAX + 1];
+	int has[QLINK_A_STATS_MAX + 1];
+};
+
+/* STATS_GET of NAME into ST; returns 0 or -errno. */
+int qlink_nl_stats(struct qlink_nl *nl, const char *name,
+		   struct qlink_stats_v *st);
+
+/* One pair of a dump or event, from a QLINK_A_PAIR nest. */
+struct qlink_pair_v {
+	uint64_t seq, trace_id, herald_ps, age_ps, link_time;
+	uint32_t link_id, f_herald, f_now, state, slot;
+	int has_slot;
+	uint8_t bell;
+};
+
+/* Parse a QLINK_A_PAIR nest; returns 0 or -EINVAL. */
+int qlink_parse_pair(struct nlattr *nest, struct qlink_pair_v *p);
+
 #endif /* _QLINK_SELFTEST_NL_H */

@@ -82,7 +82,9 @@ def main():
     if int(defines.get('QLINK_GENL_VERSION', -1)) != spec['version']:
         probs.append('QLINK_GENL_VERSION %s' % defines.get('QLINK_GENL_VERSION'))
     groups = [g['name'] for g in spec['mcast-groups']['list']]
-    if groups != [defines.get('QLINK_MCGRP_LINK_NAME', '').strip('"')]:
+    hdr_groups = [v.strip('"') for k, v in defines.items()
+                  if re.fullmatch(r'QLINK_MCGRP_\w+_NAME', k)]
+    if groups != hdr_groups:
         probs.append('multicast groups %s' % groups)
     check('family', probs)
 

@@ -22,5 +22,25 @@ extern const struct nla_policy qlink_param_policy[QLINK_A_PARAM_MAX + 1];
 int qlink_genl_init(void);
 void qlink_genl_exit(void);
 void qlink_nl_notify(struct qlink *ql, u8 cmd, u32 change);
+void *qlink_genlmsg_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			u8 cmd);
+struct qcore_pair;
+int qlink_nl_pairs_ntf(struct qlink *ql, u64 now, u64 first, u64 last,
+		       u32 count, const struct qcore_pair *show, u32 n_show);
+int qlink_nl_drop_ntf(struct qlink *ql, u64 now, u32 reason, u64 first,
+		      u64 last, u32 count);
+
+/* pairs.c: the heralding path and the pair buffer */
+extern atomic_long_t qlink_pair_bytes;
+int qlink_pairs_init(struct qlink *ql);
+void qlink_pairs_free(struct qlink *ql);
+void qlink_pairs_params(struct qlink *ql, const struct qlink_params *p);
+u32 qlink_pair_link_id(struct qlink *ql);
+u64 qlink_pairs_decay_ps(struct qlink *ql);
+int qlink_pair_fill(struct sk_buff *msg, u32 pair_link_id,
+		    const struct qcore_pair *p, u64 now, u64 t_decay_ps);
+int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
+		     u32 seq, u64 *next_seq, u64 *limit);
+int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql);
 
 #endif /* _QLINK_CORE_H */

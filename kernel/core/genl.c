@@ -19,9 +19,11 @@
 #include <linux/qlink.h>
 
 #include "core.h"
+#include "pairbuf.h"
 
 enum qlink_mcgrp {
 	QLINK_MCGRP_LINK,
+	QLINK_MCGRP_PAIRS,
 };
 
 static struct genl_family qlink_genl_family;
@@ -125,7 +127,8 @@ static int qlink_nl_fill_stats(struct sk_buff *msg, struct qlink *ql)
 	    nla_put_u64_64bit(msg, QLINK_A_STATS_PARAM_CHANGES,
 			      st.param_changes, QLINK_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, QLINK_A_STATS_TX_DROPPED, st.tx_dropped,
-			      QLINK_A_STATS_PAD)) {
+			      QLINK_A_STATS_PAD) ||
+	    qlink_pairs_fill_stats(msg, ql)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -169,6 +172,8 @@ static int qlink_nl_fill(struct sk_buff *msg, struct qlink *ql, u8 cmd,
 		    nla_put_u8(msg, QLINK_A_LINK_UP, !!(dev->flags & IFF_UP)) ||
 		    nla_put_u8(msg, QLINK_A_LINK_CARRIER,
 			       netif_carrier_ok(dev)) ||
+		    nla_put_u32(msg, QLINK_A_LINK_PAIR_ID,
+				qlink_pair_link_id(ql)) ||
 		    qlink_nl_fill_caps(msg, &ql->caps) ||
 		    qlink_params_fill(msg, QLINK_A_LINK_PARAMS, &ql->params) ||
 		    qlink_nl_fill_expected(msg, ql) ||
@@ -209,6 +214,138 @@ void qlink_nl_notify(struct qlink *ql, u8 cmd, u32 change)
 	}
 	genlmsg_multicast_netns(&qlink_genl_family, net, msg, 0,
 				QLINK_MCGRP_LINK, GFP_KERNEL);
+}
+
+/* A message of the family, for the other files of the core. */
+void *qlink_genlmsg_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &qlink_genl_family, flags, cmd);
+}
+
+/* Start a "pairs" event about @ql, or NULL if nobody listens / no memory. */
+static struct sk_buff *qlink_nl_pairs_msg(struct qlink *ql, size_t size,
+					  u8 cmd, u64 now, void **hdr,
+					  int *err)
+{
+	struct net *net = dev_net(ql->dev);
+	struct sk_buff *msg;
+
+	*err = 0;
+	if (!genl_has_listeners(&qlink_genl_family, net, QLINK_MCGRP_PAIRS))
+		return NULL;
+	msg = genlmsg_new(size, GFP_ATOMIC);
+	if (!msg) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*hdr = genlmsg_put(msg, 0, 0, &qlink_genl_family, 0, cmd);
+	if (!*hdr ||
+	    nla_put_u32(msg, QLINK_A_IFINDEX, ql->dev->ifindex) ||
+	    nla_put_u32(msg, QLINK_A_LINK_ID, ql->id) ||
+	    nla_put_u64_64bit(msg, QLINK_A_LINK_TIME, now, QLINK_A_PAD)) {
+		nlmsg_free(msg);
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+	return msg;
+}
+
+/* Room for one %QLINK_A_PAIR nest. */
+static size_t qlink_pair_nest_size(void)
+{
+	return nla_total_size(0) +
+	       4 * nla_total_size_64bit(sizeof(u64)) +	/* seq .. age */
+	       6 * nla_total_size(sizeof(u32)) +	/* link id .. purpose */
+	       nla_total_size(sizeof(u8));
+}
+
+static size_t qlink_pairs_ntf_size(u32 n_show)
+{
+	return 3 * nla_total_size(sizeof(u32)) +	/* ifindex, id, count */
+	       3 * nla_total_size_64bit(sizeof(u64)) +	/* time, first, last */
+	       nla_total_size(sizeof(u32)) +		/* reason */
+	       n_show * qlink_pair_nest_size();
+}
+
+/**
+ * qlink_nl_pairs_ntf() - %QLINK_CMD_PAIR_NTF for one ingested batch
+ * @ql: the link
+ * @now: the link's clock
+ * @first: first sequence number of the batch's pairs
+ * @last: last one
+ * @count: pairs of the batch
+ * @show: copies of the first pairs
+ * @n_show: how many, at most %QLINK_NTF_PAIRS_MAX
+ *
+ * Any context but hard interrupts; nothing is built without listeners.
+ *
+ * Return: 0, or -ENOMEM / -EMSGSIZE if an event was lost.
+ */
+int qlink_nl_pairs_ntf(struct qlink *ql, u64 now, u64 first, u64 last,
+		       u32 count, const struct qcore_pair *show, u32 n_show)
+{
+	u32 pair_link_id = qlink_pair_link_id(ql);
+	u64 t_decay = qlink_pairs_decay_ps(ql);
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+	u32 k;
+
+	msg = qlink_nl_pairs_msg(ql, qlink_pairs_ntf_size(n_show),
+				 QLINK_CMD_PAIR_NTF, now, &hdr, &err);
+	if (!msg)
+		return err;
+	if (nla_put_u64_64bit(msg, QLINK_A_SEQ_FIRST, first, QLINK_A_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_SEQ_LAST, last, QLINK_A_PAD) ||
+	    nla_put_u32(msg, QLINK_A_PAIR_COUNT, count))
+		goto err_free;
+	for (k = 0; k < n_show; k++)
+		if (qlink_pair_fill(msg, pair_link_id, &show[k], now, t_decay))
+			goto err_free;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&qlink_genl_family, dev_net(ql->dev), msg, 0,
+				QLINK_MCGRP_PAIRS, GFP_ATOMIC);
+	return 0;
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/**
+ * qlink_nl_drop_ntf() - %QLINK_CMD_PAIR_DROP_NTF: pairs left unused
+ * @ql: the link
+ * @now: the link's clock
+ * @reason: enum qlink_drop_reason
+ * @first: first sequence number of the range
+ * @last: last one
+ * @count: pairs dropped
+ *
+ * Return: 0, or -ENOMEM / -EMSGSIZE if the event was lost.
+ */
+int qlink_nl_drop_ntf(struct qlink *ql, u64 now, u32 reason, u64 first,
+		      u64 last, u32 count)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = qlink_nl_pairs_msg(ql, qlink_pairs_ntf_size(0),
+				 QLINK_CMD_PAIR_DROP_NTF, now, &hdr, &err);
+	if (!msg)
+		return err;
+	if (nla_put_u32(msg, QLINK_A_DROP_REASON, reason) ||
+	    nla_put_u64_64bit(msg, QLINK_A_SEQ_FIRST, first, QLINK_A_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_SEQ_LAST, last, QLINK_A_PAD) ||
+	    nla_put_u32(msg, QLINK_A_PAIR_COUNT, count)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&qlink_genl_family, dev_net(ql->dev), msg, 0,
+				QLINK_MCGRP_PAIRS, GFP_ATOMIC);
+	return 0;
 }
 
 /*
@@ -333,6 +470,55 @@ static int qlink_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * PAIR_GET dump of one link's buffer, oldest first. cb->args[0] is the
+ * next sequence number to report, cb->args[1] is set once the walk is
+ * complete, cb->args[2] bounds it (see qlink_pairs_dump()); each chunk
+ * takes RTNL (the link stays registered) and the link's pair lock.
+ * Pairs heralded during the dump are not in it; none is reported twice.
+ */
+/* Before the first chunk: a request for an unknown link gets an error ack. */
+static int qlink_nl_pair_dump_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct qlink *ql;
+
+	rtnl_lock();
+	ql = qlink_nl_lookup(sock_net(cb->skb->sk), info->attrs, cb->extack);
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(ql);
+}
+
+static int qlink_nl_pair_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct net *net = sock_net(skb->sk);
+	u64 next = cb->args[0], limit = cb->args[2];
+	struct qlink *ql;
+	int n;
+
+	if (cb->args[1])
+		return 0;
+	rtnl_lock();
+	ql = qlink_nl_lookup(net, info->attrs, cb->extack);
+	if (IS_ERR(ql)) {
+		rtnl_unlock();
+		return PTR_ERR(ql);
+	}
+	n = qlink_pairs_dump(ql, skb, NETLINK_CB(cb->skb).portid,
+			     cb->nlh->nlmsg_seq, &next, &limit);
+	rtnl_unlock();
+	if (n < 0) {
+		NL_SET_ERR_MSG(cb->extack, "qlink: pair did not fit");
+		return n;
+	}
+	cb->args[0] = next;
+	cb->args[2] = limit;
+	if (!n)
+		cb->args[1] = 1;
+	return skb->len;
+}
+
 static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qlink *ql;
@@ -370,6 +556,12 @@ static const struct nla_policy qlink_link_set_policy[QLINK_A_LINK_PARAMS + 1] = 
 	[QLINK_A_LINK_PARAMS]	= NLA_POLICY_NESTED(qlink_param_policy),
 };
 
+/* PAIR_GET: which link. */
+static const struct nla_policy qlink_pair_get_policy[QLINK_A_IFNAME + 1] = {
+	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
 static const struct genl_ops qlink_genl_ops[] = {
 	{
 		.cmd = QLINK_CMD_GET_VERSION,
@@ -398,10 +590,18 @@ static const struct genl_ops qlink_genl_ops[] = {
 		.policy = qlink_link_get_policy,
 		.maxattr = ARRAY_SIZE(qlink_link_get_policy) - 1,
 	},
+	{
+		.cmd = QLINK_CMD_PAIR_GET,
+		.start = qlink_nl_pair_dump_start,
+		.dumpit = qlink_nl_pair_dumpit,
+		.policy = qlink_pair_get_policy,
+		.maxattr = ARRAY_SIZE(qlink_pair_get_policy) - 1,
+	},
 };
 
 static const struct genl_multicast_group qlink_genl_mcgrps[] = {
 	[QLINK_MCGRP_LINK] = { .name = QLINK_MCGRP_LINK_NAME },
+	[QLINK_MCGRP_PAIRS] = { .name = QLINK_MCGRP_PAIRS_NAME },
 };
 
 static struct genl_family qlink_genl_family __ro_after_init = {

@@ -68,6 +68,13 @@ static int qlink_dev_init(struct net_device *dev)
 		ql->stats = NULL;
 		return err;
 	}
+	err = qlink_pairs_init(ql);
+	if (err) {
+		xa_erase(&qlink_links, ql->id);
+		free_percpu(ql->stats);
+		ql->stats = NULL;
+		return err;
+	}
 	atomic_inc(&qlink_nr_links);
 	return 0;
 }
@@ -78,6 +85,8 @@ static void qlink_dev_uninit(struct net_device *dev)
 	struct qlink *ql = qlink_from_dev(dev);
 
 	ASSERT_RTNL();
+	if (ql->ops->uninit)
+		ql->ops->uninit(ql);
 	xa_erase(&qlink_links, ql->id);
 }
 
@@ -87,6 +96,7 @@ static void qlink_dev_free(struct net_device *dev)
 	struct qlink *ql = qlink_from_dev(dev);
 
 	if (ql->stats) {
+		qlink_pairs_free(ql);
 		free_percpu(ql->stats);
 		ql->stats = NULL;
 		atomic_dec(&qlink_nr_links);

@@ -23,6 +23,7 @@ static struct dentry *qlink_debugfs;
 static int qlink_objects_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "links %d\n", atomic_read(&qlink_nr_links));
+	seq_printf(m, "pair_bytes %ld\n", atomic_long_read(&qlink_pair_bytes));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(qlink_objects);

@@ -40,6 +40,9 @@ const struct nla_policy qlink_param_policy[QLINK_A_PARAM_MAX + 1] = {
 	[QLINK_A_PARAM_SWAP_FAIL]	= { .type = NLA_U32 },
 	[QLINK_A_PARAM_BIT_FLIP]	= { .type = NLA_U32 },
 	[QLINK_A_PARAM_OFFSET_DRIFT]	= { .type = NLA_S32 },
+	[QLINK_A_PARAM_MAX_PAIRS]	= { .type = NLA_U32 },
+	[QLINK_A_PARAM_MEMORY_SLOTS]	= { .type = NLA_U32 },
+	[QLINK_A_PARAM_CUTOFF]		= { .type = NLA_U64 },
 };
 
 enum qlink_param_type {
@@ -108,6 +111,10 @@ static const struct qlink_param_desc qlink_param_desc[QLINK_A_PARAM_MAX + 1] = {
 	QLINK_PARAM(BIT_FLIP, bit_flip, u32, 0, 1000000, "ppm"),
 	QLINK_PARAM(OFFSET_DRIFT, offset_drift, s32, -1000000000, 1000000000,
 		    "ps/s"),
+	QLINK_PARAM(MAX_PAIRS, max_pairs, u32, 1, 1048576, "pairs"),
+	QLINK_PARAM(MEMORY_SLOTS, memory_slots, u32, 0, 65535,
+		    "slots (0: all)"),
+	QLINK_PARAM(CUTOFF, cutoff, u64, 0, 1000000000000000, "ns (0: none)"),
 };
 
 /*
@@ -155,6 +162,7 @@ void qlink_params_default(struct qlink_params *p)
 		.herald_model	= QLINK_HERALD_TIME_TAGS,
 		.seed		= qlink_random_seed(),
 		.coherence_scale = 1000000,
+		.max_pairs	= 1024,
 	};
 }
 EXPORT_SYMBOL_GPL(qlink_params_default);
@@ -312,6 +320,12 @@ int qlink_params_check(const struct qlink_caps *caps,
 				    "QLINK_A_PARAM_SOURCE_RATE above the driver's maximum (QLINK_A_CAPS_MAX_RATE)");
 		return -EINVAL;
 	}
+	if (p->memory_slots > caps->memory_slots) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    qlink_param_attr(nest, QLINK_A_PARAM_MEMORY_SLOTS),
+				    "QLINK_A_PARAM_MEMORY_SLOTS above the driver's slots (QLINK_A_CAPS_MEMORY_SLOTS)");
+		return -EINVAL;
+	}
 	if (p->fidelity_drop > p->fidelity - 250000) {
 		int attr = changed & QLINK_PARAM_BIT(QLINK_A_PARAM_FIDELITY_DROP) ?
 			   QLINK_A_PARAM_FIDELITY_DROP : QLINK_A_PARAM_FIDELITY;
@@ -388,6 +402,7 @@ void qlink_params_commit(struct qlink *ql, const struct qlink_params *p,
 	write_seqlock_bh(&ql->params_lock);
 	ql->params = *p;
 	write_sequnlock_bh(&ql->params_lock);
+	qlink_pairs_params(ql, p);
 	WRITE_ONCE(ql->param_changes, ql->param_changes + 1);
 	qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_PARAMS);
 }
@@ -412,6 +427,8 @@ int qlink_params_set(struct qlink *ql, const struct nlattr *nest,
 	err = qlink_params_parse(nest, &p, &changed, extack);
 	if (err)
 		return err;
+	if (ql->ops->fixup_params)
+		ql->ops->fixup_params(ql, &p, &changed);
 	err = qlink_params_check(&ql->caps, &p, changed, nest, extack);
 	if (err)
 		return err;

@@ -8,22 +8,61 @@
  * names) and end B (its peer) may live in different network namespaces, and
  * deleting either deletes both. Both ends carry the same parameters; a
  * change on one is mirrored to the other. The carrier is on when both ends
- * are up. Generating heralds is not done here yet: start/stop only change
- * state, and the expected rates are the analytic ones of qlink.md §7.
+ * are up, and then the link generates heralds from the physics model of
+ * qlink.md §7 (see "Generation" below); the analytic expectations of the
+ * same model are reported with the link.
+ *
+ * Generation. End A owns one soft hrtimer per link (not one per event)
+ * that fires every tick_us of real time and simulates the link's clock
+ * up to now in slices of at most 10 ms (and a few thousand tags), so
+ * heralds arrive in real time, in batches, from softirq context. Each
+ * slice goes through the core's ingest path like a real driver's would:
+ *  - time tags: SPDC pairs are emitted as a Poisson process at rate R;
+ *    each photon is detected with probability eta * 10^(-alpha L / 10)
+ *    (F1 extra loss split between the arms), lands after the fiber delay
+ *    (5 us/km, plus the F8 drift on arm B) with a jitter of sigma
+ *    (Irwin-Hall approximation of a Gaussian: four uniforms, bounded at
+ *    3.46 sigma); each detector adds dark counts, a Poisson process at d.
+ *    The tags of both detectors go to the core's matcher on end A, so
+ *    accidental coincidences arise from the matcher itself; the tags
+ *    carry the ground truth (QLINK_TAG_KNOWN, the emission's number), so
+ *    true heralds get F0 - F2 and accidental ones 1/4. The heralds end A
+ *    stores are forwarded to end B as herald events: both ends hold the
+ *    same pairs under the same (pair link id = A's link id, sequence).
+ *  - herald events: attempts at rate R, each a success with probability
+ *    eta_A eta_B 10^(-alpha (L_A + L_B) / 10) (geometric skips between
+ *    successes), Bell index uniform, memory slots used round robin; both
+ *    ends get the same events, numbered by attempt.
+ * The PRNG (prandom_u32_state) is seeded from QLINK_A_PARAM_SEED when the
+ * link starts, so a run is reproducible up to where the real-time slicing
+ * cuts it. Not modelled yet: detector dead time and saturation (F5) and
+ * the control delay (F4) in generation; F6 and F7 act on later layers.
+ * If the simulation falls more than 100 ms behind real time (an
+ * overloaded or emulated machine), it skips ahead: skipped time is not
+ * part of the covered time the core reports, so measured rates stay
+ * right.
  *
  * debugfs /sys/kernel/debug/qlinksim/fail_start: the next N starts (link
  * up) fail with -EIO, to exercise the core's error path.
  */
 #include <linux/module.h>
+#include <linux/bitfield.h>
 #include <linux/debugfs.h>
+#include <linux/hrtimer.h>
 #include <linux/math64.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 #include <net/qlink.h>
 
+#include "fidelity.h"
+
 #define DRV_NAME	"qlinksim"
+
+struct qlinksim_gen;
 
 /**
  * struct qlinksim - private data of one end
@@ -31,10 +70,13 @@
  *	paths) or RCU (the future herald path); NULL once dellink ran
  * @side_b: this is end B, the peer created from IFLA_QLINKSIM_PEER;
  *	constant
+ * @gen: the link's generator, end A only; set in newlink, freed in
+ *	ops->uninit, both under RTNL
  */
 struct qlinksim {
 	struct net_device __rcu *peer;
 	bool side_b;
+	struct qlinksim_gen *gen;
 };
 
 /*
@@ -54,6 +96,8 @@ static const struct qlink_caps qlinksim_caps = {
 
 static struct rtnl_link_ops qlinksim_link_ops;
 
+#define PPM		1000000ULL
+
 static struct qlinksim *qlinksim_of(struct qlink *ql)
 {
 	return qlink_priv(ql);
@@ -62,6 +106,589 @@ static struct qlinksim *qlinksim_of(struct qlink *ql)
 static struct net_device *qlinksim_peer(struct qlink *ql)
 {
 	return rtnl_dereference(qlinksim_of(ql)->peer);
+}
+
+#define PS_PER_NS	1000ULL
+#define PS_PER_MS	1000000000ULL
+#define PS_PER_SEC	1000000000000ULL
+/* mHz * ps: 10^15 */
+#define MHZ_PS		1000000000000000ULL
+/* Fiber delay: 5 us/km = 5000 ps/m. */
+#define QS_PS_PER_M	5000ULL
+#define QS_SLICE_MAX_PS	(10 * PS_PER_MS)
+#define QS_LAG_MAX_PS	(100 * PS_PER_MS)
+#define QS_SLICES_PER_TICK	4
+/* Tags per channel and emissions in flight per slice, at most. */
+#define QS_TAGS_MAX	4096
+#define QS_FIFO		8192
+#define QS_NONE		U64_MAX
+
+static unsigned int tick_us = 2000;
+module_param(tick_us, uint, 0644);
+MODULE_PARM_DESC(tick_us, "generation period in microseconds (100..100000)");
+
+/* An emitted pair with at least one photon detected, until both are out. */
+struct qs_emit {
+	u64 e_ps;	/* emission time */
+	s32 jit[2];	/* jitter per arm, ps */
+	u16 tag;	/* QLINK_TAG_PAIR field: 1..8191 */
+	u8 det;		/* BIT(0): arm A detects, BIT(1): arm B */
+	u8 bell;
+};
+
+/**
+ * struct qlinksim_gen - the generator of one simulated link (end A owns it)
+ * @timer: the tick, soft hrtimer; its callback is the only user of the
+ *	fields below once started, start/stop (RTNL) touch them only while
+ *	it is cancelled
+ * @a: end A
+ * @rnd: PRNG, seeded from the seed parameter at start
+ * @t0_ns: ktime of the link clock's zero
+ * @sim_ps: link time simulated so far
+ * @changes: param_changes of @a when the model was computed
+ * @p: the parameters the model was computed from
+ * @pdet: detection probability per arm, 2^-32 units
+ * @thr_both: category thresholds of a detected emission (2^-32 units):
+ *	below @thr_both both arms, below @thr_a arm A only, else arm B only
+ * @thr_a: see @thr_both
+ * @gap_emit_q8: mean gap between detected emissions, ps << 8 (0: none)
+ * @gap_dark_q8: mean gap between dark counts of one detector, ps << 8
+ * @sigma3_q16: jitter sigma * sqrt(3), ps << 16
+ * @delay: fiber delay per arm, ps (arm B without the drift)
+ * @slice_ps: longest slice that keeps tags and emissions within limits
+ * @period_q8: attempt period (herald events), ps << 8
+ * @neg_log2_fail_q32: -log2(1 - p) of an attempt, Q32 (0: p = 0)
+ * @slots: memory slots used round robin (herald events), 0 for none
+ * @next_emit: next detected emission (QS_NONE: none)
+ * @next_dark: next dark count per detector
+ * @seq: emissions numbered so far (ground truth tags)
+ * @last_tag: last tag per channel (tags never go backwards)
+ * @fifo: detected emissions whose tags are not all out, a ring
+ * @fifo_head: oldest entry of @fifo
+ * @fifo_len: entries in @fifo
+ * @cur: per channel, entries of @fifo already turned into tags
+ * @next_att: next attempt to account (herald events)
+ * @next_succ: next successful attempt
+ * @sig: per channel, signal tags of the slice (then sorted)
+ * @sig_f: their flags
+ * @tag: per channel, the slice's tags, signal and dark merged
+ * @tag_f: their flags
+ * @out: heralds of end A to forward to end B
+ * @dropped: tags or emissions lost to the per-slice limits
+ * @skipped_ps: link time skipped because the simulation fell behind
+ */
+struct qlinksim_gen {
+	struct hrtimer timer;
+	struct qlink *a;
+	struct rnd_state rnd;
+	u64 t0_ns;
+	u64 sim_ps;
+	u64 changes;
+	struct qlink_params p;
+	u64 pdet[2];
+	u32 thr_both;
+	u32 thr_a;
+	u64 gap_emit_q8;
+	u64 gap_dark_q8;
+	u64 sigma3_q16;
+	u64 delay[2];
+	u64 slice_ps;
+	u64 period_q8;
+	u64 neg_log2_fail_q32;
+	u32 slots;
+	u64 next_emit;
+	u64 next_dark[2];
+	u32 seq;
+	u64 last_tag[2];
+	struct qs_emit *fifo;
+	u32 fifo_head;
+	u32 fifo_len;
+	u32 cur[2];
+	u64 next_att;
+	u64 next_succ;
+	u64 *sig[2];
+	u16 *sig_f[2];
+	u64 *tag[2];
+	u16 *tag_f[2];
+	struct qlink_herald *out;
+	u64 dropped;
+	u64 skipped_ps;
+};
+
+/* Probability (2^32 = 1) that a photon of the arm is detected. */
+static u64 qlinksim_arm(u32 eff_ppm, u64 loss_mdb)
+{
+	u64 eff = div_u64((u64)eff_ppm << 32, PPM);
+
+	return mul_u64_u64_shr(eff, qlink_db_to_frac32(loss_mdb), 32);
+}
+
+static void qlinksim_losses(const struct qlink_params *p, u64 *loss_a,
+			    u64 *loss_b)
+{
+	*loss_a = div_u64((u64)p->fiber_loss * p->fiber_len_a, 1000) +
+		  p->extra_loss / 2;
+	*loss_b = div_u64((u64)p->fiber_loss * p->fiber_len_b, 1000) +
+		  p->extra_loss - p->extra_loss / 2;
+}
+
+/* Mean gap of a Poisson process of @rate_mhz, ps << 8; 0 for rate 0. */
+static u64 qs_gap_q8(u64 rate_mhz)
+{
+	return rate_mhz ? div64_u64(MHZ_PS << 8, rate_mhz) : 0;
+}
+
+/* An exponential gap of mean @gap_q8 (ps << 8), ps. */
+static u64 qs_exp_gap(struct qlinksim_gen *g, u64 gap_q8)
+{
+	u64 x = qcore_neg_ln_q32(prandom_u32_state(&g->rnd));
+
+	return mul_u64_u64_shr(x, gap_q8, 40);
+}
+
+/* Jitter of one detection: sigma times an approximately normal variate. */
+static s32 qs_jitter(struct qlinksim_gen *g)
+{
+	u32 u1, u2;
+	s64 sum;
+
+	if (!g->sigma3_q16)
+		return 0;
+	u1 = prandom_u32_state(&g->rnd);
+	u2 = prandom_u32_state(&g->rnd);
+	sum = (s64)(u1 & 0xffff) + (u1 >> 16) + (u2 & 0xffff) + (u2 >> 16) -
+	      131072;
+	return (s32)((sum * (s64)g->sigma3_q16) >> 32);
+}
+
+/* The model's constants from the parameters (tick, softirq). */
+static void qs_model(struct qlinksim_gen *g, const struct qlink_params *p)
+{
+	u64 loss_a, loss_b, pa, pb, q, rate_any, s_max, slice;
+	u32 p_succ;
+
+	qlinksim_losses(p, &loss_a, &loss_b);
+	pa = min_t(u64, qlinksim_arm(p->det_eff_a, loss_a), 1ULL << 32);
+	pb = min_t(u64, qlinksim_arm(p->det_eff_b, loss_b), 1ULL << 32);
+	g->pdet[0] = pa;
+	g->pdet[1] = pb;
+	q = pa + pb - mul_u64_u64_shr(pa, pb, 32);
+	if (q) {
+		g->thr_both = (u32)min_t(u64, mul_u64_u64_div_u64(pa, pb, q),
+					 U32_MAX);
+		g->thr_a = (u32)min_t(u64, mul_u64_u64_div_u64(pa, 1ULL << 32, q),
+				      U32_MAX);
+	} else {
+		g->thr_both = 0;
+		g->thr_a = 0;
+	}
+	rate_any = mul_u64_u64_shr(p->source_rate, q, 32);
+	g->gap_emit_q8 = qs_gap_q8(rate_any);
+	g->gap_dark_q8 = qs_gap_q8(p->dark_rate);
+	g->sigma3_q16 = (u64)p->jitter * 113512;	/* sqrt(3) << 16 */
+	g->delay[0] = (u64)p->fiber_len_a * QS_PS_PER_M;
+	g->delay[1] = (u64)p->fiber_len_b * QS_PS_PER_M;
+
+	/* Slices short enough for a quarter of the tag and fifo room. */
+	s_max = mul_u64_u64_shr(p->source_rate, max(pa, pb), 32) +
+		p->dark_rate;
+	slice = QS_SLICE_MAX_PS;
+	if (s_max)
+		slice = min(slice, div64_u64(QS_TAGS_MAX / 4 * MHZ_PS, s_max));
+	if (rate_any)
+		slice = min(slice, div64_u64(QS_FIFO / 4 * MHZ_PS, rate_any));
+
+	/* Herald events: attempts at R, success probability pa * pb. */
+	g->period_q8 = qs_gap_q8(p->source_rate);
+	p_succ = (u32)min_t(u64, mul_u64_u64_shr(pa, pb, 32), U32_MAX);
+	if (!p_succ || !g->period_q8)
+		g->neg_log2_fail_q32 = 0;
+	else
+		g->neg_log2_fail_q32 = (32ULL << 32) -
+				       qcore_log2_q32((1ULL << 32) - p_succ);
+	if (p->herald_model == QLINK_HERALD_EVENTS && p->source_rate) {
+		u64 succ_rate = mul_u64_u64_shr(p->source_rate, p_succ, 32);
+
+		slice = QS_SLICE_MAX_PS;
+		if (succ_rate)
+			slice = min(slice, div64_u64(QLINK_INGEST_COINC_MAX / 4 *
+						     MHZ_PS, succ_rate));
+	}
+	g->slice_ps = max_t(u64, slice, 1000);
+	g->slots = p->memory_slots ? p->memory_slots :
+		   g->a->caps.memory_slots;
+	g->p = *p;
+}
+
+/* Attempts up to (not including) the first at or after @t_ps. */
+static u64 qs_attempts_before(struct qlinksim_gen *g, u64 t_ps)
+{
+	if (!g->period_q8)
+		return 0;
+	return mul_u64_u64_div_u64(t_ps, 256, g->period_q8) + 1;
+}
+
+/* Failed attempts before the next success: geometric. */
+static u64 qs_geom(struct qlinksim_gen *g)
+{
+	u64 nl2;
+
+	if (!g->neg_log2_fail_q32)
+		return QS_NONE / 2;
+	if (g->neg_log2_fail_q32 >= (32ULL << 32))	/* p = 1 */
+		return 0;
+	nl2 = (32ULL << 32) - qcore_log2_fast_q32(prandom_u32_state(&g->rnd));
+	return div64_u64(nl2, g->neg_log2_fail_q32);
+}
+
+/* (Re)start the random processes at link time @t_ps. */
+static void qs_restart(struct qlinksim_gen *g, u64 t_ps)
+{
+	int ch;
+
+	g->fifo_head = 0;
+	g->fifo_len = 0;
+	g->next_emit = g->gap_emit_q8 ? t_ps + qs_exp_gap(g, g->gap_emit_q8) :
+			QS_NONE;
+	for (ch = 0; ch < 2; ch++) {
+		g->cur[ch] = 0;
+		g->next_dark[ch] = g->gap_dark_q8 ?
+				   t_ps + qs_exp_gap(g, g->gap_dark_q8) :
+				   QS_NONE;
+	}
+	g->next_att = t_ps ? qs_attempts_before(g, t_ps - 1) : 0;
+	g->next_succ = g->next_att + qs_geom(g);
+}
+
+static struct qs_emit *qs_fifo(struct qlinksim_gen *g, u32 k)
+{
+	return &g->fifo[(g->fifo_head + k) % QS_FIFO];
+}
+
+/* Emissions whose earliest tag may fall before @end. */
+static void qs_emit(struct qlinksim_gen *g, u64 end)
+{
+	u64 dmin = min(g->delay[0], g->delay[1]);
+	struct qs_emit *x;
+	u32 u;
+
+	while (g->next_emit != QS_NONE && g->next_emit + dmin < end) {
+		if (g->fifo_len == QS_FIFO) {
+			g->dropped++;
+			g->next_emit = end - dmin;
+			break;
+		}
+		x = qs_fifo(g, g->fifo_len++);
+		x->e_ps = g->next_emit;
+		u = prandom_u32_state(&g->rnd);
+		x->det = u < g->thr_both ? 3 : u < g->thr_a ? 1 : 2;
+		x->bell = prandom_u32_state(&g->rnd) & QLINK_TAG_BELL;
+		x->tag = g->seq % 8191 + 1;
+		g->seq++;
+		x->jit[0] = x->det & 1 ? qs_jitter(g) : 0;
+		x->jit[1] = x->det & 2 ? qs_jitter(g) : 0;
+		g->next_emit += qs_exp_gap(g, g->gap_emit_q8);
+	}
+}
+
+/* Put the few tags jitter swapped back in order (insertion sort). */
+static void qs_sort(u64 *t, u16 *f, u32 n)
+{
+	u32 i, j;
+	u64 tv;
+	u16 fv;
+
+	for (i = 1; i < n; i++) {
+		if (t[i] >= t[i - 1])
+			continue;
+		tv = t[i];
+		fv = f[i];
+		for (j = i; j > 0 && t[j - 1] > tv; j--) {
+			t[j] = t[j - 1];
+			f[j] = f[j - 1];
+		}
+		t[j] = tv;
+		f[j] = fv;
+	}
+}
+
+/* The tags of channel @ch before @end, signal and dark merged. */
+static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
+{
+	u64 delay = g->delay[ch] + (ch ? drift : 0), t, *sig = g->sig[ch];
+	u16 *sig_f = g->sig_f[ch], f;
+	u32 n = 0, m = 0, i = 0;
+	struct qs_emit *x;
+
+	while (g->cur[ch] < g->fifo_len) {
+		x = qs_fifo(g, g->cur[ch]);
+		if (x->e_ps + delay >= end)
+			break;
+		g->cur[ch]++;
+		if (!(x->det & BIT(ch)))
+			continue;
+		if (n == QS_TAGS_MAX) {
+			g->dropped++;
+			continue;
+		}
+		t = x->e_ps + delay;
+		t = x->jit[ch] < 0 && t < (u64)-(s64)x->jit[ch] ? 0 :
+		    t + x->jit[ch];
+		sig[n] = t;
+		sig_f[n] = QLINK_TAG_KNOWN |
+			   FIELD_PREP(QLINK_TAG_PAIR, x->tag) |
+			   (ch ? 0 : x->bell);
+		n++;
+	}
+	qs_sort(sig, sig_f, n);
+
+	while (i < n || g->next_dark[ch] < end) {
+		if (g->next_dark[ch] < end && (i == n || g->next_dark[ch] < sig[i])) {
+			t = g->next_dark[ch];
+			f = QLINK_TAG_KNOWN |
+			    (ch ? 0 : prandom_u32_state(&g->rnd) & QLINK_TAG_BELL);
+			g->next_dark[ch] += qs_exp_gap(g, g->gap_dark_q8);
+		} else {
+			t = sig[i];
+			f = sig_f[i];
+			i++;
+		}
+		t = max(t, g->last_tag[ch]);
+		g->last_tag[ch] = t;
+		if (m == QS_TAGS_MAX) {
+			g->dropped++;
+			continue;
+		}
+		g->tag[ch][m] = t;
+		g->tag_f[ch][m] = f;
+		m++;
+	}
+	return m;
+}
+
+/* F8: the drift of arm B's delay at link time @t_ps, ps. */
+static s64 qs_drift(struct qlinksim_gen *g, u64 t_ps)
+{
+	return div_s64((s64)g->p.offset_drift * (s64)div_u64(t_ps, 1000000),
+		       1000000);
+}
+
+static struct qlink *qs_peer_ql(struct qlinksim_gen *g)
+{
+	struct net_device *peer = rcu_dereference(((struct qlinksim *)
+						   qlink_priv(g->a))->peer);
+
+	return peer ? qlink_from_dev(peer) : NULL;
+}
+
+/* One time-tag slice [@start, @end); returns where it ended. */
+static u64 qs_slice_tags(struct qlinksim_gen *g, u64 start, u64 end)
+{
+	s64 drift = qs_drift(g, start);
+	struct qlink_tag_batch b = {
+		.t_ps = { g->tag[0], g->tag[1] },
+		.flags = { g->tag_f[0], g->tag_f[1] },
+		.start_ps = start,
+		.end_ps = end,
+	};
+	struct qlink_herald_batch hb = { .start_ps = start, .end_ps = end };
+	struct qlink *b_ql;
+	int n;
+
+	if (drift < 0 && -drift > (s64)g->delay[1])
+		drift = -(s64)g->delay[1];
+	qs_emit(g, end);
+	b.n[0] = qs_channel(g, 0, end, drift);
+	b.n[1] = qs_channel(g, 1, end, drift);
+	/* Entries whose tags are all out leave the fifo. */
+	while (g->fifo_len && g->cur[0] && g->cur[1]) {
+		g->fifo_head = (g->fifo_head + 1) % QS_FIFO;
+		g->fifo_len--;
+		g->cur[0]--;
+		g->cur[1]--;
+	}
+
+	n = qlink_ingest_tags(g->a, &b, g->out, QLINK_INGEST_COINC_MAX);
+	b_ql = qs_peer_ql(g);
+	if (n >= 0 && b_ql) {
+		hb.ev = g->out;
+		hb.n = n;
+		qlink_ingest_heralds(b_ql, &hb);
+	}
+	return end;
+}
+
+/* One herald-event slice [@start, @end); returns where it ended. */
+static u64 qs_slice_events(struct qlinksim_gen *g, u64 start, u64 end)
+{
+	u64 att_end = qs_attempts_before(g, end - 1);
+	struct qlink_herald_batch hb = { .ev = g->out, .start_ps = start };
+	struct qlink *b_ql;
+	u32 n = 0;
+
+	while (g->next_succ < att_end) {
+		if (n == QLINK_INGEST_COINC_MAX) {
+			/* Leave the rest of the slice for the next one. */
+			att_end = g->next_succ;
+			end = mul_u64_u64_shr(att_end, g->period_q8, 8);
+			break;
+		}
+		g->out[n++] = (struct qlink_herald) {
+			.attempt = g->next_succ,
+			.t_ps = mul_u64_u64_shr(g->next_succ, g->period_q8, 8),
+			.slot = g->slots ? g->next_succ % g->slots :
+					   QLINK_SLOT_NONE,
+			.success = 1,
+			.bell_index = prandom_u32_state(&g->rnd) &
+				      QLINK_TAG_BELL,
+		};
+		g->next_succ += 1 + qs_geom(g);
+	}
+	hb.n = n;
+	hb.attempts = att_end > g->next_att ? att_end - g->next_att - n : 0;
+	hb.end_ps = end;
+	g->next_att = max(g->next_att, att_end);
+
+	if (qlink_ingest_heralds(g->a, &hb) >= 0) {
+		b_ql = qs_peer_ql(g);
+		if (b_ql)
+			qlink_ingest_heralds(b_ql, &hb);
+	}
+	return end;
+}
+
+static enum hrtimer_restart qs_tick(struct hrtimer *t)
+{
+	struct qlinksim_gen *g = container_of(t, struct qlinksim_gen, timer);
+	u64 now = (ktime_get_ns() - g->t0_ns) * PS_PER_NS, end;
+	int k;
+
+	if (READ_ONCE(g->a->param_changes) != g->changes) {
+		struct qlink_params p;
+
+		g->changes = READ_ONCE(g->a->param_changes);
+		qlink_params_get(g->a, &p);
+		qs_model(g, &p);
+	}
+	rcu_read_lock();
+	for (k = 0; k < QS_SLICES_PER_TICK && g->sim_ps < now; k++) {
+		if (now - g->sim_ps > QS_LAG_MAX_PS) {
+			u64 to = now - min(now, g->slice_ps);
+
+			g->skipped_ps += to - g->sim_ps;
+			g->sim_ps = to;
+			qs_restart(g, to);
+		}
+		end = min(now, g->sim_ps + g->slice_ps);
+		if (g->p.herald_model == QLINK_HERALD_EVENTS)
+			g->sim_ps = qs_slice_events(g, g->sim_ps, end);
+		else
+			g->sim_ps = qs_slice_tags(g, g->sim_ps, end);
+	}
+	rcu_read_unlock();
+	hrtimer_forward_now(t, ns_to_ktime((u64)clamp(tick_us, 100U, 100000U) *
+					   NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static void qs_gen_free(struct qlinksim_gen *g)
+{
+	int ch;
+
+	if (!g)
+		return;
+	for (ch = 0; ch < 2; ch++) {
+		kvfree(g->sig[ch]);
+		kvfree(g->sig_f[ch]);
+		kvfree(g->tag[ch]);
+		kvfree(g->tag_f[ch]);
+	}
+	kvfree(g->fifo);
+	kvfree(g->out);
+	kfree(g);
+}
+
+static struct qlinksim_gen *qs_gen_alloc(void)
+{
+	struct qlinksim_gen *g = kzalloc(sizeof(*g), GFP_KERNEL);
+	int ch;
+
+	if (!g)
+		return NULL;
+	for (ch = 0; ch < 2; ch++) {
+		g->sig[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), GFP_KERNEL);
+		g->sig_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16),
+					      GFP_KERNEL);
+		g->tag[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), GFP_KERNEL);
+		g->tag_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16),
+					      GFP_KERNEL);
+		if (!g->sig[ch] || !g->sig_f[ch] || !g->tag[ch] || !g->tag_f[ch])
+			goto err;
+	}
+	g->fifo = kvmalloc_array(QS_FIFO, sizeof(*g->fifo), GFP_KERNEL);
+	g->out = kvmalloc_array(QLINK_INGEST_COINC_MAX, sizeof(*g->out),
+				GFP_KERNEL);
+	if (!g->fifo || !g->out)
+		goto err;
+	hrtimer_init(&g->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	g->timer.function = qs_tick;
+	return g;
+err:
+	qs_gen_free(g);
+	return NULL;
+}
+
+/* End A of the link @ql belongs to (RTNL), or NULL if it is gone. */
+static struct qlink *qlinksim_end_a(struct qlink *ql)
+{
+	struct net_device *peer;
+
+	if (!qlinksim_of(ql)->side_b)
+		return ql;
+	peer = qlinksim_peer(ql);
+	return peer ? qlink_from_dev(peer) : NULL;
+}
+
+/* Both ends are up: start the clocks and the generator (RTNL). */
+static int qs_gen_start(struct qlink *a, struct qlink *b)
+{
+	struct qlinksim_gen *g = qlinksim_of(a)->gen;
+	ktime_t t0 = ktime_get();
+	int err;
+
+	if (!g)
+		return 0;
+	hrtimer_cancel(&g->timer);
+	err = qlink_pairs_start(a, t0);
+	if (!err)
+		err = qlink_pairs_start(b, t0);
+	if (err)
+		return err;
+	qlink_set_pair_link_id(a, a->id);
+	qlink_set_pair_link_id(b, a->id);
+
+	g->a = a;
+	g->t0_ns = ktime_to_ns(t0);
+	g->sim_ps = 0;
+	g->seq = 0;
+	g->last_tag[0] = 0;
+	g->last_tag[1] = 0;
+	g->changes = a->param_changes;
+	prandom_seed_state(&g->rnd, a->params.seed);
+	qs_model(g, &a->params);
+	qs_restart(g, 0);
+	hrtimer_start(&g->timer, ns_to_ktime((u64)clamp(tick_us, 100U, 100000U) *
+					     NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_SOFT);
+	return 0;
+}
+
+static void qs_gen_stop(struct qlink *a)
+{
+	struct qlinksim_gen *g = a ? qlinksim_of(a)->gen : NULL;
+
+	if (g)
+		hrtimer_cancel(&g->timer);
 }
 
 static int qlinksim_start(struct qlink *ql)
@@ -74,6 +701,12 @@ static int qlinksim_start(struct qlink *ql)
 	}
 	/* IFF_UP is set on this end once we return 0. */
 	if (peer && (peer->flags & IFF_UP)) {
+		struct qlink *a = qlinksim_end_a(ql);
+		struct qlink *b = a == ql ? qlink_from_dev(peer) : ql;
+		int err = qs_gen_start(a, b);
+
+		if (err)
+			return err;
 		netif_carrier_on(ql->dev);
 		netif_carrier_on(peer);
 	}
@@ -84,9 +717,44 @@ static void qlinksim_stop(struct qlink *ql)
 {
 	struct net_device *peer = qlinksim_peer(ql);
 
+	/* Stop the producer before the core stops taking its batches. */
+	qs_gen_stop(qlinksim_end_a(ql));
+	qlink_pairs_stop(ql);
 	netif_carrier_off(ql->dev);
-	if (peer)
+	if (peer) {
+		qlink_pairs_stop(qlink_from_dev(peer));
 		netif_carrier_off(peer);
+	}
+}
+
+/* ops->uninit (RTNL, after stop): end A frees the generator. */
+static void qlinksim_uninit(struct qlink *ql)
+{
+	struct qlinksim *sim = qlinksim_of(ql);
+
+	if (!sim->gen)
+		return;
+	hrtimer_cancel(&sim->gen->timer);
+	qs_gen_free(sim->gen);
+	sim->gen = NULL;
+}
+
+/*
+ * The offset follows the fibers: a change of either length without an
+ * explicit offset sets it to the delay difference, 5 ns per metre.
+ */
+static void qlinksim_fixup_params(struct qlink *ql, struct qlink_params *p,
+				  u64 *changed)
+{
+	u64 len = QLINK_PARAM_BIT(QLINK_A_PARAM_FIBER_LEN_A) |
+		  QLINK_PARAM_BIT(QLINK_A_PARAM_FIBER_LEN_B);
+
+	if (!(*changed & len) ||
+	    (*changed & QLINK_PARAM_BIT(QLINK_A_PARAM_OFFSET)))
+		return;
+	p->offset = ((s64)p->fiber_len_b - (s64)p->fiber_len_a) *
+		    (s64)QS_PS_PER_M;
+	*changed |= QLINK_PARAM_BIT(QLINK_A_PARAM_OFFSET);
 }
 
 /* The PRNG and the heralding model are fixed while either end runs. */
@@ -119,16 +787,6 @@ static void qlinksim_params_changed(struct qlink *ql,
 		qlink_params_commit(qlink_from_dev(peer), p, changed);
 }
 
-#define PPM		1000000ULL
-
-/* Probability (2^32 = 1) that a photon of the arm is detected. */
-static u64 qlinksim_arm(u32 eff_ppm, u64 loss_mdb)
-{
-	u64 eff = div_u64((u64)eff_ppm << 32, PPM);
-
-	return mul_u64_u64_shr(eff, qlink_db_to_frac32(loss_mdb), 32);
-}
-
 /*
  * qlink.md §7, in integers: rates in mHz, probabilities in 2^-32 units.
  * Detector saturation (F5 max rate) caps the singles rate of an arm and
@@ -138,16 +796,14 @@ static u64 qlinksim_arm(u32 eff_ppm, u64 loss_mdb)
 static void qlinksim_get_expected(struct qlink *ql, const struct qlink_params *p,
 				  struct qlink_expected *e)
 {
-	u64 loss_a = div_u64((u64)p->fiber_loss * p->fiber_len_a, 1000) +
-		     p->extra_loss / 2;
-	u64 loss_b = div_u64((u64)p->fiber_loss * p->fiber_len_b, 1000) +
-		     p->extra_loss - p->extra_loss / 2;
-	u64 pa = qlinksim_arm(p->det_eff_a, loss_a);
-	u64 pb = qlinksim_arm(p->det_eff_b, loss_b);
-	u64 sa = mul_u64_u64_shr(p->source_rate, pa, 32) + p->dark_rate;
-	u64 sb = mul_u64_u64_shr(p->source_rate, pb, 32) + p->dark_rate;
-	u64 c = mul_u64_u64_shr(mul_u64_u64_shr(p->source_rate, pa, 32), pb, 32);
-	u64 acc, total, f0;
+	u64 loss_a, loss_b, pa, pb, sa, sb, c, acc, total, f0;
+
+	qlinksim_losses(p, &loss_a, &loss_b);
+	pa = qlinksim_arm(p->det_eff_a, loss_a);
+	pb = qlinksim_arm(p->det_eff_b, loss_b);
+	sa = mul_u64_u64_shr(p->source_rate, pa, 32) + p->dark_rate;
+	sb = mul_u64_u64_shr(p->source_rate, pb, 32) + p->dark_rate;
+	c = mul_u64_u64_shr(mul_u64_u64_shr(p->source_rate, pa, 32), pb, 32);
 
 	if (p->max_det_rate && sa > p->max_det_rate) {
 		c = mul_u64_u64_div_u64(c, p->max_det_rate, sa);
@@ -196,6 +852,8 @@ static const struct qlink_ops qlinksim_ops = {
 	.params_changed	= qlinksim_params_changed,
 	.get_expected	= qlinksim_get_expected,
 	.fill_link	= qlinksim_fill_link,
+	.fixup_params	= qlinksim_fixup_params,
+	.uninit		= qlinksim_uninit,
 };
 
 static void qlinksim_setup(struct net_device *dev)
@@ -239,6 +897,7 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 	struct qlink_params p;
 	struct net_device *peer;
 	char ifname[IFNAMSIZ];
+	struct qlinksim_gen *gen;
 	struct qlinksim *sim;
 	u64 changed = 0;
 	struct net *net;
@@ -248,6 +907,7 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 	err = qlink_params_parse(nest, &p, &changed, extack);
 	if (err)
 		return err;
+	qlinksim_fixup_params(NULL, &p, &changed);
 	err = qlink_params_check(&qlinksim_caps, &p, changed, nest, extack);
 	if (err)
 		return err;
@@ -284,10 +944,18 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 		return -EPERM;
 	}
 
+	/* End A's generator; owned by end A once it is registered. */
+	gen = qs_gen_alloc();
+	if (!gen) {
+		put_net(net);
+		return -ENOMEM;
+	}
+
 	peer = rtnl_create_link(net, ifname, name_assign_type,
 				&qlinksim_link_ops, tbp, extack);
 	if (IS_ERR(peer)) {
 		put_net(net);
+		qs_gen_free(gen);
 		return PTR_ERR(peer);
 	}
 	qlink_init(qlink_from_dev(peer), &qlinksim_ops, &qlinksim_caps, &p);
@@ -316,6 +984,7 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 		goto err_configure_peer;
 
 	sim = qlinksim_of(qlink_from_dev(dev));
+	sim->gen = gen;
 	rcu_assign_pointer(sim->peer, peer);
 	sim = qlinksim_of(qlink_from_dev(peer));
 	rcu_assign_pointer(sim->peer, dev);
@@ -323,10 +992,12 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 
 err_configure_peer:
 	unregister_netdevice(peer);
+	qs_gen_free(gen);
 	return err;
 
 err_register_peer:
 	free_netdev(peer);
+	qs_gen_free(gen);
 	return err;
 }
 

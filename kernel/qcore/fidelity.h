@@ -65,5 +65,9 @@ u32 qcore_werner_qber(u32 f);
 u32 qcore_db_to_transmission(u32 loss_mdb);
 u32 qcore_fiber_transmission(u32 alpha_mdb_per_km, u32 length_m);
 u64 qcore_pair_rate(u64 src_rate, u32 eta_a, u32 eta_b, u32 trans);
+u64 qcore_log2_fast_q32(u32 x);
+u64 qcore_neg_ln_q32(u32 u);
+u64 qcore_log2_q32(u64 x);
+u32 qcore_ratio_to_mdb(u64 num, u64 den);
 
 #endif /* _QCORE_FIDELITY_H */

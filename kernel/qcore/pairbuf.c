@@ -161,6 +161,36 @@ int qcore_pairbuf_push(struct qcore_pairbuf *pb, struct qcore_pair *p,
 }
 
 /**
+ * qcore_pairbuf_push_seq() - add a pair whose sequence number was chosen
+ *	elsewhere (the end or midpoint that decided the herald)
+ * @pb: buffer
+ * @p: the pair; seq is set to @seq, state is set
+ * @seq: its sequence number, at least every earlier one plus one
+ * @rep: what had to be dropped to make room (may be NULL)
+ *
+ * Numbers may skip (failed attempts, pairs the other end dropped); later
+ * pushes without a number continue after @seq.
+ *
+ * Return: as qcore_pairbuf_push(); -EINVAL also if @seq goes backwards.
+ */
+int qcore_pairbuf_push_seq(struct qcore_pairbuf *pb, struct qcore_pair *p,
+			   u64 seq, struct qcore_pb_report *rep)
+{
+	u64 saved = pb->next_seq;
+	int err;
+
+	if (seq < pb->next_seq) {
+		pb->stats.rejected++;
+		return -EINVAL;
+	}
+	pb->next_seq = seq;
+	err = qcore_pairbuf_push(pb, p, rep);
+	if (err)
+		pb->next_seq = saved;
+	return err;
+}
+
+/**
  * qcore_pairbuf_fidelity() - fidelity of a stored pair now
  * @pb: buffer (for the decay time)
  * @p: the pair

@@ -84,6 +84,8 @@ void qcore_pairbuf_init(struct qcore_pairbuf *pb, struct qcore_pair *storage,
 			u64 t_decay_ps);
 int qcore_pairbuf_push(struct qcore_pairbuf *pb, struct qcore_pair *p,
 		       struct qcore_pb_report *rep);
+int qcore_pairbuf_push_seq(struct qcore_pairbuf *pb, struct qcore_pair *p,
+			   u64 seq, struct qcore_pb_report *rep);
 int qcore_pairbuf_take(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
 		       struct qcore_pair *out, struct qcore_pb_report *rep);
 int qcore_pairbuf_take_seq(struct qcore_pairbuf *pb, u64 seq,

@@ -153,4 +153,71 @@ TEST(ppm_and_milli_units)
 	EXPECT_EQ(fromd(0.5), qcore_fmul(QCORE_F_ONE, fromd(0.5)));
 }
 
+TEST(log2_fast_accuracy)
+{
+	double worst = 0;
+	u64 x;
+
+	for (x = 1; x < (1ULL << 32); x = x * 17 / 16 + 1) {
+		double got = (double)qcore_log2_fast_q32((u32)x) / 4294967296.0;
+		double err = fabs(got - log2((double)x));
+
+		worst = err > worst ? err : worst;
+	}
+	TH_LOG("worst |log2 fast error| %.3g", worst);
+	ASSERT_LT(worst, 3e-6);
+	ASSERT_EQ(0, qcore_log2_fast_q32(1));
+	ASSERT_EQ(31ULL << 32, qcore_log2_fast_q32(1U << 31));
+}
+
+TEST(log2_precise_accuracy)
+{
+	double worst = 0;
+	u64 x;
+
+	for (x = 1; x < (1ULL << 59); x = x * 13 / 12 + 1) {
+		double got = (double)qcore_log2_q32(x) / 4294967296.0;
+		double err = fabs(got - log2((double)x));
+
+		worst = err > worst ? err : worst;
+	}
+	TH_LOG("worst |log2 error| %.3g", worst);
+	ASSERT_LT(worst, 1e-8);
+	ASSERT_EQ(63ULL << 32, qcore_log2_q32(1ULL << 63));
+	ASSERT_EQ(0, qcore_log2_q32(0));
+}
+
+TEST(neg_ln_is_an_exponential_variate)
+{
+	double sum = 0, worst = 0;
+	u32 u;
+	int k;
+
+	for (k = 1; k < 100000; k++) {
+		u = (u32)((u64)k * 42949U);
+		double want = -log((double)u / 4294967296.0);
+		double got = (double)qcore_neg_ln_q32(u) / 4294967296.0;
+
+		worst = fabs(got - want) > worst ? fabs(got - want) : worst;
+	}
+	/* mean of -ln(U) over a fine uniform grid is 1 */
+	for (k = 0; k < 1 << 20; k++)
+		sum += (double)qcore_neg_ln_q32(((u32)k << 12) + 2048) /
+		       4294967296.0;
+	TH_LOG("worst |-ln error| %.3g, mean %.7f", worst, sum / (1 << 20));
+	ASSERT_LT(worst, 3e-6);
+	ASSERT_LT(fabs(sum / (1 << 20) - 1.0), 1e-5);
+}
+
+TEST(ratio_to_mdb)
+{
+	/* 0.2 dB/km over 50 km: 10 dB is a factor 10 */
+	ASSERT_LT(abs((int)qcore_ratio_to_mdb(1000, 10000) - 10000), 2);
+	ASSERT_LT(abs((int)qcore_ratio_to_mdb(1, 2) - 3010), 2);
+	ASSERT_LT(abs((int)qcore_ratio_to_mdb(123456, 987654321) - 39030), 2);
+	ASSERT_EQ(0, qcore_ratio_to_mdb(5, 5));
+	ASSERT_EQ(0, qcore_ratio_to_mdb(6, 5));
+	ASSERT_EQ(U32_MAX, qcore_ratio_to_mdb(0, 5));
+}
+
 TEST_HARNESS_MAIN

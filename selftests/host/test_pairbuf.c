@@ -218,6 +218,34 @@ TEST_F(pb, fidelity_decays_with_age)
 	EXPECT_EQ(qcore_f_to_ppm(f_late), 525910);
 }
 
+TEST_F(pb, push_seq_keeps_the_given_numbers)
+{
+	struct qcore_pair p = { .herald_ps = 1 * NS, .f0 = QCORE_F_ONE,
+				.slot = QCORE_SLOT_NONE };
+	struct qcore_pair out;
+
+	ASSERT_EQ(0, qcore_pairbuf_push_seq(&self->pb, &p, 7, NULL));
+	ASSERT_EQ(7, p.seq);
+	p.herald_ps = 2 * NS;
+	/* numbers may skip, never go back or repeat */
+	ASSERT_EQ(0, qcore_pairbuf_push_seq(&self->pb, &p, 12, NULL));
+	ASSERT_EQ(12, p.seq);
+	ASSERT_EQ(-EINVAL, qcore_pairbuf_push_seq(&self->pb, &p, 12, NULL));
+	ASSERT_EQ(-EINVAL, qcore_pairbuf_push_seq(&self->pb, &p, 3, NULL));
+	ASSERT_EQ(2, self->pb.stats.rejected);
+	/* an unnumbered push continues after the last number */
+	ASSERT_EQ(0, qcore_pairbuf_push(&self->pb, &p, NULL));
+	ASSERT_EQ(13, p.seq);
+	/* a refused push does not move the numbering */
+	p.bell_index = 4;
+	ASSERT_EQ(-EINVAL, qcore_pairbuf_push_seq(&self->pb, &p, 20, NULL));
+	p.bell_index = 0;
+	ASSERT_EQ(0, qcore_pairbuf_push(&self->pb, &p, NULL));
+	ASSERT_EQ(14, p.seq);
+	ASSERT_EQ(0, qcore_pairbuf_take_seq(&self->pb, 12, &out));
+	ASSERT_EQ(12, out.seq);
+}
+
 TEST(zero_capacity)
 {
 	struct qcore_pairbuf pb;

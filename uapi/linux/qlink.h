@@ -25,10 +25,12 @@
 
 /* Multicast group of link events (QLINK_CMD_LINK_*_NTF). */
 #define QLINK_MCGRP_LINK_NAME	"link"
+/* Multicast group of pair events (QLINK_CMD_PAIR_NTF, _DROP_NTF). */
+#define QLINK_MCGRP_PAIRS_NAME	"pairs"
 
 /* Version of the qlink core, as reported by QLINK_CMD_GET_VERSION. */
 #define QLINK_VERSION_MAJOR	0
-#define QLINK_VERSION_MINOR	2
+#define QLINK_VERSION_MINOR	3
 
 /**
  * enum qlink_cmd - commands of the qlink generic netlink family
@@ -51,6 +53,24 @@
  *	moved out); carries %QLINK_A_IFINDEX, %QLINK_A_IFNAME, %QLINK_A_LINK_ID.
  * @QLINK_CMD_LINK_CHANGE_NTF: event: a link changed; %QLINK_A_LINK_CHANGE
  *	says what, the rest is what LINK_GET carries.
+ * @QLINK_CMD_PAIR_GET: dump the entangled pairs waiting in one link's
+ *	buffer, oldest first, one message per pair: %QLINK_A_IFINDEX or
+ *	%QLINK_A_IFNAME required; replies carry %QLINK_A_IFINDEX,
+ *	%QLINK_A_LINK_ID, %QLINK_A_LINK_TIME and one %QLINK_A_PAIR. Pairs past
+ *	their cutoff are expired (and reported) before the walk; age and
+ *	current fidelity are computed at %QLINK_A_LINK_TIME.
+ * @QLINK_CMD_PAIR_NTF: event on group "pairs": pairs were heralded into
+ *	a link's buffer. One event per ingested batch, sent only while the
+ *	group has listeners in the link's netns: %QLINK_A_IFINDEX,
+ *	%QLINK_A_LINK_ID, %QLINK_A_LINK_TIME, %QLINK_A_SEQ_FIRST,
+ *	%QLINK_A_SEQ_LAST, %QLINK_A_PAIR_COUNT (pairs of the batch) and the
+ *	first %QLINK_NTF_PAIRS_MAX of them as %QLINK_A_PAIR nests (each with
+ *	its trace id).
+ * @QLINK_CMD_PAIR_DROP_NTF: event on group "pairs": pairs left a link's
+ *	buffer unused; %QLINK_A_DROP_REASON says why, %QLINK_A_SEQ_FIRST ..
+ *	%QLINK_A_SEQ_LAST the sequence range (pairs of that range that were
+ *	taken earlier are not part of it), %QLINK_A_PAIR_COUNT how many. One
+ *	event per batch and reason, sent only while the group has listeners.
  */
 enum qlink_cmd {
 	QLINK_CMD_UNSPEC,
@@ -61,6 +81,9 @@ enum qlink_cmd {
 	QLINK_CMD_LINK_CREATE_NTF,
 	QLINK_CMD_LINK_DELETE_NTF,
 	QLINK_CMD_LINK_CHANGE_NTF,
+	QLINK_CMD_PAIR_GET,
+	QLINK_CMD_PAIR_NTF,
+	QLINK_CMD_PAIR_DROP_NTF,
 
 	__QLINK_CMD_MAX,
 	QLINK_CMD_MAX = __QLINK_CMD_MAX - 1
@@ -92,6 +115,38 @@ enum qlink_link_change {
 	QLINK_CHANGE_NAME = 5,
 };
 
+/* Pairs described in full in one %QLINK_CMD_PAIR_NTF. */
+#define QLINK_NTF_PAIRS_MAX	8
+
+/**
+ * enum qlink_pair_state - state of a pair in a link's buffer
+ * @QLINK_PAIR_READY: heralded, waiting, free for any request
+ * @QLINK_PAIR_PROMISED: heralded and promised to a request
+ */
+enum qlink_pair_state {
+	QLINK_PAIR_READY = 1,
+	QLINK_PAIR_PROMISED = 2,
+};
+
+/**
+ * enum qlink_drop_reason - why pairs left a buffer unused
+ * @QLINK_DROP_EXPIRED: older than the link's cutoff (%QLINK_A_PARAM_CUTOFF)
+ * @QLINK_DROP_FULL: the buffer was full (%QLINK_A_PARAM_MAX_PAIRS): the
+ *	oldest pair made room for a new one
+ * @QLINK_DROP_SLOTS: every memory slot was taken
+ *	(%QLINK_A_PARAM_MEMORY_SLOTS): the oldest slot-holding pair made room
+ * @QLINK_DROP_LOW_FIDELITY: below a request's minimum fidelity
+ * @QLINK_DROP_FLUSH: the link (re)started generating: its time base
+ *	restarts, the pairs of the previous run are flushed
+ */
+enum qlink_drop_reason {
+	QLINK_DROP_EXPIRED = 1,
+	QLINK_DROP_FULL = 2,
+	QLINK_DROP_SLOTS = 3,
+	QLINK_DROP_LOW_FIDELITY = 4,
+	QLINK_DROP_FLUSH = 5,
+};
+
 /**
  * enum qlink_attr - top-level attributes
  * @QLINK_A_PAD: padding for 64-bit attributes
@@ -118,6 +173,19 @@ enum qlink_link_change {
  *	the driver expects from its parameters (qlink.md §7)
  * @QLINK_A_LINK_CHANGE: u32, enum qlink_link_change (events only)
  * @QLINK_A_STATS: nest, enum qlink_stats_attr
+ * @QLINK_A_LINK_PAIR_ID: u32, the link id that names this link's pairs:
+ *	a pair is known to both ends as (pair link id, sequence number). It
+ *	is the %QLINK_A_LINK_ID of the end that decides the heralds (for
+ *	qlinksim, end A, which runs the coincidence logic), so both ends of
+ *	a link report the same value.
+ * @QLINK_A_LINK_TIME: u64, time of the link's clock when the message was
+ *	made, ps since the link started generating (herald times use the
+ *	same clock)
+ * @QLINK_A_PAIR: nest, enum qlink_pair_attr: one pair
+ * @QLINK_A_SEQ_FIRST: u64, first sequence number of a range
+ * @QLINK_A_SEQ_LAST: u64, last sequence number of a range (inclusive)
+ * @QLINK_A_PAIR_COUNT: u32, number of pairs an event reports
+ * @QLINK_A_DROP_REASON: u32, enum qlink_drop_reason
  */
 enum qlink_attr {
 	QLINK_A_UNSPEC,
@@ -140,6 +208,13 @@ enum qlink_attr {
 	QLINK_A_LINK_EXPECTED,
 	QLINK_A_LINK_CHANGE,
 	QLINK_A_STATS,
+	QLINK_A_LINK_PAIR_ID,
+	QLINK_A_LINK_TIME,
+	QLINK_A_PAIR,
+	QLINK_A_SEQ_FIRST,
+	QLINK_A_SEQ_LAST,
+	QLINK_A_PAIR_COUNT,
+	QLINK_A_DROP_REASON,
 
 	__QLINK_A_MAX,
 	QLINK_A_MAX = __QLINK_A_MAX - 1
@@ -223,6 +298,23 @@ enum qlink_caps_attr {
  *	is flipped, ppm [0, 1000000]; default 0
  * @QLINK_A_PARAM_OFFSET_DRIFT: s32, F8 fault: drift of the B time offset,
  *	ps per second [-1000000000, 1000000000]; default 0
+ * @QLINK_A_PARAM_MAX_PAIRS: u32, capacity of the link's pair buffer,
+ *	pairs [1, 1048576]; default 1024. A full buffer drops its oldest
+ *	pair (%QLINK_DROP_FULL). The buffer is allocated when the link is
+ *	created and reallocated (empty) when it next starts generating: a
+ *	change takes effect at the next link up.
+ * @QLINK_A_PARAM_MEMORY_SLOTS: u32, qubit memory slots pairs may hold
+ *	[0, 65535], at most %QLINK_A_CAPS_MEMORY_SLOTS; 0 (default) means
+ *	all of them. When all are taken the oldest slot-holding pair is
+ *	dropped (%QLINK_DROP_SLOTS). Photonic pairs measured directly
+ *	(time-tag heralding) hold no slot.
+ * @QLINK_A_PARAM_CUTOFF: u64, cutoff age, ns [0, 10^15]; 0 (default)
+ *	means none. A pair older than this is expired (%QLINK_DROP_EXPIRED).
+ *
+ * The coincidence window %QLINK_A_PARAM_WINDOW is the full width tau:
+ * tags a (end A) and b (end B) coincide iff |a - (b - offset)| <= tau/2
+ * (rounded down, both ends inclusive), so the accidental rate is
+ * S_A * S_B * tau.
  */
 enum qlink_param_attr {
 	QLINK_A_PARAM_UNSPEC,
@@ -250,6 +342,9 @@ enum qlink_param_attr {
 	QLINK_A_PARAM_SWAP_FAIL,
 	QLINK_A_PARAM_BIT_FLIP,
 	QLINK_A_PARAM_OFFSET_DRIFT,
+	QLINK_A_PARAM_MAX_PAIRS,
+	QLINK_A_PARAM_MEMORY_SLOTS,
+	QLINK_A_PARAM_CUTOFF,
 
 	__QLINK_A_PARAM_MAX,
 	QLINK_A_PARAM_MAX = __QLINK_A_PARAM_MAX - 1
@@ -298,6 +393,52 @@ enum qlink_expected_attr {
  * @QLINK_A_STATS_TX_DROPPED: u64, packets the stack tried to send on the
  *	link (a quantum link carries no packets: counted and dropped); also
  *	the device's tx_dropped
+ *
+ * Heralding path (qlink.md §8 M1, M2, M3, M5, M6, M10); rates and means
+ * are over the link's clock since it last started generating:
+ * @QLINK_A_STATS_TAGS_A: u64, time tags ingested on channel A (singles)
+ * @QLINK_A_STATS_TAGS_B: u64, time tags ingested on channel B (singles)
+ * @QLINK_A_STATS_COVERED_TIME: u64, ps of link time the driver has
+ *	reported on (the sum of its batches' spans): measured rates are
+ *	counts divided by this
+ * @QLINK_A_STATS_LINK_TIME: u64, ps, the link's clock now
+ * @QLINK_A_STATS_HERALD_RATE: u64, M1: heralds of the last complete
+ *	second of herald time, mHz
+ * @QLINK_A_STATS_FIDELITY_HERALD: u32, M2: mean fidelity at herald, ppm
+ *	(absent before the first herald)
+ * @QLINK_A_STATS_FIDELITY_TAKEN: u32, M2: mean fidelity of the pairs
+ *	taken (delivered), ppm, at the time of taking (absent before any)
+ * @QLINK_A_STATS_TAKEN: u64, pairs taken (delivered)
+ * @QLINK_A_STATS_AGE_TAKEN: u64, M5: mean age of the pairs taken, ns
+ * @QLINK_A_STATS_LATENCY_MEAN: u64, M6: mean herald latency, ns: herald
+ *	time to the pair being readable in the buffer
+ * @QLINK_A_STATS_LATENCY_MAX: u64, M6: largest herald latency, ns
+ * @QLINK_A_STATS_LOSS_A_EST: u32, M3: loss of arm A estimated from the
+ *	measured rates, mdB: -10 log10(C / ((S_B - d) eta_A)), with C the
+ *	coincidences less the expected accidentals, d the dark count rate
+ *	and eta_A the configured detector efficiency (time-tag links; absent
+ *	until there are coincidences)
+ * @QLINK_A_STATS_LOSS_B_EST: u32, M3: the same for arm B, mdB
+ * @QLINK_A_STATS_OFFSET_EST: s64, M10: B-A delay measured from the
+ *	matched pairs (moving average over about 256 coincidences), ps
+ * @QLINK_A_STATS_OFFSET_ERROR: s64, M10: %QLINK_A_STATS_OFFSET_EST minus
+ *	the configured %QLINK_A_PARAM_OFFSET, ps (calibration drift)
+ * @QLINK_A_STATS_PAIRS: u32, pairs in the buffer now
+ * @QLINK_A_STATS_SLOTS_USED: u32, memory slots held by them
+ * @QLINK_A_STATS_DROPPED_FULL: u64, pairs dropped, buffer full
+ * @QLINK_A_STATS_DROPPED_SLOTS: u64, pairs dropped, memory slots full
+ * @QLINK_A_STATS_EXPIRED: u64, pairs expired (past the cutoff)
+ * @QLINK_A_STATS_DISCARDED_LOW_F: u64, pairs discarded below a request's
+ *	minimum fidelity
+ * @QLINK_A_STATS_FLUSHED: u64, pairs flushed when the link restarted
+ * @QLINK_A_STATS_REJECTED: u64, heralds refused (bad Bell index, herald
+ *	time or sequence number going backwards, no memory at all)
+ * @QLINK_A_STATS_TAGS_REJECTED: u64, time tags refused by the matcher
+ *	(out of order or beyond the time base)
+ * @QLINK_A_STATS_MATCH_OVERFLOW: u64, coincidences lost to the per-batch
+ *	output limit or the matcher's carry limit
+ * @QLINK_A_STATS_EVENTS_LOST: u64, pair events not sent (no memory)
+ * @QLINK_A_STATS_MAX_PAIRS: u32, capacity of the buffer now
  */
 enum qlink_stats_attr {
 	QLINK_A_STATS_UNSPEC,
@@ -308,9 +449,75 @@ enum qlink_stats_attr {
 	QLINK_A_STATS_DROPPED,
 	QLINK_A_STATS_PARAM_CHANGES,
 	QLINK_A_STATS_TX_DROPPED,
+	QLINK_A_STATS_TAGS_A,
+	QLINK_A_STATS_TAGS_B,
+	QLINK_A_STATS_COVERED_TIME,
+	QLINK_A_STATS_LINK_TIME,
+	QLINK_A_STATS_HERALD_RATE,
+	QLINK_A_STATS_FIDELITY_HERALD,
+	QLINK_A_STATS_FIDELITY_TAKEN,
+	QLINK_A_STATS_TAKEN,
+	QLINK_A_STATS_AGE_TAKEN,
+	QLINK_A_STATS_LATENCY_MEAN,
+	QLINK_A_STATS_LATENCY_MAX,
+	QLINK_A_STATS_LOSS_A_EST,
+	QLINK_A_STATS_LOSS_B_EST,
+	QLINK_A_STATS_OFFSET_EST,
+	QLINK_A_STATS_OFFSET_ERROR,
+	QLINK_A_STATS_PAIRS,
+	QLINK_A_STATS_SLOTS_USED,
+	QLINK_A_STATS_DROPPED_FULL,
+	QLINK_A_STATS_DROPPED_SLOTS,
+	QLINK_A_STATS_EXPIRED,
+	QLINK_A_STATS_DISCARDED_LOW_F,
+	QLINK_A_STATS_FLUSHED,
+	QLINK_A_STATS_REJECTED,
+	QLINK_A_STATS_TAGS_REJECTED,
+	QLINK_A_STATS_MATCH_OVERFLOW,
+	QLINK_A_STATS_EVENTS_LOST,
+	QLINK_A_STATS_MAX_PAIRS,
 
 	__QLINK_A_STATS_MAX,
 	QLINK_A_STATS_MAX = __QLINK_A_STATS_MAX - 1
+};
+
+/**
+ * enum qlink_pair_attr - one entangled pair (nested in %QLINK_A_PAIR)
+ * @QLINK_A_PAIR_PAD: padding for 64-bit attributes
+ * @QLINK_A_PAIR_SEQ: u64, sequence number; with %QLINK_A_PAIR_LINK_ID the
+ *	pair's id, the same at both ends of the link
+ * @QLINK_A_PAIR_LINK_ID: u32, the link id naming the pair (see
+ *	%QLINK_A_LINK_PAIR_ID)
+ * @QLINK_A_PAIR_TRACE_ID: u64, trace id that follows the pair through
+ *	events, tracepoints and the tools: (pair link id << 40) | (seq mod
+ *	2^40), the same at both ends
+ * @QLINK_A_PAIR_HERALD_TIME: u64, herald time, ps of the link's clock
+ * @QLINK_A_PAIR_AGE: u64, age at %QLINK_A_LINK_TIME, ps
+ * @QLINK_A_PAIR_FIDELITY_HERALD: u32, fidelity at herald, ppm
+ * @QLINK_A_PAIR_FIDELITY: u32, fidelity now (Werner decay with the link's
+ *	memory time T = coherence * coherence-scale), ppm
+ * @QLINK_A_PAIR_BELL_INDEX: u8, Bell state 0..3: Phi+, Phi-, Psi+, Psi-
+ * @QLINK_A_PAIR_SLOT: u32, memory slot (absent if it holds none)
+ * @QLINK_A_PAIR_STATE: u32, enum qlink_pair_state
+ * @QLINK_A_PAIR_PURPOSE: u32, purpose id it was generated for, 0 = any
+ */
+enum qlink_pair_attr {
+	QLINK_A_PAIR_UNSPEC,
+	QLINK_A_PAIR_PAD,
+	QLINK_A_PAIR_SEQ,
+	QLINK_A_PAIR_LINK_ID,
+	QLINK_A_PAIR_TRACE_ID,
+	QLINK_A_PAIR_HERALD_TIME,
+	QLINK_A_PAIR_AGE,
+	QLINK_A_PAIR_FIDELITY_HERALD,
+	QLINK_A_PAIR_FIDELITY,
+	QLINK_A_PAIR_BELL_INDEX,
+	QLINK_A_PAIR_SLOT,
+	QLINK_A_PAIR_STATE,
+	QLINK_A_PAIR_PURPOSE,
+
+	__QLINK_A_PAIR_MAX,
+	QLINK_A_PAIR_MAX = __QLINK_A_PAIR_MAX - 1
 };
 
 /**

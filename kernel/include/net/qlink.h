@@ -30,6 +30,28 @@
  *    time with qlink_params_get() without RTNL.
  *  - Statistics are per-cpu u64 counters behind u64_stats_sync: drivers
  *    bump them from any context with qlink_stats_add().
+ *  - The heralding path (qlink_ingest_tags(), qlink_ingest_heralds()) may
+ *    be called from process or softirq context (a soft hrtimer, a
+ *    tasklet, NAPI), not from hard interrupts; it neither sleeps nor
+ *    allocates for the pair buffer. Calls for one link must not overlap
+ *    with qlink_pairs_start()/qlink_pairs_stop() of that link (drivers
+ *    stop their producer in ops->stop before the core tears down).
+ *    The link's pair state is serialised by one per-link spinlock (BHs
+ *    disabled), taken once per batch, never per tag or per pair.
+ *
+ * Heralding (qlink.md §2, §3)
+ *  A driver reports either time tags of its two detector channels
+ *  (qlink_ingest_tags(): the core finds the coincidences) or herald
+ *  events decided elsewhere (qlink_ingest_heralds(): a midpoint, or the
+ *  end that ran the coincidence logic). Each herald becomes a pair record
+ *  in the link's buffer, named (pair link id, sequence number):
+ *  qlink_ingest_tags() assigns the sequence numbers and returns the
+ *  heralds as events, which the driver forwards to the other end, where
+ *  qlink_ingest_heralds() stores them under the same numbers
+ *  (struct qlink_herald.attempt is the sequence number of a success).
+ *  The other end calls qlink_set_pair_link_id() with the deciding end's
+ *  link id, so that both ends name their pairs alike.
+ *  Times are ps of the link's clock, which starts at qlink_pairs_start().
  */
 #ifndef _NET_QLINK_H
 #define _NET_QLINK_H
@@ -70,6 +92,9 @@ struct qlink_params {
 	u32 swap_fail;		/* ppm, F6 */
 	u32 bit_flip;		/* ppm, F7 */
 	s32 offset_drift;	/* ps/s, F8 */
+	u32 max_pairs;		/* pairs */
+	u32 memory_slots;	/* 0 = all of caps.memory_slots */
+	u64 cutoff;		/* ns, 0 = none */
 };
 
 /* Bit of a parameter in masks of changed / supported parameters. */
@@ -129,6 +154,10 @@ struct qlink_expected {
  * @get_expected: fill the analytic expectations for parameters @p.
  * @fill_link: add driver attributes (enum qlink_attr, e.g. the peer) to a
  *	link reply or event; return -EMSGSIZE if they do not fit.
+ * @fixup_params: complete a parameter change before it is checked, e.g.
+ *	derive the offset from changed fiber lengths; @changed may gain bits.
+ * @uninit: the link is being unregistered (after @stop): free what the
+ *	driver allocated for it.
  */
 struct qlink_ops {
 	int (*start)(struct qlink *ql);
@@ -140,6 +169,9 @@ struct qlink_ops {
 	void (*get_expected)(struct qlink *ql, const struct qlink_params *p,
 			     struct qlink_expected *exp);
 	int (*fill_link)(struct qlink *ql, struct sk_buff *skb);
+	void (*fixup_params)(struct qlink *ql, struct qlink_params *p,
+			     u64 *changed);
+	void (*uninit)(struct qlink *ql);
 };
 
 /* Hot-path counters, see enum qlink_stats_attr for their meaning. */
@@ -185,6 +217,8 @@ struct qlink_stats {
  *	under RTNL
  * @param_changes: successful parameter changes; RTNL
  * @stats: per-cpu hot-path counters; lock-free, see struct qlink_pcpu_stats
+ * @pairs: heralding state and pair buffer, owned by the core (see
+ *	kernel/core/pairs.c); allocated in ndo_init, freed with the device
  */
 struct qlink {
 	struct net_device *dev;
@@ -195,6 +229,7 @@ struct qlink {
 	struct qlink_params params;
 	u64 param_changes;
 	struct qlink_pcpu_stats __percpu *stats;
+	struct qlink_pairs *pairs;
 };
 
 #define QLINK_PRIV_ALIGN	NETDEV_ALIGN
@@ -271,5 +306,113 @@ static inline void qlink_stats_add(struct qlink *ql, enum qlink_stat stat,
 
 /* Totals over all CPUs. */
 void qlink_stats_read(struct qlink *ql, struct qlink_stats *st);
+
+/* Heralding path */
+
+/* Bits of a time tag's flags (struct qlink_tag_batch.flags). */
+#define QLINK_TAG_BELL		GENMASK(1, 0)	/* Bell index contribution */
+#define QLINK_TAG_PAIR		GENMASK(14, 2)	/* ground truth: source pair */
+#define QLINK_TAG_KNOWN		BIT(15)		/* ground truth is known */
+
+/* Coincidences one qlink_ingest_tags() call stores at most. */
+#define QLINK_INGEST_COINC_MAX	4096
+
+/* No memory slot (struct qlink_herald.slot). */
+#define QLINK_SLOT_NONE		U16_MAX
+
+/**
+ * struct qlink_tag_batch - detector time tags of one time slice
+ * @t_ps: per channel (0 = A, 1 = B), the tags in ps of the link's clock,
+ *	non-decreasing within the channel and across batches; channel B raw
+ *	(the core removes %QLINK_A_PARAM_OFFSET)
+ * @flags: per channel, QLINK_TAG_* flags of each tag, or NULL (all 0).
+ *	A coincidence heralds Bell index (flags_a ^ flags_b) & QLINK_TAG_BELL.
+ *	If both tags have QLINK_TAG_KNOWN (simulators, calibration sources),
+ *	it is a true coincidence iff their QLINK_TAG_PAIR fields are equal
+ *	and non-zero: true ones get fidelity F0 - F2, accidental ones 1/4
+ *	(and are counted). Otherwise every coincidence gets the fidelity
+ *	the link's measured true/accidental mix gives (qlink.md §7).
+ * @n: per channel, number of tags
+ * @start_ps: start of the slice
+ * @end_ps: end of the slice: both channels are complete before it. The
+ *	core adds end_ps - start_ps to the link's covered time.
+ */
+struct qlink_tag_batch {
+	const u64 *t_ps[2];
+	const u16 *flags[2];
+	u32 n[2];
+	u64 start_ps;
+	u64 end_ps;
+};
+
+/**
+ * struct qlink_herald - one heralding attempt's outcome
+ * @attempt: attempt id, increasing; a success becomes the pair with this
+ *	sequence number (both ends receive the same ids)
+ * @t_ps: herald time, ps of the link's clock, non-decreasing
+ * @fidelity: fidelity at herald, ppm; 0 means the link's F0 minus F2
+ * @slot: memory slot the pair holds, or QLINK_SLOT_NONE
+ * @success: 1 if the attempt heralded a pair
+ * @bell_index: 0..3, the heralded Bell state
+ */
+struct qlink_herald {
+	u64 attempt;
+	u64 t_ps;
+	u32 fidelity;
+	u16 slot;
+	u8 success;
+	u8 bell_index;
+};
+
+/**
+ * struct qlink_herald_batch - herald events of one time slice
+ * @ev: the events, in attempt and time order
+ * @n: number of events
+ * @attempts: failed attempts of the slice not listed in @ev (drivers may
+ *	report only successes)
+ * @start_ps: start of the slice
+ * @end_ps: end of the slice (added to the covered time like tag batches)
+ */
+struct qlink_herald_batch {
+	const struct qlink_herald *ev;
+	u32 n;
+	u64 attempts;
+	u64 start_ps;
+	u64 end_ps;
+};
+
+/**
+ * struct qlink_pair_info - a pair handed out of the buffer
+ * @seq: sequence number
+ * @pair_link_id: link id naming the pair
+ * @trace_id: trace id (see %QLINK_A_PAIR_TRACE_ID)
+ * @herald_ps: herald time, ps of the link's clock
+ * @age_ps: age when taken
+ * @fidelity_herald: ppm
+ * @fidelity: ppm, when taken
+ * @slot: memory slot or QLINK_SLOT_NONE
+ * @bell_index: 0..3
+ */
+struct qlink_pair_info {
+	u64 seq;
+	u32 pair_link_id;
+	u64 trace_id;
+	u64 herald_ps;
+	u64 age_ps;
+	u32 fidelity_herald;
+	u32 fidelity;
+	u16 slot;
+	u8 bell_index;
+};
+
+int qlink_pairs_start(struct qlink *ql, ktime_t t0);
+void qlink_pairs_stop(struct qlink *ql);
+void qlink_set_pair_link_id(struct qlink *ql, u32 id);
+u64 qlink_now_ps(struct qlink *ql);
+int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
+		      struct qlink_herald *out, u32 out_cap);
+int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b);
+int qlink_pair_take(struct qlink *ql, u32 min_fidelity,
+		    struct qlink_pair_info *out);
 
 #endif /* _NET_QLINK_H */

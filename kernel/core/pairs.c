@@ -1,0 +1,1009 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The heralding path: time tags or herald events in, entangled-pair
+ * records out (qlink.md §2, §3).
+ *
+ *   driver batch --> [matcher: coincidences]--> pair buffer --> dump / take
+ *                     (time tags only)           (Werner decay, cutoff,
+ *                                                 caps: qcore/pairbuf)
+ *
+ * Everything a link needs is allocated when the link is set up (ndo_init)
+ * and, if %QLINK_A_PARAM_MAX_PAIRS changed, when it starts generating; a
+ * batch only takes the link's spinlock, runs the qcore matcher into a
+ * preallocated coincidence array and pushes into the preallocated ring.
+ * When producers outrun consumers the ring drops its oldest pair and
+ * counts it: the driver is never blocked and memory never grows.
+ *
+ * Events. At 300k pairs/s one multicast message per pair would cost more
+ * than the pairs, so the "pairs" group gets one QLINK_CMD_PAIR_NTF per
+ * ingested batch (sequence range, count, the first QLINK_NTF_PAIRS_MAX
+ * pairs in full) and one QLINK_CMD_PAIR_DROP_NTF per batch and reason,
+ * and only while someone listens (genl_has_listeners()). They are built
+ * after the lock is dropped, from copies; their skb is the one allocation
+ * of the path (GFP_ATOMIC, only with listeners; a failure is counted and
+ * loses the event, never a pair). Tracepoints see every herald and pair.
+ *
+ * Clock. A link's clock counts ps since qlink_pairs_start() (ktime,
+ * monotonic); herald times, ages and the cutoff use it. Expiry is lazy:
+ * each batch, dump and take first expires what is past the cutoff.
+ */
+#include <linux/atomic.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/overflow.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <net/genetlink.h>
+#include <net/qlink.h>
+
+#include "core.h"
+#include "match.h"
+#include "fidelity.h"
+#include "pairbuf.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+#define PS_PER_NS	1000ULL
+#define PS_PER_SEC	1000000000000ULL
+#define PPM		1000000U
+/* Offset estimate: moving average over about 2^8 coincidences. */
+#define OFFSET_EWMA_SHIFT	8
+
+/* Bytes the heralding path holds for all links (debugfs "pair_bytes"). */
+atomic_long_t qlink_pair_bytes = ATOMIC_LONG_INIT(0);
+
+/**
+ * struct qlink_pairs - heralding state of one link end
+ * @lock: serialises everything below: the pair buffer (ingest pushes,
+ *	dumps walk it, takes remove from it, parameter changes retune it),
+ *	the matcher with its coincidence scratch and carried-tag flags, and
+ *	the accounting. BH-safe (spin_lock_bh) because drivers ingest from
+ *	softirq context; held for one batch, dump chunk or take at a time.
+ * @pb: the pair buffer (qcore), its ring is @ring
+ * @ring: @ring_size pair records
+ * @ring_size: capacity of @ring
+ * @m: coincidence matcher (time-tag heralding)
+ * @coinc: matcher output of one batch, QLINK_INGEST_COINC_MAX entries
+ * @carry_t: tags the matcher carries to the next batch, per channel (a
+ *	copy of its carry, to find their flags)
+ * @carry_f: their flags
+ * @n_carry: number of carried tags per channel
+ * @running: between qlink_pairs_start() and qlink_pairs_stop()
+ * @started: the clock has been started at least once
+ * @t0_ns: ktime (ns) of the link clock's zero
+ * @pair_link_id: link id naming this link's pairs
+ * @f0: fidelity of a true herald, F0 - F2 (qcore fixed point)
+ * @window_ps: full coincidence window tau
+ * @dark_mhz: configured dark count rate per detector
+ * @eta_ppm: configured detector efficiencies of A and B
+ * @offset_ps: configured offset
+ * @covered_ps: link time the driver reported on since the start
+ * @tags: tags ingested per channel since the start
+ * @coinc_total: coincidences found since the start
+ * @n_herald: heralds stored since the start (M1, M2)
+ * @sum_f_herald: sum of their fidelities, ppm
+ * @n_taken: pairs taken (M2, M5)
+ * @sum_f_taken: sum of their fidelities when taken, ppm
+ * @sum_age_taken_ns: sum of their ages when taken
+ * @sum_lat_ns: sum of herald latencies (M6)
+ * @max_lat_ns: largest herald latency
+ * @offset_q8: moving average of b - a over coincidences, ps << 8 (M10)
+ * @offset_valid: @offset_q8 has seen a coincidence
+ * @rate_end_ps: end of the current one-second bucket of herald time (M1)
+ * @rate_cur: heralds in the current bucket
+ * @rate_prev: heralds in the bucket before
+ * @base: buffer counters of earlier runs (the buffer restarts with the
+ *	link), so that the reported ones count since creation
+ * @flushed: pairs flushed by restarts
+ * @tags_rejected: tags refused by the matcher, since creation
+ * @match_overflow: coincidences lost to output or carry limits
+ * @events_lost: events not sent for want of memory; atomic, updated
+ *	outside @lock
+ */
+struct qlink_pairs {
+	spinlock_t lock;	/* see above */
+	struct qcore_pairbuf pb;
+	struct qcore_pair *ring;
+	u32 ring_size;
+	struct qcore_matcher m;
+	struct qcore_coinc *coinc;
+	u64 carry_t[2][QCORE_MATCH_CARRY];
+	u16 carry_f[2][QCORE_MATCH_CARRY];
+	u32 n_carry[2];
+	bool running;
+	bool started;
+	u64 t0_ns;
+	u32 pair_link_id;
+	u32 f0;
+	u32 window_ps;
+	u64 dark_mhz;
+	u32 eta_ppm[2];
+	s64 offset_ps;
+
+	u64 covered_ps;
+	u64 tags[2];
+	u64 coinc_total;
+	u64 n_herald;
+	u64 sum_f_herald;
+	u64 n_taken;
+	u64 sum_f_taken;
+	u64 sum_age_taken_ns;
+	u64 sum_lat_ns;
+	u64 max_lat_ns;
+	s64 offset_q8;
+	bool offset_valid;
+	u64 rate_end_ps;
+	u64 rate_cur;
+	u64 rate_prev;
+
+	struct qcore_pb_stats base;
+	u64 flushed;
+	u64 tags_rejected;
+	u64 match_overflow;
+	atomic64_t events_lost;
+};
+
+/* What one batch did, copied out of the lock for events and counters. */
+struct qlink_batch_out {
+	u64 now;
+	u32 pushed;
+	u32 accidentals;
+	u32 rejected;
+	u64 first_seq;
+	u64 last_seq;
+	u32 n_show;
+	struct qcore_pair show[QLINK_NTF_PAIRS_MAX];
+	struct qcore_pb_report exp;	/* expired before the batch */
+	struct qcore_pb_report push;	/* dropped to make room */
+};
+
+static u64 qlink_trace_id(u32 pair_link_id, u64 seq)
+{
+	return ((u64)pair_link_id << 40) | (seq & (BIT_ULL(40) - 1));
+}
+
+static size_t qlink_ring_bytes(u32 n)
+{
+	return array_size(n, sizeof(struct qcore_pair));
+}
+
+static size_t qlink_coinc_bytes(void)
+{
+	return array_size(QLINK_INGEST_COINC_MAX, sizeof(struct qcore_coinc));
+}
+
+/* ps of @ps's clock now; 0 before the first start. Any context. */
+static u64 qlink_clock_ps(const struct qlink_pairs *ps)
+{
+	u64 t0 = READ_ONCE(ps->t0_ns), now = ktime_get_ns();
+
+	if (!READ_ONCE(ps->started) || now < t0)
+		return 0;
+	return (now - t0) * PS_PER_NS;
+}
+
+/**
+ * qlink_now_ps() - the link's clock
+ * @ql: link
+ *
+ * Return: ps since the link last started generating (0 before).
+ */
+u64 qlink_now_ps(struct qlink *ql)
+{
+	return qlink_clock_ps(ql->pairs);
+}
+EXPORT_SYMBOL_GPL(qlink_now_ps);
+
+/* Derived parameters of @p into @ps. Caller holds ps->lock. */
+static void qlink_pairs_apply(struct qlink *ql, struct qlink_pairs *ps,
+			      const struct qlink_params *p)
+{
+	u64 t_decay = 0;
+
+	if (p->coherence)
+		t_decay = max_t(u64, 1,
+				mul_u64_u64_div_u64(p->coherence * PS_PER_NS,
+						    p->coherence_scale, PPM));
+	ps->pb.t_decay_ps = t_decay;
+	ps->pb.cutoff_ps = p->cutoff * PS_PER_NS;
+	ps->pb.max_slots = p->memory_slots ? p->memory_slots :
+			   ql->caps.memory_slots;
+	ps->f0 = qcore_f_from_ppm(p->fidelity - p->fidelity_drop);
+	ps->window_ps = p->window;
+	ps->dark_mhz = p->dark_rate;
+	ps->eta_ppm[0] = p->det_eff_a;
+	ps->eta_ppm[1] = p->det_eff_b;
+	ps->offset_ps = p->offset;
+	/* Ranges are checked on input: both are well inside qcore's. */
+	qcore_match_set_params(&ps->m, p->offset, p->window / 2);
+}
+
+/* Parameters changed (RTNL): retune the buffer and the matcher. */
+void qlink_pairs_params(struct qlink *ql, const struct qlink_params *p)
+{
+	struct qlink_pairs *ps = ql->pairs;
+
+	if (!ps)
+		return;
+	spin_lock_bh(&ps->lock);
+	qlink_pairs_apply(ql, ps, p);
+	spin_unlock_bh(&ps->lock);
+}
+
+/* ndo_init (RTNL, may sleep): allocate the heralding state. */
+int qlink_pairs_init(struct qlink *ql)
+{
+	u32 n = ql->params.max_pairs;
+	struct qlink_pairs *ps;
+
+	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	if (!ps)
+		return -ENOMEM;
+	ps->coinc = kvmalloc(qlink_coinc_bytes(), GFP_KERNEL);
+	ps->ring = kvcalloc(n, sizeof(*ps->ring), GFP_KERNEL);
+	if (!ps->coinc || !ps->ring) {
+		kvfree(ps->ring);
+		kvfree(ps->coinc);
+		kfree(ps);
+		return -ENOMEM;
+	}
+	ps->ring_size = n;
+	spin_lock_init(&ps->lock);
+	atomic64_set(&ps->events_lost, 0);
+	qcore_pairbuf_init(&ps->pb, ps->ring, n, 0, 0, 0);
+	qcore_match_init(&ps->m, 0, 0);
+	ps->pair_link_id = ql->id;
+	qlink_pairs_apply(ql, ps, &ql->params);
+	ql->pairs = ps;
+	atomic_long_add(sizeof(*ps) + qlink_coinc_bytes() +
+			qlink_ring_bytes(n), &qlink_pair_bytes);
+	return 0;
+}
+
+/* The device is being freed: nobody ingests, dumps or takes any more. */
+void qlink_pairs_free(struct qlink *ql)
+{
+	struct qlink_pairs *ps = ql->pairs;
+
+	if (!ps)
+		return;
+	atomic_long_sub(sizeof(*ps) + qlink_coinc_bytes() +
+			qlink_ring_bytes(ps->ring_size), &qlink_pair_bytes);
+	kvfree(ps->ring);
+	kvfree(ps->coinc);
+	kfree(ps);
+	ql->pairs = NULL;
+}
+
+/**
+ * qlink_set_pair_link_id() - name this link's pairs by another end's id
+ * @ql: link (registered)
+ * @id: link id of the end that decides the heralds
+ *
+ * Process or softirq context.
+ */
+void qlink_set_pair_link_id(struct qlink *ql, u32 id)
+{
+	struct qlink_pairs *ps = ql->pairs;
+
+	spin_lock_bh(&ps->lock);
+	ps->pair_link_id = id;
+	spin_unlock_bh(&ps->lock);
+}
+EXPORT_SYMBOL_GPL(qlink_set_pair_link_id);
+
+u32 qlink_pair_link_id(struct qlink *ql)
+{
+	return READ_ONCE(ql->pairs->pair_link_id);
+}
+
+static void qlink_pb_stats_add(struct qcore_pb_stats *to,
+			       const struct qcore_pb_stats *s)
+{
+	to->pushed += s->pushed;
+	to->taken += s->taken;
+	to->dropped_full += s->dropped_full;
+	to->dropped_slots += s->dropped_slots;
+	to->expired += s->expired;
+	to->discarded_low_f += s->discarded_low_f;
+	to->rejected += s->rejected;
+}
+
+static void qlink_drop_event(struct qlink *ql, u32 reason, u64 first,
+			     u64 last, u32 count, u64 now)
+{
+	if (!count)
+		return;
+	trace_qlink_expire(ql->id, reason, first, last, count);
+	if (qlink_nl_drop_ntf(ql, now, reason, first, last, count))
+		atomic64_inc(&ql->pairs->events_lost);
+}
+
+/* Events for what a qcore report says was removed. */
+static void qlink_report_events(struct qlink *ql,
+				const struct qcore_pb_report *rep, u64 now)
+{
+	if (rep->n_expired)
+		qlink_drop_event(ql, QLINK_DROP_EXPIRED, rep->first_seq,
+				 rep->last_seq, rep->n_expired, now);
+	if (rep->n_low_f)
+		qlink_drop_event(ql, QLINK_DROP_LOW_FIDELITY, rep->first_seq,
+				 rep->last_seq, rep->n_low_f, now);
+	if (rep->n_full || rep->n_slots)
+		qlink_drop_event(ql, rep->n_full ? QLINK_DROP_FULL :
+				 QLINK_DROP_SLOTS, rep->first_seq,
+				 rep->last_seq, rep->n_full + rep->n_slots, now);
+}
+
+/**
+ * qlink_pairs_start() - start the link's clock and heralding
+ * @ql: link
+ * @t0: ktime of the clock's zero (both ends of a link may share one)
+ *
+ * The buffer restarts empty (pairs of an earlier run are flushed and
+ * reported) with %QLINK_A_PARAM_MAX_PAIRS records. Process context, may
+ * sleep; call from ops->start (RTNL).
+ *
+ * Return: 0 or -ENOMEM (then nothing changed).
+ */
+int qlink_pairs_start(struct qlink *ql, ktime_t t0)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qcore_pair *ring = NULL, *old = NULL;
+	u32 n = ql->params.max_pairs, old_n = 0;
+	u64 flushed, first = 0, last = 0;
+	struct qlink_params p;
+
+	ASSERT_RTNL();
+	if (n != ps->ring_size) {
+		ring = kvcalloc(n, sizeof(*ring), GFP_KERNEL);
+		if (!ring)
+			return -ENOMEM;
+	}
+	qlink_params_get(ql, &p);
+
+	spin_lock_bh(&ps->lock);
+	flushed = ps->pb.live;
+	if (flushed) {
+		u32 cursor = 0;
+		const struct qcore_pair *r = qcore_pairbuf_next(&ps->pb,
+								&cursor);
+
+		first = r ? r->seq : 0;
+		last = ps->pb.next_seq - 1;
+	}
+	ps->flushed += flushed;
+	qlink_pb_stats_add(&ps->base, &ps->pb.stats);
+	ps->tags_rejected += ps->m.stats.rejected_order +
+			     ps->m.stats.rejected_wrap;
+	ps->match_overflow += ps->m.stats.out_overflow +
+			      ps->m.stats.carry_overflow;
+	if (ring) {
+		old = ps->ring;
+		old_n = ps->ring_size;
+		ps->ring = ring;
+		ps->ring_size = n;
+	}
+	qcore_pairbuf_init(&ps->pb, ps->ring, ps->ring_size, 0, 0, 0);
+	qcore_match_reset(&ps->m);
+	ps->n_carry[0] = 0;
+	ps->n_carry[1] = 0;
+	qlink_pairs_apply(ql, ps, &p);
+	ps->covered_ps = 0;
+	ps->tags[0] = 0;
+	ps->tags[1] = 0;
+	ps->coinc_total = 0;
+	ps->n_herald = 0;
+	ps->sum_f_herald = 0;
+	ps->n_taken = 0;
+	ps->sum_f_taken = 0;
+	ps->sum_age_taken_ns = 0;
+	ps->sum_lat_ns = 0;
+	ps->max_lat_ns = 0;
+	ps->offset_q8 = 0;
+	ps->offset_valid = false;
+	ps->rate_end_ps = 0;
+	ps->rate_cur = 0;
+	ps->rate_prev = 0;
+	WRITE_ONCE(ps->t0_ns, ktime_to_ns(t0));
+	WRITE_ONCE(ps->started, true);
+	ps->running = true;
+	spin_unlock_bh(&ps->lock);
+
+	if (old) {
+		kvfree(old);
+		atomic_long_add(qlink_ring_bytes(n), &qlink_pair_bytes);
+		atomic_long_sub(qlink_ring_bytes(old_n), &qlink_pair_bytes);
+	}
+	qlink_drop_event(ql, QLINK_DROP_FLUSH, first, last, flushed, 0);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(qlink_pairs_start);
+
+/**
+ * qlink_pairs_stop() - stop heralding; the buffered pairs stay (and age)
+ * @ql: link
+ *
+ * Later ingest calls fail with -ENETDOWN. Any context.
+ */
+void qlink_pairs_stop(struct qlink *ql)
+{
+	struct qlink_pairs *ps = ql->pairs;
+
+	spin_lock_bh(&ps->lock);
+	ps->running = false;
+	qcore_match_flush(&ps->m);
+	ps->n_carry[0] = 0;
+	ps->n_carry[1] = 0;
+	spin_unlock_bh(&ps->lock);
+}
+EXPORT_SYMBOL_GPL(qlink_pairs_stop);
+
+/* One-second buckets of herald time for M1. Caller holds ps->lock. */
+static void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
+{
+	if (unlikely(herald_ps >= ps->rate_end_ps)) {
+		ps->rate_prev = herald_ps < ps->rate_end_ps + PS_PER_SEC ?
+				ps->rate_cur : 0;
+		ps->rate_cur = 0;
+		ps->rate_end_ps = (div64_u64(herald_ps, PS_PER_SEC) + 1) *
+				  PS_PER_SEC;
+	}
+	ps->rate_cur++;
+}
+
+/*
+ * A pair is in the buffer: accounting, tracepoint, event copy. Caller
+ * holds ps->lock.
+ */
+static void qlink_pair_stored(struct qlink *ql, struct qlink_pairs *ps,
+			      const struct qcore_pair *p,
+			      struct qlink_batch_out *o)
+{
+	u64 lat = o->now > p->herald_ps ? o->now - p->herald_ps : 0;
+	u64 lat_ns = div_u64(lat, PS_PER_NS);
+	u32 f_ppm = qcore_f_to_ppm(p->f0);
+
+	ps->n_herald++;
+	ps->sum_f_herald += f_ppm;
+	ps->sum_lat_ns += lat_ns;
+	if (lat_ns > ps->max_lat_ns)
+		ps->max_lat_ns = lat_ns;
+	qlink_rate_count(ps, p->herald_ps);
+	trace_qlink_pair(ql->id, qlink_trace_id(ps->pair_link_id, p->seq),
+			 p->seq, p->herald_ps, f_ppm, p->bell_index, lat);
+	if (!o->pushed)
+		o->first_seq = p->seq;
+	o->last_seq = p->seq;
+	if (o->n_show < QLINK_NTF_PAIRS_MAX)
+		o->show[o->n_show++] = *p;
+	o->pushed++;
+}
+
+/* Flags of a tag of channel @ch at batch index @idx (or carried). */
+static u16 qlink_tag_flags(const struct qlink_pairs *ps,
+			   const struct qlink_tag_batch *b, int ch, u32 idx,
+			   u64 t)
+{
+	u32 k;
+
+	if (idx != QCORE_MATCH_CARRIED)
+		return b->flags[ch] ? b->flags[ch][idx] : 0;
+	for (k = 0; k < ps->n_carry[ch]; k++)
+		if (ps->carry_t[ch][k] == t)
+			return ps->carry_f[ch][k];
+	return 0;
+}
+
+/*
+ * Refresh the copy of the matcher's carried tags and their flags after a
+ * batch. The new carry is what stays of the old one, in order, then a
+ * suffix of this batch (tags within a window of the horizon): both
+ * searches are short, and the copy can be rewritten in place because the
+ * k-th new tag never comes from an old index below k.
+ */
+static void qlink_carry_update(struct qlink_pairs *ps,
+			       const struct qlink_tag_batch *b, int ch)
+{
+	const u64 *mc = ch ? ps->m.carry_b : ps->m.carry_a;
+	u32 n = ch ? ps->m.n_carry_b : ps->m.n_carry_a;
+	u32 k, i, j = 0, nb = b->n[ch];
+	u16 f;
+
+	for (k = 0; k < n; k++) {
+		f = 0;
+		for (i = j; i < ps->n_carry[ch]; i++) {
+			if (ps->carry_t[ch][i] == mc[k]) {
+				f = ps->carry_f[ch][i];
+				j = i + 1;
+				goto found;
+			}
+		}
+		for (i = nb; i > 0 && nb - i < 2 * QCORE_MATCH_CARRY; i--) {
+			if (b->t_ps[ch][i - 1] == mc[k]) {
+				f = b->flags[ch] ? b->flags[ch][i - 1] : 0;
+				break;
+			}
+		}
+found:
+		ps->carry_t[ch][k] = mc[k];
+		ps->carry_f[ch][k] = f;
+	}
+	ps->n_carry[ch] = n;
+}
+
+/*
+ * Fidelity of a coincidence whose truth is unknown: the mix of true and
+ * accidental ones measured so far, accidentals estimated as
+ * S_A * S_B * (2 * window + 1). Caller holds ps->lock.
+ */
+static u32 qlink_mix_fidelity(const struct qlink_pairs *ps)
+{
+	u64 acc, x;
+
+	if (!ps->covered_ps || !ps->coinc_total)
+		return ps->f0;
+	x = mul_u64_u64_div_u64(ps->tags[0], ps->tags[1], ps->covered_ps);
+	if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
+		acc = U64_MAX;
+	acc = min(acc, ps->coinc_total);
+	return qcore_herald_fidelity(ps->f0, ps->coinc_total - acc, acc);
+}
+
+static void qlink_span(struct qlink_pairs *ps, u64 start, u64 end)
+{
+	if (end > start)
+		ps->covered_ps += end - start;
+}
+
+/* After the lock: per-cpu counters and events of a batch. */
+static void qlink_batch_done(struct qlink *ql, struct qlink_batch_out *o,
+			     u64 attempts)
+{
+	struct qcore_pb_report *rep = &o->push;
+
+	qlink_stats_add(ql, QLINK_STAT_ATTEMPTS, attempts);
+	if (o->pushed)
+		qlink_stats_add(ql, QLINK_STAT_HERALDS, o->pushed);
+	if (o->accidentals)
+		qlink_stats_add(ql, QLINK_STAT_ACCIDENTALS, o->accidentals);
+	if (o->rejected + rep->n_full + rep->n_slots)
+		qlink_stats_add(ql, QLINK_STAT_DROPPED,
+				o->rejected + rep->n_full + rep->n_slots);
+	qlink_report_events(ql, &o->exp, o->now);
+	qlink_report_events(ql, rep, o->now);
+	if (o->pushed &&
+	    qlink_nl_pairs_ntf(ql, o->now, o->first_seq, o->last_seq,
+			       o->pushed, o->show, o->n_show))
+		atomic64_inc(&ql->pairs->events_lost);
+}
+
+/**
+ * qlink_ingest_tags() - time tags of one slice in, heralded pairs out
+ * @ql: link, started
+ * @b: the batch (see struct qlink_tag_batch)
+ * @out: the heralds stored, as events with attempt = sequence number, for
+ *	the driver to forward to the other end (qlink_ingest_heralds());
+ *	may be NULL
+ * @out_cap: capacity of @out; QLINK_INGEST_COINC_MAX is always enough
+ *
+ * Matches the two channels (window tau/2 around the configured offset),
+ * stores each coincidence as a pair (oldest dropped if full) and reports
+ * them. At most QLINK_INGEST_COINC_MAX coincidences per batch are stored,
+ * more are counted (%QLINK_A_STATS_MATCH_OVERFLOW): drivers cut larger
+ * slices. No allocation for the pairs, no sleeping; process or softirq
+ * context.
+ *
+ * Return: the number of heralds written to @out, or -ENETDOWN if the
+ * link is not started.
+ */
+int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
+		      struct qlink_herald *out, u32 out_cap)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qlink_batch_out o = {};
+	u32 n, k, nout = 0, f_mix;
+	int ch;
+
+	spin_lock_bh(&ps->lock);
+	if (unlikely(!ps->running)) {
+		spin_unlock_bh(&ps->lock);
+		return -ENETDOWN;
+	}
+	o.now = qlink_clock_ps(ps);
+	qcore_pairbuf_expire(&ps->pb, o.now, &o.exp);
+
+	n = qcore_match_batch(&ps->m, b->t_ps[0], b->n[0], b->t_ps[1],
+			      b->n[1], ps->coinc, QLINK_INGEST_COINC_MAX);
+	ps->tags[0] += b->n[0];
+	ps->tags[1] += b->n[1];
+	qlink_span(ps, b->start_ps, b->end_ps);
+	ps->coinc_total += n;
+	f_mix = qlink_mix_fidelity(ps);
+
+	for (k = 0; k < n; k++) {
+		const struct qcore_coinc *c = &ps->coinc[k];
+		u16 fa = qlink_tag_flags(ps, b, 0, c->a_idx, c->a_ps);
+		u16 fb = qlink_tag_flags(ps, b, 1, c->b_idx, c->b_ps);
+		s64 d = (s64)(c->b_ps - c->a_ps);
+		struct qcore_pair p = {
+			.herald_ps = max(c->a_ps, c->b_ps),
+			.f0 = f_mix,
+			.slot = QCORE_SLOT_NONE,
+			.bell_index = (fa ^ fb) & QLINK_TAG_BELL,
+		};
+
+		if (fa & fb & QLINK_TAG_KNOWN) {
+			if ((fa & QLINK_TAG_PAIR) &&
+			    !((fa ^ fb) & QLINK_TAG_PAIR)) {
+				p.f0 = ps->f0;
+			} else {
+				p.f0 = QCORE_F_QUARTER;
+				o.accidentals++;
+			}
+		}
+		if (likely(ps->offset_valid)) {
+			ps->offset_q8 += ((d << OFFSET_EWMA_SHIFT) -
+					  ps->offset_q8) >> OFFSET_EWMA_SHIFT;
+		} else {
+			ps->offset_q8 = d << OFFSET_EWMA_SHIFT;
+			ps->offset_valid = true;
+		}
+		trace_qlink_herald(ql->id, ps->pb.next_seq, p.herald_ps, true,
+				   p.bell_index);
+		if (qcore_pairbuf_push(&ps->pb, &p, &o.push)) {
+			o.rejected++;
+			continue;
+		}
+		qlink_pair_stored(ql, ps, &p, &o);
+		if (out && nout < out_cap) {
+			out[nout++] = (struct qlink_herald) {
+				.attempt = p.seq,
+				.t_ps = p.herald_ps,
+				.fidelity = qcore_f_to_ppm(p.f0),
+				.slot = QLINK_SLOT_NONE,
+				.success = 1,
+				.bell_index = p.bell_index,
+			};
+		}
+	}
+	for (ch = 0; ch < 2; ch++)
+		qlink_carry_update(ps, b, ch);
+	spin_unlock_bh(&ps->lock);
+
+	qlink_batch_done(ql, &o, (u64)b->n[0] + b->n[1]);
+	return nout;
+}
+EXPORT_SYMBOL_GPL(qlink_ingest_tags);
+
+/**
+ * qlink_ingest_heralds() - herald events of one slice in
+ * @ql: link, started
+ * @b: the batch (see struct qlink_herald_batch)
+ *
+ * Each success becomes the pair numbered by its attempt id (numbers must
+ * increase; a repeated or older one is refused and counted). Same
+ * context rules as qlink_ingest_tags().
+ *
+ * Return: the number of pairs stored, or -ENETDOWN.
+ */
+int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qlink_batch_out o = {};
+	u32 k;
+
+	spin_lock_bh(&ps->lock);
+	if (unlikely(!ps->running)) {
+		spin_unlock_bh(&ps->lock);
+		return -ENETDOWN;
+	}
+	o.now = qlink_clock_ps(ps);
+	qcore_pairbuf_expire(&ps->pb, o.now, &o.exp);
+	qlink_span(ps, b->start_ps, b->end_ps);
+
+	for (k = 0; k < b->n; k++) {
+		const struct qlink_herald *h = &b->ev[k];
+		struct qcore_pair p = {
+			.herald_ps = h->t_ps,
+			.f0 = h->fidelity ? qcore_f_from_ppm(h->fidelity) :
+					    ps->f0,
+			.slot = h->slot,
+			.bell_index = h->bell_index,
+		};
+
+		trace_qlink_herald(ql->id, h->attempt, h->t_ps, h->success,
+				   h->bell_index);
+		if (!h->success)
+			continue;
+		if (qcore_pairbuf_push_seq(&ps->pb, &p, h->attempt, &o.push)) {
+			o.rejected++;
+			continue;
+		}
+		qlink_pair_stored(ql, ps, &p, &o);
+	}
+	spin_unlock_bh(&ps->lock);
+
+	qlink_batch_done(ql, &o, b->attempts + b->n);
+	return o.pushed;
+}
+EXPORT_SYMBOL_GPL(qlink_ingest_heralds);
+
+/**
+ * qlink_pair_take() - take the oldest pair of at least @min_fidelity
+ * @ql: link
+ * @min_fidelity: ppm, 0 for any
+ * @out: the pair
+ *
+ * Older pairs that are expired or below @min_fidelity are discarded and
+ * reported on the way (fidelity only decays). For the socket layer.
+ * Process or softirq context.
+ *
+ * Return: 0, or -ENOENT if no pair qualifies.
+ */
+int qlink_pair_take(struct qlink *ql, u32 min_fidelity,
+		    struct qlink_pair_info *out)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qcore_pb_report rep = {};
+	struct qcore_pair p;
+	u64 now;
+	int err;
+
+	spin_lock_bh(&ps->lock);
+	now = qlink_clock_ps(ps);
+	err = qcore_pairbuf_take(&ps->pb, now, qcore_f_from_ppm(min_fidelity),
+				 &p, &rep);
+	if (!err) {
+		out->seq = p.seq;
+		out->pair_link_id = ps->pair_link_id;
+		out->trace_id = qlink_trace_id(ps->pair_link_id, p.seq);
+		out->herald_ps = p.herald_ps;
+		out->age_ps = now > p.herald_ps ? now - p.herald_ps : 0;
+		out->fidelity_herald = qcore_f_to_ppm(p.f0);
+		out->fidelity = qcore_f_to_ppm(qcore_pairbuf_fidelity(&ps->pb,
+								      &p, now));
+		out->slot = p.slot;
+		out->bell_index = p.bell_index;
+		ps->n_taken++;
+		ps->sum_f_taken += out->fidelity;
+		ps->sum_age_taken_ns += div_u64(out->age_ps, PS_PER_NS);
+	}
+	spin_unlock_bh(&ps->lock);
+	qlink_report_events(ql, &rep, now);
+	return err;
+}
+EXPORT_SYMBOL_GPL(qlink_pair_take);
+
+/* One pair as a %QLINK_A_PAIR nest; caller holds ps->lock or a copy. */
+int qlink_pair_fill(struct sk_buff *msg, u32 pair_link_id,
+		    const struct qcore_pair *p, u64 now, u64 t_decay_ps)
+{
+	u64 age = now > p->herald_ps ? now - p->herald_ps : 0;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, QLINK_A_PAIR);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, QLINK_A_PAIR_SEQ, p->seq,
+			      QLINK_A_PAIR_PAD) ||
+	    nla_put_u32(msg, QLINK_A_PAIR_LINK_ID, pair_link_id) ||
+	    nla_put_u64_64bit(msg, QLINK_A_PAIR_TRACE_ID,
+			      qlink_trace_id(pair_link_id, p->seq),
+			      QLINK_A_PAIR_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_PAIR_HERALD_TIME, p->herald_ps,
+			      QLINK_A_PAIR_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_PAIR_AGE, age, QLINK_A_PAIR_PAD) ||
+	    nla_put_u32(msg, QLINK_A_PAIR_FIDELITY_HERALD,
+			qcore_f_to_ppm(p->f0)) ||
+	    nla_put_u32(msg, QLINK_A_PAIR_FIDELITY,
+			qcore_f_to_ppm(qcore_werner_decay(p->f0, age,
+							  t_decay_ps))) ||
+	    nla_put_u8(msg, QLINK_A_PAIR_BELL_INDEX, p->bell_index) ||
+	    (p->slot != QCORE_SLOT_NONE &&
+	     nla_put_u32(msg, QLINK_A_PAIR_SLOT, p->slot)) ||
+	    nla_put_u32(msg, QLINK_A_PAIR_STATE,
+			p->owner ? QLINK_PAIR_PROMISED : QLINK_PAIR_READY) ||
+	    nla_put_u32(msg, QLINK_A_PAIR_PURPOSE, p->purpose)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+u64 qlink_pairs_decay_ps(struct qlink *ql)
+{
+	return READ_ONCE(ql->pairs->pb.t_decay_ps);
+}
+
+/**
+ * qlink_pairs_dump() - one chunk of a PAIR_GET dump
+ * @ql: link (caller holds RTNL)
+ * @skb: dump message buffer
+ * @portid: requester
+ * @seq: request sequence number
+ * @next_seq: first sequence number to report; advanced past the pairs
+ *	reported
+ * @limit: 0 on the first chunk, then one above the last sequence number
+ *	the dump reports (set here): pairs heralded during a dump do not
+ *	keep it going
+ *
+ * Return: the number of pairs put, or -EMSGSIZE if not even one fit.
+ */
+int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
+		     u32 seq, u64 *next_seq, u64 *limit)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qcore_pb_report rep = {};
+	const struct qcore_pair *p;
+	u32 cursor = 0, n = 0;
+	u64 now;
+	void *hdr;
+	int err = 0;
+
+	spin_lock_bh(&ps->lock);
+	now = qlink_clock_ps(ps);
+	qcore_pairbuf_expire(&ps->pb, now, &rep);
+	if (!*limit)
+		*limit = ps->pb.next_seq + 1;
+	while ((p = qcore_pairbuf_next(&ps->pb, &cursor))) {
+		if (p->seq < *next_seq)
+			continue;
+		if (p->seq + 1 >= *limit)
+			break;
+		hdr = qlink_genlmsg_put(skb, portid, seq, NLM_F_MULTI,
+					QLINK_CMD_PAIR_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (nla_put_u32(skb, QLINK_A_IFINDEX, ql->dev->ifindex) ||
+		    nla_put_u32(skb, QLINK_A_LINK_ID, ql->id) ||
+		    nla_put_u64_64bit(skb, QLINK_A_LINK_TIME, now,
+				      QLINK_A_PAD) ||
+		    qlink_pair_fill(skb, ps->pair_link_id, p, now,
+				    ps->pb.t_decay_ps)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		*next_seq = p->seq + 1;
+		n++;
+	}
+	spin_unlock_bh(&ps->lock);
+	qlink_report_events(ql, &rep, now);
+	return err && !n ? err : n;
+}
+
+static u32 qlink_mean(u64 sum, u64 n)
+{
+	return n ? (u32)div64_u64(sum + n / 2, n) : 0;
+}
+
+/* M3: loss of the arm whose detector is @ch, from the measured rates. */
+static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
+			  u64 dark)
+{
+	u64 other = ps->tags[!ch], c;
+
+	if (ps->coinc_total <= acc || other <= dark || !ps->eta_ppm[ch])
+		return U32_MAX;
+	c = ps->coinc_total - acc;
+	/* p_ch = C / (S_other - d); loss = -10 log10(p_ch / eta_ch) */
+	return qcore_ratio_to_mdb(c * PPM, (other - dark) * ps->eta_ppm[ch]);
+}
+
+/* The heralding statistics inside an open %QLINK_A_STATS nest. */
+int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qcore_pb_stats pb = {};
+	u32 loss[2] = { U32_MAX, U32_MAX }, f_h, f_t, pairs, slots, max_pairs;
+	u64 now, rate, acc = 0, dark = 0, x, age_t, lat_mean, lat_max;
+	u64 tags[2], covered, n_herald, n_taken, flushed, tags_rej, ovf;
+	s64 off_est = 0, off_cfg;
+	bool off_valid;
+
+	spin_lock_bh(&ps->lock);
+	now = qlink_clock_ps(ps);
+	qlink_pb_stats_add(&pb, &ps->base);
+	qlink_pb_stats_add(&pb, &ps->pb.stats);
+	if (now >= ps->rate_end_ps + PS_PER_SEC)
+		rate = 0;
+	else if (now >= ps->rate_end_ps)
+		rate = ps->rate_cur;
+	else
+		rate = ps->rate_prev;
+	if (ps->covered_ps) {
+		x = mul_u64_u64_div_u64(ps->tags[0], ps->tags[1],
+					ps->covered_ps);
+		if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
+			acc = U64_MAX;
+		dark = mul_u64_u64_div_u64(ps->dark_mhz, ps->covered_ps,
+					   PS_PER_SEC * 1000);
+		if (ps->tags[0] && ps->tags[1]) {
+			loss[0] = qlink_loss_est(ps, 0, acc, dark);
+			loss[1] = qlink_loss_est(ps, 1, acc, dark);
+		}
+	}
+	tags[0] = ps->tags[0];
+	tags[1] = ps->tags[1];
+	covered = ps->covered_ps;
+	n_herald = ps->n_herald;
+	n_taken = ps->n_taken;
+	f_h = qlink_mean(ps->sum_f_herald, ps->n_herald);
+	f_t = qlink_mean(ps->sum_f_taken, ps->n_taken);
+	age_t = n_taken ? div64_u64(ps->sum_age_taken_ns, n_taken) : 0;
+	lat_mean = n_herald ? div64_u64(ps->sum_lat_ns, n_herald) : 0;
+	lat_max = ps->max_lat_ns;
+	off_valid = ps->offset_valid;
+	off_est = ps->offset_q8 >> OFFSET_EWMA_SHIFT;
+	off_cfg = ps->offset_ps;
+	pairs = ps->pb.live;
+	slots = ps->pb.used_slots;
+	max_pairs = ps->ring_size;
+	flushed = ps->flushed;
+	tags_rej = ps->tags_rejected + ps->m.stats.rejected_order +
+		   ps->m.stats.rejected_wrap;
+	ovf = ps->match_overflow + ps->m.stats.out_overflow +
+	      ps->m.stats.carry_overflow;
+	spin_unlock_bh(&ps->lock);
+
+	if (nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_A, tags[0],
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_B, tags[1],
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_COVERED_TIME, covered,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_LINK_TIME, now,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_HERALD_RATE, rate * 1000,
+			      QLINK_A_STATS_PAD) ||
+	    (n_herald && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_HERALD, f_h)) ||
+	    (n_taken && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_TAKEN, f_t)) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAKEN, pb.taken,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_AGE_TAKEN, age_t,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MEAN, lat_mean,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MAX, lat_max,
+			      QLINK_A_STATS_PAD) ||
+	    (loss[0] != U32_MAX &&
+	     nla_put_u32(msg, QLINK_A_STATS_LOSS_A_EST, loss[0])) ||
+	    (loss[1] != U32_MAX &&
+	     nla_put_u32(msg, QLINK_A_STATS_LOSS_B_EST, loss[1])) ||
+	    (off_valid &&
+	     (nla_put_s64(msg, QLINK_A_STATS_OFFSET_EST, off_est,
+			  QLINK_A_STATS_PAD) ||
+	      nla_put_s64(msg, QLINK_A_STATS_OFFSET_ERROR, off_est - off_cfg,
+			  QLINK_A_STATS_PAD))) ||
+	    nla_put_u32(msg, QLINK_A_STATS_PAIRS, pairs) ||
+	    nla_put_u32(msg, QLINK_A_STATS_SLOTS_USED, slots) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_FULL, pb.dropped_full,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_SLOTS,
+			      pb.dropped_slots, QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_EXPIRED, pb.expired,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_DISCARDED_LOW_F,
+			      pb.discarded_low_f, QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_FLUSHED, flushed,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_REJECTED, pb.rejected,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_REJECTED, tags_rej,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_MATCH_OVERFLOW, ovf,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_EVENTS_LOST,
+			      atomic64_read(&ps->events_lost),
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u32(msg, QLINK_A_STATS_MAX_PAIRS, max_pairs))
+		return -EMSGSIZE;
+	return 0;
+}

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The heralding path against the physics of qlink.md §7: qlinksim's
+ * time-tag model through the core's matcher, for three parameter sets
+ * (short fiber, long asymmetric fiber, high dark counts). Measured over
+ * the link time the core reports as covered (not wall time, so it holds
+ * under emulation):
+ *  - true and accidental coincidence counts within 3 sigma (Poisson) of
+ *    R eta_A eta_B T_A T_B and S_A S_B tau, the latter corrected for the
+ *    matcher (see greedy_share());
+ *  - the mean herald fidelity is the true/accidental mix of F0 and 1/4,
+ *    and near the analytic one;
+ *  - M3 loss estimates near the configured losses, M10 offset estimate
+ *    near the configured offset (which followed the fiber lengths), M1
+ *    and M6 sane;
+ *  - both ends hold the same pairs: ids, herald times, Bell indices.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+
+#include "kselftest_harness.h"
+#include "qlink_nl.h"
+
+/* No libm in the selftest link line: Newton's square root and fabs. */
+static double sqrt_d(double x)
+{
+	double r = x > 1 ? x : 1;
+	int i;
+
+	if (x <= 0)
+		return 0;
+	for (i = 0; i < 200; i++)
+		r = (r + x / r) / 2;
+	return r;
+}
+
+static double fabs_d(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+/* 10^x without libm: e^(x ln 10) by halving and Taylor. */
+static double pow10_d(double x)
+{
+	double y = x * 2.302585092994046, s = 1, t = 1;
+	int i, k = 0;
+
+	while (y > 0.125 || y < -0.125) {
+		y /= 2;
+		k++;
+	}
+	for (i = 1; i < 16; i++) {
+		t *= y / i;
+		s += t;
+	}
+	while (k--)
+		s *= s;
+	return s;
+}
+
+/*
+ * Share of the S_A S_B tau uncorrelated coincidences that become
+ * accidental heralds. The matcher pairs each tag with the earliest free
+ * tag in its window, so a photon whose twin was detected (probability
+ * q_A = R p_A p_B / S_A for an A tag) is usually taken by the twin: an
+ * uncorrelated (a, b) with both twins detected never matches, with one
+ * twin detected it matches if it comes first (half the time):
+ *   share = (1 - q_A)(1 - q_B) + (q_A (1 - q_B) + (1 - q_A) q_B) / 2.
+ * S_A S_B tau alone (qlink.md §7) counts coincidences of uncorrelated
+ * photons, not the accidental heralds a one-to-one matcher makes.
+ */
+static double greedy_share(double r_hz, double p_a, double p_b, double d_hz)
+{
+	double c = r_hz * p_a * p_b;
+	double q_a = c / (r_hz * p_a + d_hz), q_b = c / (r_hz * p_b + d_hz);
+
+	return (1 - q_a) * (1 - q_b) + (q_a * (1 - q_b) + (1 - q_a) * q_b) / 2;
+}
+
+struct exp_info {
+	uint64_t herald_mhz, acc_mhz;
+	uint32_t fid, loss_a, loss_b;
+	int64_t offset;
+	uint32_t link_id, pair_id;
+	double r_hz, d_hz, eta_a, eta_b;
+};
+
+static int parse_exp(struct nlattr **a, void *arg)
+{
+	struct exp_info *e = arg;
+	struct nlattr *tb[QLINK_A_EXP_MAX + 1];
+	struct nlattr *pt[QLINK_A_PARAM_MAX + 1];
+
+	if (a[QLINK_A_LINK_ID])
+		e->link_id = nla_get_u32(a[QLINK_A_LINK_ID]);
+	if (a[QLINK_A_LINK_PAIR_ID])
+		e->pair_id = nla_get_u32(a[QLINK_A_LINK_PAIR_ID]);
+	if (a[QLINK_A_LINK_EXPECTED] &&
+	    !nla_parse_nested(tb, QLINK_A_EXP_MAX, a[QLINK_A_LINK_EXPECTED],
+			      NULL)) {
+		e->herald_mhz = nla_get_u64(tb[QLINK_A_EXP_HERALD_RATE]);
+		e->acc_mhz = nla_get_u64(tb[QLINK_A_EXP_ACCIDENTAL_RATE]);
+		if (tb[QLINK_A_EXP_FIDELITY])
+			e->fid = nla_get_u32(tb[QLINK_A_EXP_FIDELITY]);
+		e->loss_a = nla_get_u32(tb[QLINK_A_EXP_LOSS_A]);
+		e->loss_b = nla_get_u32(tb[QLINK_A_EXP_LOSS_B]);
+	}
+	if (a[QLINK_A_LINK_PARAMS] &&
+	    !nla_parse_nested(pt, QLINK_A_PARAM_MAX, a[QLINK_A_LINK_PARAMS],
+			      NULL)) {
+		e->offset = (int64_t)nla_get_u64(pt[QLINK_A_PARAM_OFFSET]);
+		e->r_hz = nla_get_u64(pt[QLINK_A_PARAM_SOURCE_RATE]) / 1e3;
+		e->d_hz = nla_get_u32(pt[QLINK_A_PARAM_DARK_RATE]) / 1e3;
+		e->eta_a = nla_get_u32(pt[QLINK_A_PARAM_DET_EFF_A]) / 1e6;
+		e->eta_b = nla_get_u32(pt[QLINK_A_PARAM_DET_EFF_B]) / 1e6;
+	}
+	return 0;
+}
+
+#define MAXP 1024
+
+struct pair_list {
+	int n;
+	struct qlink_pair_v p[MAXP];
+};
+
+static int parse_pair(struct nlattr **a, void *arg)
+{
+	struct pair_list *l = arg;
+
+	if (l->n < MAXP && !qlink_parse_pair(a[QLINK_A_PAIR], &l->p[l->n]))
+		l->n++;
+	return 0;
+}
+
+FIXTURE(rates)
+{
+	struct qlink_nl nl, rt;
+};
+
+FIXTURE_SETUP(rates)
+{
+	ASSERT_EQ(0, qlink_nl_open(&self->nl));
+	ASSERT_EQ(0, qlink_rt_open(&self->rt));
+}
+
+FIXTURE_TEARDOWN(rates)
+{
+	qlink_rt_del(&self->rt, "qhr_a");
+	qlink_nl_close(&self->nl);
+	qlink_nl_close(&self->rt);
+}
+
+/* Run a link with PV until it has covered MIN_PS of link time. */
+static void run_set(struct __test_metadata *_metadata, FIXTURE_DATA(rates) *self,
+		    const char *label, const struct qlink_pv *pv, int n,
+		    uint64_t min_ps)
+{
+	static struct pair_list la, lb;
+	struct qlink_stats_v st, sb;
+	struct exp_info e = {};
+	double secs, e_true, e_acc, e_acc0, n_true, n_acc, f_mix, f_meas, tol;
+	double f_an, p_a, p_b;
+	int i, waited;
+
+	ASSERT_EQ(0, qlinksim_create(&self->rt, "qhr_a", "qhr_b", -1, pv, n));
+	ASSERT_EQ(0, qlink_nl_get(&self->nl, QLINK_CMD_LINK_GET, "qhr_a",
+				  parse_exp, &e));
+	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 1));
+	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_b", 1));
+	for (waited = 0; waited < 120000; waited += 200) {
+		usleep(200000);
+		ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", &st));
+		if ((uint64_t)st.v[QLINK_A_STATS_COVERED_TIME] >= min_ps)
+			break;
+	}
+	ASSERT_GE((uint64_t)st.v[QLINK_A_STATS_COVERED_TIME], min_ps);
+	/* Down: both ends stop; then the counters are final. */
+	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 0));
+	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", &st));
+	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_b", &sb));
+
+	secs = st.v[QLINK_A_STATS_COVERED_TIME] / 1e12;
+	e_true = e.herald_mhz / 1000.0 * secs;
+	e_acc0 = e.acc_mhz / 1000.0 * secs;
+	p_a = e.eta_a * pow10_d(-(e.loss_a / 10000.0));
+	p_b = e.eta_b * pow10_d(-(e.loss_b / 10000.0));
+	e_acc = e_acc0 * greedy_share(e.r_hz, p_a, p_b, e.d_hz);
+	n_acc = st.v[QLINK_A_STATS_ACCIDENTALS];
+	n_true = st.v[QLINK_A_STATS_HERALDS] - n_acc;
+	TH_LOG("%s: %.3f s covered (%d ms wall): true %.0f (expected %.1f), accidental %.0f (expected %.1f; S_A S_B tau %.1f)",
+		       label, secs, waited, n_true, e_true, n_acc, e_acc, e_acc0);
+	EXPECT_LE(fabs_d(n_true - e_true), 3 * sqrt_d(e_true) + 1e-3 * e_true + 1);
+	EXPECT_LE(fabs_d(n_acc - e_acc), 3 * sqrt_d(e_acc) + 1e-3 * e_acc + 1);
+	/* drops only for a full buffer, never refused heralds or tags */
+	EXPECT_EQ(st.v[QLINK_A_STATS_DROPPED_FULL], st.v[QLINK_A_STATS_DROPPED]);
+	EXPECT_EQ(0, st.v[QLINK_A_STATS_REJECTED]);
+	EXPECT_EQ(0, st.v[QLINK_A_STATS_TAGS_REJECTED]);
+	EXPECT_EQ(0, st.v[QLINK_A_STATS_MATCH_OVERFLOW]);
+
+	/* M2: every herald is F0 or 1/4: the mean is their mix */
+	f_mix = (0.97 * n_true + 0.25 * n_acc) / (n_true + n_acc);
+	f_meas = st.v[QLINK_A_STATS_FIDELITY_HERALD] / 1e6;
+	f_an = (0.97 * e_true + 0.25 * e_acc) / (e_true + e_acc);
+	TH_LOG("%s: fidelity at herald %.6f, mix %.6f, analytic %.6f (kernel's, from S_A S_B tau: %.6f)",
+		       label, f_meas, f_mix, f_an, e.fid / 1e6);
+	EXPECT_LE(fabs_d(f_meas - f_mix), 2e-6);
+	/* analytic: 3 sigma of the accidental fraction */
+	tol = 0.72 * 3 * sqrt_d(e_acc) / (e_true + e_acc) + 1e-5;
+	EXPECT_LE(fabs_d(f_meas - f_an), tol);
+
+	/* M3 and M10 */
+	TH_LOG("%s: loss A %ld mdB (configured %u), B %ld (%u); offset %ld ps (configured %ld); rate %ld mHz; latency mean %ld ns max %ld ns",
+		       label, (long)st.v[QLINK_A_STATS_LOSS_A_EST], e.loss_a,
+		       (long)st.v[QLINK_A_STATS_LOSS_B_EST], e.loss_b,
+		       (long)st.v[QLINK_A_STATS_OFFSET_EST], (long)e.offset,
+		       (long)st.v[QLINK_A_STATS_HERALD_RATE],
+		       (long)st.v[QLINK_A_STATS_LATENCY_MEAN],
+		       (long)st.v[QLINK_A_STATS_LATENCY_MAX]);
+	ASSERT_TRUE(st.has[QLINK_A_STATS_LOSS_A_EST]);
+	EXPECT_LE(llabs(st.v[QLINK_A_STATS_LOSS_A_EST] - (int64_t)e.loss_a), 150);
+	EXPECT_LE(llabs(st.v[QLINK_A_STATS_LOSS_B_EST] - (int64_t)e.loss_b), 150);
+	ASSERT_TRUE(st.has[QLINK_A_STATS_OFFSET_EST]);
+	EXPECT_LE(llabs(st.v[QLINK_A_STATS_OFFSET_EST] - e.offset), 60);
+	EXPECT_LE(llabs(st.v[QLINK_A_STATS_OFFSET_ERROR]), 60);
+	EXPECT_GT(st.v[QLINK_A_STATS_LATENCY_MEAN], 0);
+	EXPECT_LT(st.v[QLINK_A_STATS_LATENCY_MEAN], 1000000000);
+	EXPECT_LE(st.v[QLINK_A_STATS_LATENCY_MEAN],
+		  st.v[QLINK_A_STATS_LATENCY_MAX]);
+
+	/* Both ends: the same pairs under the same ids */
+	EXPECT_EQ(st.v[QLINK_A_STATS_HERALDS], sb.v[QLINK_A_STATS_HERALDS]);
+	EXPECT_EQ(sb.v[QLINK_A_STATS_DROPPED_FULL], sb.v[QLINK_A_STATS_DROPPED]);
+	EXPECT_EQ(0, sb.v[QLINK_A_STATS_REJECTED]);
+	la.n = 0;
+	lb.n = 0;
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qhr_a", parse_pair, &la));
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qhr_b", parse_pair, &lb));
+	ASSERT_GT(la.n, 0);
+	ASSERT_EQ(la.n, lb.n);
+	for (i = 0; i < la.n; i++) {
+		ASSERT_EQ(la.p[i].seq, lb.p[i].seq);
+		ASSERT_EQ(la.p[i].herald_ps, lb.p[i].herald_ps);
+		ASSERT_EQ(la.p[i].bell, lb.p[i].bell);
+		ASSERT_EQ(la.p[i].f_herald, lb.p[i].f_herald);
+		ASSERT_EQ(la.p[i].trace_id, lb.p[i].trace_id);
+		ASSERT_EQ(e.link_id, la.p[i].link_id);
+		ASSERT_EQ(e.link_id, lb.p[i].link_id);
+		ASSERT_EQ(((uint64_t)e.link_id << 40) | la.p[i].seq,
+			  la.p[i].trace_id);
+		ASSERT_LE(la.p[i].bell, 3);
+		if (i)
+			ASSERT_GT(la.p[i].seq, la.p[i - 1].seq);
+	}
+	EXPECT_EQ(e.link_id, e.pair_id);
+	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qhr_a"));
+}
+
+/* 1 km each: the defaults at a third of the source rate */
+TEST_F_TIMEOUT(rates, short_fiber, 180)
+{
+	const struct qlink_pv pv[] = {
+		{ QLINK_A_PARAM_SOURCE_RATE, 100000000 },
+		{ QLINK_A_PARAM_SEED, 11 },
+	};
+
+	run_set(_metadata, self, "short", pv, 2, 2000000000000ULL);
+}
+
+/* 20 and 30 km: 4 and 6 dB, an offset of 50 us from the lengths */
+TEST_F_TIMEOUT(rates, long_fiber, 180)
+{
+	const struct qlink_pv pv[] = {
+		{ QLINK_A_PARAM_SOURCE_RATE, 300000000 },
+		{ QLINK_A_PARAM_FIBER_LEN_A, 20000 },
+		{ QLINK_A_PARAM_FIBER_LEN_B, 30000 },
+		{ QLINK_A_PARAM_WINDOW, 2000 },
+		{ QLINK_A_PARAM_JITTER, 100 },
+		{ QLINK_A_PARAM_SEED, 22 },
+	};
+
+	run_set(_metadata, self, "long", pv, 6, 2000000000000ULL);
+}
+
+/* 200k dark counts per second and detector: accidentals matter */
+TEST_F_TIMEOUT(rates, high_dark_counts, 180)
+{
+	const struct qlink_pv pv[] = {
+		{ QLINK_A_PARAM_SOURCE_RATE, 50000000 },
+		{ QLINK_A_PARAM_DARK_RATE, 200000000 },
+		{ QLINK_A_PARAM_WINDOW, 2000 },
+		{ QLINK_A_PARAM_SEED, 33 },
+	};
+
+	run_set(_metadata, self, "dark", pv, 4, 1500000000000ULL);
+}
+
+TEST_HARNESS_MAIN
