@@ -3,6 +3,9 @@
 # qlink top-level Makefile.
 #
 #   make            build modules, libraries, tools and tests
+#   make userspace  libqlink, ip qlink, the qlink tool, the ip link plugin, tests
+#   make install    libqlink, headers, qlink.pc, qlink, ip-qlink, the plugin,
+#                   man pages, bash completion (PREFIX=/usr/local, DESTDIR=)
 #   make deps       install what is missing (Debian packages, guest kernel)
 #   make check      gates + host tests + guest tests; T=name runs one test
 #   make check KERNEL=debug   the same guest tests on the KASAN/lockdep kernel
@@ -39,12 +42,13 @@ export KMOD_DIR
 KMAKE = $(MAKE) -C $(KDIR) M=$(KMOD_DIR)
 
 .PHONY: all deps modules kmod-sync sparse checkpatch gates userspace \
-	host-tests check guest-run demo vm bench fuzz clean help
+	host-tests check guest-run demo vm bench fuzz clean help \
+	libqlink iproute2 ip-qlink tools plugin selftests man install
 
 all: modules userspace
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh $(BUILD) $(QLINK_CACHE)
@@ -79,8 +83,55 @@ checkpatch: deps
 gates: deps
 	@$(TOP)/scripts/gates.sh
 
-userspace: deps
-	@$(MAKE) -s -C $(TOP)/selftests O=$(BUILD)/selftests KSFT_DIR=$(KSFT_DIR)
+userspace: deps libqlink ip-qlink tools plugin selftests man
+
+# Userspace pieces. iproute2 is Debian's own source (scripts/iproute2.sh):
+# `ip qlink` is built into its ip, the qlink tool links its lib/, and the
+# plugin is compiled against its headers.
+PREFIX ?= /usr/local
+DESTDIR ?=
+MULTIARCH ?= x86_64-linux-gnu
+USERSPACE_VARS = PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) \
+	LIBDIR=$(PREFIX)/lib/$(MULTIARCH) IPLIBDIR=$(PREFIX)/lib/$(MULTIARCH)/ip
+
+libqlink: deps
+	@$(MAKE) -s --no-print-directory -C $(TOP)/libqlink O=$(BUILD)/libqlink \
+		$(USERSPACE_VARS)
+
+iproute2 ip-qlink: libqlink
+	@$(TOP)/scripts/iproute2.sh $(BUILD) $(QLINK_CACHE)
+
+tools: libqlink ip-qlink
+	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/qlink O=$(BUILD)/tools \
+		IPROUTE2=$(BUILD)/iproute2 LIBQLINK=$(BUILD)/libqlink $(USERSPACE_VARS)
+
+plugin: ip-qlink
+	@$(MAKE) -s --no-print-directory -C $(TOP)/iproute-plugin \
+		O=$(BUILD)/iproute-plugin IPROUTE2=$(BUILD)/iproute2 $(USERSPACE_VARS)
+
+# Man pages must render without groff warnings.
+man:
+	@$(MAKE) -s --no-print-directory -C $(TOP)/man check >/dev/null
+
+selftests: deps libqlink
+	@$(MAKE) -s -C $(TOP)/selftests O=$(BUILD)/selftests KSFT_DIR=$(KSFT_DIR) \
+		LIBQLINK=$(BUILD)/libqlink
+
+# Installs only userspace. The patched ip goes in as $(PREFIX)/sbin/ip-qlink
+# (a complete ip with the qlink object), never over the system's ip.
+install: userspace
+	@$(MAKE) -s --no-print-directory -C $(TOP)/libqlink O=$(BUILD)/libqlink \
+		$(USERSPACE_VARS) install
+	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/qlink O=$(BUILD)/tools \
+		IPROUTE2=$(BUILD)/iproute2 LIBQLINK=$(BUILD)/libqlink \
+		$(USERSPACE_VARS) install
+	@$(MAKE) -s --no-print-directory -C $(TOP)/iproute-plugin \
+		O=$(BUILD)/iproute-plugin IPROUTE2=$(BUILD)/iproute2 \
+		$(USERSPACE_VARS) install
+	install -D -m 0755 $(BUILD)/iproute2/ip/ip $(DESTDIR)$(PREFIX)/sbin/ip-qlink
+	@$(MAKE) -s --no-print-directory -C $(TOP)/man $(USERSPACE_VARS) install
+	install -D -m 0644 $(TOP)/tools/qlink/qlink.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/qlink
 
 host-tests: deps
 	@$(TOP)/scripts/host-tests.sh

@@ -19,7 +19,8 @@ pkgs="gcc make pkg-config cpio xz-utils kmod util-linux busybox-static
       qemu-system-x86 iproute2 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
       sparse linux-headers-amd64 linux-source-6.1 bc bison flex libelf-dev
       libssl-dev dwarves clang llvm libclang-rt-14-dev valgrind python3
-      python3-yaml dpkg-dev patch libmnl-dev libcap-dev"
+      python3-yaml dpkg-dev patch libmnl-dev libcap-dev man-db groff-base
+      bash-completion"
 
 updated=
 apt_update() {

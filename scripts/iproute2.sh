@@ -7,6 +7,9 @@
 # fetched through a private apt configuration that adds a deb-src entry for
 # the system's own Debian mirror; the system's sources are never edited.
 #
+# The qlink patch compiles `ip qlink` from tools/qlink and links it with
+# BUILD_DIR/libqlink/libqlink.a, which must be built first (make libqlink).
+#
 # Usage: iproute2.sh BUILD_DIR CACHE_DIR   -> builds BUILD_DIR/iproute2/ip/ip
 set -euo pipefail
 
@@ -44,4 +47,5 @@ if [ "$(cat "$tree/.qlink-key" 2>/dev/null)" != "$ver-$key" ]; then
 	(cd "$tree" && ./configure >/dev/null)
 	echo "$ver-$key" > "$tree/.qlink-key"
 fi
-make -s -C "$tree" -j"$(nproc)" SUBDIRS="lib ip" >/dev/null
+make -s -C "$tree" -j"$(nproc)" SUBDIRS="lib ip" \
+	QLINK_TOP="$top" QLINK_LIB="$build/libqlink" >/dev/null

@@ -1,0 +1,467 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+`ip qlink` (the patched ip) and the standalone `qlink` tool, every command
+through both front ends, in text and JSON (parsed, not string-matched);
+the `ip link ... type qlinksim` plugin (loaded through IP_LIB_DIR from the
+build tree) creating a link across two network namespaces, read back with
+`ip -d -j link show` and `qlink -j link show`; error paths and help texts.
+Prints TAP.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+IPQ = os.path.join(BUILD, "iproute2", "ip", "ip")       # patched ip
+QLINK = os.path.join(BUILD, "tools", "qlink")
+PLUGIN_DIR = os.path.join(BUILD, "iproute-plugin")
+SYS_IP = "ip"                                            # Debian's ip
+NS = "qlt_tool"
+A, B = "qlt_ta", "qlt_tb"
+ENV = dict(os.environ, IP_LIB_DIR=PLUGIN_DIR)
+
+FRONTS = {"qlink": [QLINK], "ip-qlink": [IPQ, "qlink"]}
+
+n = 0
+failed = 0
+
+
+def tap(ok, name, diag=None):
+    global n, failed
+    n += 1
+    print(("ok %d %s" if ok else "not ok %d %s") % (n, name))
+    if not ok:
+        failed += 1
+        if diag:
+            for line in str(diag).rstrip().splitlines()[-15:]:
+                print("#   " + line)
+    sys.stdout.flush()
+    return ok
+
+
+def run(argv, ns=None, check=False):
+    if ns:
+        argv = [SYS_IP, "netns", "exec", ns] + argv
+    p = subprocess.run(argv, env=ENV, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True,
+                       timeout=60)
+    if check and p.returncode:
+        raise RuntimeError("%s: %d\n%s" % (" ".join(argv), p.returncode,
+                                          p.stderr))
+    return p
+
+
+def front(name, opts, args):
+    """argv for a command through one front end, global options first."""
+    f = FRONTS[name]
+    return [f[0]] + opts + f[1:] + args
+
+
+def jrun(argv, ns=None):
+    p = run(argv, ns)
+    if p.returncode:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(argv), p.returncode,
+                                               p.stderr))
+    return json.loads(p.stdout)
+
+
+def check(name, fn):
+    """Run fn(); it passes if it returns truthy without raising."""
+    try:
+        r = fn()
+        return tap(bool(r), name, None if r else "returned %r" % (r,))
+    except Exception as e:  # noqa: BLE001 - report any failure as TAP
+        return tap(False, name, repr(e))
+
+
+def one_link(doc, ifname):
+    links = [l for l in doc if l.get("ifname") == ifname]
+    assert len(links) == 1, doc
+    return links[0]
+
+
+def cleanup():
+    run([SYS_IP, "link", "del", A])
+    run([SYS_IP, "netns", "del", NS])
+
+
+def main():
+    print("TAP version 13")
+    for f in (IPQ, QLINK, os.path.join(PLUGIN_DIR, "link_qlinksim.so")):
+        if not os.access(f, os.R_OK):
+            print("# %s not built" % f)
+            print("1..0 # SKIP tools not built")
+            return 4
+    cleanup()
+    run([SYS_IP, "netns", "add", NS], check=True)
+
+    # --- the plugin: create across two netns with parameters ---------
+    p = run([SYS_IP, "link", "add", A, "type", "qlinksim", "rate", "100k",
+             "efficiency", "0.8", "length", "10km", "window", "1ns",
+             "fidelity", "0.95", "coherence", "10ms", "offset", "-5ns",
+             "peer", "name", B, "netns", NS, "dark-rate", "25Hz"])
+    tap(p.returncode == 0, "plugin-create-across-netns", p.stderr)
+    check("peer-in-other-netns",
+          lambda: run([SYS_IP, "link", "show", B], ns=NS).returncode == 0
+          and run([SYS_IP, "link", "show", B]).returncode != 0)
+
+    want = {"source_rate": 100000000, "det_eff_a": 800000,
+            "det_eff_b": 800000, "fiber_len_a": 10000,
+            "fiber_len_b": 10000, "window": 1000, "fidelity": 950000,
+            "coherence": 10000000, "offset": -5000, "dark_rate": 25000,
+            "herald_model": 1, "coherence_scale": 1000000}
+
+    def ip_json_roundtrip(ip):
+        d = jrun([ip, "-d", "-j", "link", "show", A])
+        li = d[0]["linkinfo"]
+        assert li["info_kind"] == "qlinksim", li
+        got = {k: li["info_data"].get(k) for k in want}
+        assert got == want, (got, want)
+        return True
+    check("plugin-print-json-system-ip", lambda: ip_json_roundtrip(SYS_IP))
+    check("plugin-print-json-patched-ip", lambda: ip_json_roundtrip(IPQ))
+
+    def ip_text():
+        out = run([SYS_IP, "-d", "link", "show", A], check=True).stdout
+        for s in ("qlinksim rate 100kHz efficiency 0.8 dark-rate 25Hz",
+                  "length 10km", "window 1ns", "offset -5ns",
+                  "fidelity 0.95 coherence 10ms herald time-tags"):
+            assert s in out, (s, out)
+        return True
+    check("plugin-print-text", ip_text)
+
+    def peer_json():
+        d = jrun([SYS_IP, "-d", "-j", "link", "show", B], ns=NS)
+        return d[0]["linkinfo"]["info_data"]["fidelity"] == 950000
+    check("plugin-params-on-peer", peer_json)
+
+    # --- show, both front ends, text and JSON -------------------------
+    for fe in FRONTS:
+        def show_json(fe=fe):
+            l = one_link(jrun(front(fe, ["-j"], ["link", "show"])), A)
+            assert l["kind"] == "qlinksim" and l["end"] == "A", l
+            assert l["up"] is False and l["carrier"] is False, l
+            assert isinstance(l["peer_ifindex"], int), l
+            got = {k: l["params"].get(k) for k in want}
+            assert got == want, got
+            assert "stats" not in l and "expected" not in l, l
+            return True
+        check("%s-show-json" % fe, show_json)
+
+        def show_dev_json(fe=fe):
+            d = jrun(front(fe, ["-j", "-p"], ["link", "show", "dev", A]))
+            return len(d) == 1 and d[0]["ifname"] == A
+        check("%s-show-dev-json-pretty" % fe, show_dev_json)
+
+        def show_text(fe=fe):
+            out = run(front(fe, [], ["link", "show", "dev", A]),
+                      check=True).stdout
+            first = out.splitlines()[0]
+            assert (": %s: <DOWN> qlinksim id " % A) in first, out
+            assert "end A peer" in first, out
+            assert "rate 100kHz" in out and "fidelity 0.95" in out, out
+            assert "faults" not in out, out
+            return True
+        check("%s-show-text" % fe, show_text)
+
+        def show_prefix(fe=fe):
+            a = run(front(fe, [], ["l", "sh", A]), check=True).stdout
+            b = run(front(fe, [], ["link", "show", "dev", A]),
+                    check=True).stdout
+            return a == b
+        check("%s-show-prefixes" % fe, show_prefix)
+
+        def stats_json(fe=fe):
+            l = one_link(jrun(front(fe, ["-s", "-j"], ["link", "show"])), A)
+            st = l["stats"]
+            for k in ("attempts", "heralds", "accidentals", "dropped",
+                      "param_changes", "tx_dropped"):
+                assert isinstance(st[k], int), st
+            return True
+        check("%s-stats-json" % fe, stats_json)
+
+        def stats_text(fe=fe):
+            out = run(front(fe, ["-s"], ["link", "show", "dev", A]),
+                      check=True).stdout
+            return "stats attempts " in out and "param-changes" in out
+        check("%s-stats-text" % fe, stats_text)
+
+        def details_json(fe=fe):
+            l = jrun(front(fe, ["-d", "-j"], ["link", "show", "dev", A]))[0]
+            e, c = l["expected"], l["caps"]
+            assert e["herald_rate"] > 0 and e["loss_a"] == 2000, e
+            assert 0 < e["fidelity"] <= 950000 and "qber" in e, e
+            assert c["herald_models"] == ["time-tags", "events"], c
+            assert c["memory_slots"] >= 0 and c["max_rate"] > 0, c
+            assert "peer_netns_cookie" in l, l
+            return True
+        check("%s-details-json" % fe, details_json)
+
+        def details_text(fe=fe):
+            out = run(front(fe, ["-d"], ["link", "show", "dev", A]),
+                      check=True).stdout
+            for s in ("expected herald-rate ", "loss-a 2dB", "caps herald-models time-tags,events",
+                      "faults extra-loss 0dB", "peer-netns-cookie"):
+                assert s in out, (s, out)
+            return True
+        check("%s-details-text" % fe, details_text)
+
+        def version(fe=fe):
+            out = run(front(fe, [], ["version"]), check=True).stdout
+            v = jrun(front(fe, ["-j"], ["version"]))
+            return out.startswith("qlink core 0.") and v["major"] == 0 \
+                and v["genl_version"] == 1 and v["netns_cookie"] > 0
+        check("%s-version" % fe, version)
+
+    # --- set, both front ends; units; mirrored to the peer ------------
+    cases = [
+        (["fidelity", "0.9"], {"fidelity": 900000}),
+        (["rate", "1.5M", "dark-rate", "20", "jitter", "75ps"],
+         {"source_rate": 1500000000, "dark_rate": 20000, "jitter": 75}),
+        (["length-a", "2.5km", "length-b", "700m", "loss", "0.25dB/km"],
+         {"fiber_len_a": 2500, "fiber_len_b": 700, "fiber_loss": 250}),
+        (["efficiency-a", "75%", "efficiency-b", "600000ppm"],
+         {"det_eff_a": 750000, "det_eff_b": 600000}),
+        (["coherence", "inf", "window", "1.5ns", "offset", "12ps"],
+         {"coherence": 0, "window": 1500, "offset": 12}),
+        (["herald", "events", "seed", "424242"],
+         {"herald_model": 2, "seed": 424242}),
+        (["extra-loss", "3dB", "fidelity-drop", "0.1", "coherence-scale",
+          "50%", "ctrl-delay", "20ms", "dead-time", "50ns", "max-det-rate",
+          "10M", "swap-fail", "0.01", "bit-flip", "1%", "offset-drift",
+          "-10ps/s"],
+         {"extra_loss": 3000, "fidelity_drop": 100000,
+          "coherence_scale": 500000, "ctrl_delay": 20000000,
+          "dead_time": 50, "max_det_rate": 10000000000,
+          "swap_fail": 10000, "bit_flip": 10000, "offset_drift": -10}),
+    ]
+    for i, (args, exp) in enumerate(cases):
+        fe = list(FRONTS)[i % 2]
+
+        def set_case(fe=fe, args=args, exp=exp):
+            p = run(front(fe, [], ["link", "set", "dev", A] + args))
+            assert p.returncode == 0, p.stderr
+            l = jrun(front(fe, ["-j"], ["link", "show", "dev", A]))[0]
+            got = {k: l["params"][k] for k in exp}
+            assert got == exp, (got, exp)
+            peer = jrun([QLINK, "-n", NS, "-j", "link", "show", "dev", B])[0]
+            got = {k: peer["params"][k] for k in exp}
+            assert got == exp, ("peer", got, exp)
+            return True
+        check("%s-set-%s" % (fe, args[0]), set_case)
+
+    def text_roundtrip():
+        # What show prints can be typed back.
+        out = run([QLINK, "-d", "link", "show", "dev", A],
+                  check=True).stdout.splitlines()
+        words = (out[1] + " " + out[2].replace("faults", "")).split()
+        before = jrun([QLINK, "-j", "link", "show", "dev", A])[0]["params"]
+        p = run([QLINK, "link", "set", "dev", A] + words)
+        assert p.returncode == 0, (words, p.stderr)
+        after = jrun([QLINK, "-j", "link", "show", "dev", A])[0]["params"]
+        return before == after
+    check("text-output-parses-back", text_roundtrip)
+
+    def text_faults_shown():
+        out = run([QLINK, "link", "show", "dev", A], check=True).stdout
+        return "faults extra-loss 3dB fidelity-drop 0.1" in out and \
+            "offset-drift -10ps/s" in out and "coherence inf" in out
+    check("text-faults-when-set", text_faults_shown)
+
+    def plugin_set():
+        p = run([SYS_IP, "link", "set", A, "type", "qlinksim", "fidelity",
+                 "0.85", "length", "3km"])
+        assert p.returncode == 0, p.stderr
+        l = jrun([IPQ, "-j", "qlink", "link", "show", "dev", A])[0]
+        return l["params"]["fidelity"] == 850000 and \
+            l["params"]["fiber_len_a"] == 3000 and \
+            l["params"]["fiber_len_b"] == 3000
+    check("plugin-set-changelink", plugin_set)
+
+    # --- errors -------------------------------------------------------
+    for fe in FRONTS:
+        def err_range(fe=fe):
+            p = run(front(fe, [], ["link", "set", "dev", A, "fidelity",
+                                   "1.5"]))
+            assert p.returncode == 2, (p.returncode, p.stderr)
+            assert p.stderr.startswith("Error: QLINK_A_PARAM_FIDELITY"), \
+                p.stderr
+            assert 'parameter "fidelity": allowed 0.25 to 1' in p.stderr, \
+                p.stderr
+            return True
+        check("%s-error-range-extack" % fe, err_range)
+
+        def err_syntax(fe=fe):
+            p = run(front(fe, [], ["link", "set", "dev", A, "length",
+                                   "3parsecs"]))
+            return p.returncode == 255 and p.stderr.startswith(
+                'Error: argument "3parsecs" is wrong: length')
+        check("%s-error-bad-unit" % fe, err_syntax)
+
+        def err_nodev(fe=fe):
+            p = run(front(fe, [], ["link", "show", "dev", "qlt_nosuch"]))
+            return p.returncode == 2 and "no such device" in p.stderr
+        check("%s-error-no-device" % fe, err_nodev)
+
+        def err_notqlink(fe=fe):
+            p = run(front(fe, [], ["link", "set", "dev", "lo", "seed", "1"]))
+            return p.returncode == 2 and "not a qlink" in p.stderr
+        check("%s-error-not-a-qlink" % fe, err_notqlink)
+
+        def err_unknown(fe=fe):
+            p1 = run(front(fe, [], ["link", "set", "dev", A, "colour", "1"]))
+            p2 = run(front(fe, [], ["link", "frobnicate"]))
+            p3 = run(front(fe, [], ["frobnicate"]))
+            p4 = run(front(fe, [], ["link", "set", "dev", A]))
+            return all(p.returncode != 0 and p.stderr for p in
+                       (p1, p2, p3, p4))
+        check("%s-error-unknown-words" % fe, err_unknown)
+
+        def err_busy(fe=fe):
+            run([SYS_IP, "link", "set", A, "up"], check=True)
+            try:
+                p = run(front(fe, [], ["link", "set", "dev", A, "herald",
+                                       "time-tags"]))
+                return p.returncode == 2 and "cannot change while up" in \
+                    p.stderr
+            finally:
+                run([SYS_IP, "link", "set", A, "down"], check=True)
+        check("%s-error-busy" % fe, err_busy)
+
+        def helps(fe=fe):
+            for args in (["help"], ["link", "help"], ["link", "set", "help"],
+                         ["link", "show", "help"], ["monitor", "help"],
+                         ["version", "help"], ["pair", "help"],
+                         ["pair", "show", "help"]):
+                p = run(front(fe, [], args))
+                assert p.returncode == 0 and "Usage:" in p.stdout, \
+                    (args, p.returncode, p.stdout, p.stderr)
+            return True
+        check("%s-help-every-level" % fe, helps)
+
+    def plugin_errors():
+        p = run([SYS_IP, "link", "add", "qlt_tx", "type", "qlinksim",
+                 "fidelity", "2"])
+        assert p.returncode != 0 and "QLINK_A_PARAM_FIDELITY" in p.stderr, \
+            p.stderr
+        p = run([SYS_IP, "link", "add", "qlt_tx", "type", "qlinksim",
+                 "length", "3parsecs"])
+        assert p.returncode == 255 and "is wrong: length" in p.stderr, \
+            p.stderr
+        p = run([SYS_IP, "link", "add", "qlt_tx", "type", "qlinksim",
+                 "sparkle", "1"])
+        assert p.returncode != 0 and "unknown option" in p.stderr, p.stderr
+        assert run([SYS_IP, "link", "show", "qlt_tx"]).returncode != 0
+        return True
+    check("plugin-errors", plugin_errors)
+
+    def plugin_help():
+        p = run([SYS_IP, "link", "help", "qlinksim"])
+        q = run([SYS_IP, "link", "add", "x", "type", "qlinksim", "help"])
+        return p.returncode == 0 and "type qlinksim" in p.stdout and \
+            "efficiency" in p.stdout and q.returncode == 0
+    check("plugin-help", plugin_help)
+
+    def standalone_opts():
+        p = run([QLINK, "-V"])
+        q = run([QLINK, "-h"])
+        r = run([QLINK, "-frob", "link"])
+        s = run([QLINK])
+        return p.returncode == 0 and "qlink utility" in p.stdout and \
+            q.returncode == 0 and r.returncode == 255 and s.returncode == 255
+    check("qlink-global-options", standalone_opts)
+
+    # --- pairs --------------------------------------------------------
+    run([SYS_IP, "link", "set", A, "up"], check=True)
+    run([SYS_IP, "link", "set", B, "up"], ns=NS, check=True)
+    time.sleep(1)
+    for fe in FRONTS:
+        def pairs(fe=fe):
+            p = run(front(fe, ["-j"], ["pair", "show", "dev", A]))
+            if p.returncode == 2 and "not supported" in p.stderr:
+                print("# %s: kernel has no PAIR_GET yet" % fe)
+                return True
+            assert p.returncode == 0, p.stderr
+            d = json.loads(p.stdout)
+            assert isinstance(d, list), d
+            for pr in d:
+                assert pr["state"] in ("ready", "promised"), pr
+                assert 250000 <= pr["fidelity"] <= 1000000, pr
+                assert pr["bell"] in ("phi+", "phi-", "psi+", "psi-"), pr
+            t = run(front(fe, [], ["pair", "show", "dev", A]))
+            assert t.returncode == 0, t.stderr
+            lines = t.stdout.splitlines()
+            assert all(l.startswith("seq ") for l in lines), t.stdout
+            print("# %s: %d pairs" % (fe, len(d)))
+            return True
+        check("%s-pair-show" % fe, pairs)
+
+        def pairs_err(fe=fe):
+            p = run(front(fe, [], ["pair", "show"]))
+            q = run(front(fe, [], ["pair", "show", "dev", "qlt_nosuch"]))
+            return p.returncode == 255 and "required" in p.stderr and \
+                q.returncode == 2 and q.stderr.startswith("Error: ")
+        check("%s-pair-errors" % fe, pairs_err)
+    run([SYS_IP, "link", "set", A, "down"], check=True)
+    run([SYS_IP, "link", "set", B, "down"], ns=NS, check=True)
+
+    # --- monitor ------------------------------------------------------
+    for fe in FRONTS:
+        for js in (False, True):
+            def monitor(fe=fe, js=js):
+                opts = ["-j"] if js else []
+                m = subprocess.Popen(front(fe, opts, ["monitor", "count",
+                                                      "1"]),
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE,
+                                     universal_newlines=True)
+                # Until the monitor has subscribed, changes go unseen:
+                # keep changing until it reports one.
+                for i in range(100):
+                    run([QLINK, "link", "set", "dev", A, "seed",
+                         str(1000 + i)], check=True)
+                    if m.poll() is not None:
+                        break
+                    time.sleep(0.2)
+                else:
+                    m.kill()
+                out, err = m.communicate(timeout=10)
+                assert m.returncode == 0, (m.returncode, err)
+                if js:
+                    ev = json.loads(out.splitlines()[0])
+                    assert ev["event"] == "change", ev
+                    assert ev["change"] == "params", ev
+                    assert ev["ifname"] == A, ev
+                    assert "seed" in ev["params"], ev
+                else:
+                    assert out.startswith("[change] "), out
+                    assert (" %s: <DOWN> qlinksim" % A) in out, out
+                    assert "change params" in out, out
+                return True
+            check("%s-monitor-%s" % (fe, "json" if js else "text"), monitor)
+
+    def monitor_create_delete():
+        m = subprocess.Popen([QLINK, "-j", "monitor", "count", "3"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             universal_newlines=True)
+        time.sleep(1.5)
+        run([SYS_IP, "link", "add", "qlt_tm", "type", "qlinksim"],
+            check=True)
+        run([SYS_IP, "link", "del", "qlt_tm"], check=True)
+        out, err = m.communicate(timeout=30)
+        evs = [json.loads(line) for line in out.splitlines()]
+        kinds = sorted(set(e["event"] for e in evs))
+        return m.returncode == 0 and kinds == ["create", "delete"]
+    check("monitor-create-delete", monitor_create_delete)
+
+    cleanup()
+    print("1..%d" % n)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

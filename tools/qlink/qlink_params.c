@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The qlink parameter table and its unit parsers/printers (see
+ * qlink_params.h). Values are parsed exactly: the decimal mantissa is an
+ * integer, scaled by the unit, and must land on a whole kernel unit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utils.h"
+#include "json_print.h"
+#include "qlink_params.h"
+
+#define P(n, a, a2, u, w, j, z, f, d, h) \
+	{ .name = n, .attr = a, .attr2 = a2, .unit = u, .wire = w, .json = j, \
+	  .zero = z, .fault = f, .def = d, .help = h }
+
+/*
+ * Order matters twice: prefixes resolve to the first row they match, and
+ * text output follows the table (an alias row first, so that equal ends
+ * print as one "efficiency 0.8").
+ */
+const struct qp_desc qp_table[] = {
+	P("rate", QLINK_A_PARAM_SOURCE_RATE, 0, QP_RATE, QP_U64,
+	  "source_rate", NULL, false, 300000000,
+	  "pair source rate R (300k, 20Hz, 1.5MHz)"),
+	P("efficiency", QLINK_A_PARAM_DET_EFF_A, QLINK_A_PARAM_DET_EFF_B,
+	  QP_FRACTION, QP_U32, NULL, NULL, false, 800000,
+	  "detector efficiency of both ends (0.8 or 80%)"),
+	P("efficiency-a", QLINK_A_PARAM_DET_EFF_A, 0, QP_FRACTION, QP_U32,
+	  "det_eff_a", NULL, false, 800000, "detector efficiency at end A"),
+	P("efficiency-b", QLINK_A_PARAM_DET_EFF_B, 0, QP_FRACTION, QP_U32,
+	  "det_eff_b", NULL, false, 800000, "detector efficiency at end B"),
+	P("dark-rate", QLINK_A_PARAM_DARK_RATE, 0, QP_RATE, QP_U32,
+	  "dark_rate", NULL, false, 20000, "dark count rate per detector (20Hz)"),
+	P("jitter", QLINK_A_PARAM_JITTER, 0, QP_TIME_PS, QP_U32,
+	  "jitter", NULL, false, 50, "detector timing jitter (50ps)"),
+	P("length", QLINK_A_PARAM_FIBER_LEN_A, QLINK_A_PARAM_FIBER_LEN_B,
+	  QP_LENGTH, QP_U32, NULL, NULL, false, 1000,
+	  "fiber length, source to each end (10km)"),
+	P("length-a", QLINK_A_PARAM_FIBER_LEN_A, 0, QP_LENGTH, QP_U32,
+	  "fiber_len_a", NULL, false, 1000, "fiber length, source to end A"),
+	P("length-b", QLINK_A_PARAM_FIBER_LEN_B, 0, QP_LENGTH, QP_U32,
+	  "fiber_len_b", NULL, false, 1000, "fiber length, source to end B"),
+	P("loss", QLINK_A_PARAM_FIBER_LOSS, 0, QP_LOSS_KM, QP_U32,
+	  "fiber_loss", NULL, false, 200, "fiber attenuation (0.2dB/km)"),
+	P("window", QLINK_A_PARAM_WINDOW, 0, QP_TIME_PS, QP_U32,
+	  "window", NULL, false, 1000, "coincidence window (1ns)"),
+	P("offset", QLINK_A_PARAM_OFFSET, 0, QP_TIME_PS, QP_S64,
+	  "offset", NULL, false, 0, "end B time offset (-5ns)"),
+	P("fidelity", QLINK_A_PARAM_FIDELITY, 0, QP_FRACTION, QP_U32,
+	  "fidelity", NULL, false, 970000, "initial pair fidelity F0 (0.97)"),
+	P("coherence", QLINK_A_PARAM_COHERENCE, 0, QP_TIME_NS, QP_U64,
+	  "coherence", "inf", false, 0, "memory coherence time T (10ms, inf)"),
+	P("herald", QLINK_A_PARAM_HERALD_MODEL, 0, QP_HERALD, QP_U32,
+	  "herald_model", NULL, false, QLINK_HERALD_TIME_TAGS,
+	  "herald model (time-tags | events)"),
+	P("seed", QLINK_A_PARAM_SEED, 0, QP_NUMBER, QP_U64,
+	  "seed", NULL, false, 0, "PRNG seed (0: random)"),
+	P("max-pairs", QLINK_A_PARAM_MAX_PAIRS, 0, QP_NUMBER, QP_U32,
+	  "max_pairs", NULL, false, 1024, "pair buffer capacity (1024)"),
+	P("memory-slots", QLINK_A_PARAM_MEMORY_SLOTS, 0, QP_NUMBER, QP_U32,
+	  "memory_slots", "all", false, 0,
+	  "qubit memory slots pairs may hold (all)"),
+	P("cutoff", QLINK_A_PARAM_CUTOFF, 0, QP_TIME_NS, QP_U64,
+	  "cutoff", "none", false, 0, "pair cutoff age (50ms, none)"),
+	P("extra-loss", QLINK_A_PARAM_EXTRA_LOSS, 0, QP_LOSS, QP_U32,
+	  "extra_loss", NULL, true, 0, "F1 fault: extra link loss (3dB)"),
+	P("fidelity-drop", QLINK_A_PARAM_FIDELITY_DROP, 0, QP_FRACTION, QP_U32,
+	  "fidelity_drop", NULL, true, 0, "F2 fault: subtracted from F0 (0.1)"),
+	P("coherence-scale", QLINK_A_PARAM_COHERENCE_SCALE, 0, QP_FRACTION,
+	  QP_U32, "coherence_scale", NULL, true, 1000000,
+	  "F3 fault: T multiplied by this (0.5)"),
+	P("ctrl-delay", QLINK_A_PARAM_CTRL_DELAY, 0, QP_TIME_NS, QP_U64,
+	  "ctrl_delay", NULL, true, 0, "F4 fault: control path delay (20ms)"),
+	P("dead-time", QLINK_A_PARAM_DEAD_TIME, 0, QP_TIME_NS, QP_U32,
+	  "dead_time", NULL, true, 0, "F5 fault: detector dead time (50ns)"),
+	P("max-det-rate", QLINK_A_PARAM_MAX_DET_RATE, 0, QP_RATE, QP_U64,
+	  "max_det_rate", "unlimited", true, 0,
+	  "F5 fault: detector saturation rate (10M, unlimited)"),
+	P("swap-fail", QLINK_A_PARAM_SWAP_FAIL, 0, QP_FRACTION, QP_U32,
+	  "swap_fail", NULL, true, 0, "F6 fault: swap failure probability"),
+	P("bit-flip", QLINK_A_PARAM_BIT_FLIP, 0, QP_FRACTION, QP_U32,
+	  "bit_flip", NULL, true, 0, "F7 fault: key bit flip probability"),
+	P("offset-drift", QLINK_A_PARAM_OFFSET_DRIFT, 0, QP_DRIFT, QP_S32,
+	  "offset_drift", NULL, true, 0, "F8 fault: offset drift (10ps/s)"),
+};
+
+const size_t qp_table_len = sizeof(qp_table) / sizeof(qp_table[0]);
+
+struct qp_suffix {
+	const char *s;
+	uint64_t mult;	/* kernel units per unit of the suffix */
+};
+
+/* Accepted suffixes per unit kind; the first entry is the bare number. */
+static const struct qp_suffix sfx_rate[] = {
+	{ "", 1000 }, { "Hz", 1000 }, { "mHz", 1 },
+	{ "k", 1000000 }, { "K", 1000000 }, { "kHz", 1000000 },
+	{ "M", 1000000000 }, { "MHz", 1000000000 },
+	{ "G", 1000000000000ULL }, { "GHz", 1000000000000ULL },
+	{ "T", 1000000000000000ULL }, { "THz", 1000000000000000ULL },
+	{ NULL, 0 } };
+static const struct qp_suffix sfx_fraction[] = {
+	{ "", 1000000 }, { "%", 10000 }, { "ppm", 1 }, { NULL, 0 } };
+static const struct qp_suffix sfx_length[] = {
+	{ "", 1 }, { "m", 1 }, { "km", 1000 }, { NULL, 0 } };
+static const struct qp_suffix sfx_ps[] = {
+	{ "", 1 }, { "ps", 1 }, { "ns", 1000 }, { "us", 1000000 },
+	{ "ms", 1000000000 }, { "s", 1000000000000ULL }, { NULL, 0 } };
+static const struct qp_suffix sfx_ns[] = {
+	{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+	{ "s", 1000000000 }, { NULL, 0 } };
+static const struct qp_suffix sfx_loss_km[] = {
+	{ "", 1000 }, { "dB/km", 1000 }, { "dB", 1000 }, { "mdB/km", 1 },
+	{ NULL, 0 } };
+static const struct qp_suffix sfx_loss[] = {
+	{ "", 1000 }, { "dB", 1000 }, { "mdB", 1 }, { NULL, 0 } };
+static const struct qp_suffix sfx_drift[] = {
+	{ "", 1 }, { "ps/s", 1 }, { "ns/s", 1000 }, { "us/s", 1000000 },
+	{ NULL, 0 } };
+
+/* How values print: largest unit first, with its suffix. */
+static const struct qp_suffix out_rate[] = {
+	{ "THz", 1000000000000000ULL }, { "GHz", 1000000000000ULL },
+	{ "MHz", 1000000000 }, { "kHz", 1000000 }, { "Hz", 1000 },
+	{ "mHz", 1 }, { NULL, 0 } };
+static const struct qp_suffix out_fraction[] = {
+	{ "", 1000000 }, { NULL, 0 } };
+static const struct qp_suffix out_length[] = {
+	{ "km", 1000 }, { "m", 1 }, { NULL, 0 } };
+static const struct qp_suffix out_ps[] = {
+	{ "s", 1000000000000ULL }, { "ms", 1000000000 }, { "us", 1000000 },
+	{ "ns", 1000 }, { "ps", 1 }, { NULL, 0 } };
+static const struct qp_suffix out_ns[] = {
+	{ "s", 1000000000 }, { "ms", 1000000 }, { "us", 1000 }, { "ns", 1 },
+	{ NULL, 0 } };
+static const struct qp_suffix out_loss_km[] = {
+	{ "dB/km", 1000 }, { NULL, 0 } };
+static const struct qp_suffix out_loss[] = {
+	{ "dB", 1000 }, { NULL, 0 } };
+static const struct qp_suffix out_drift[] = {
+	{ "us/s", 1000000 }, { "ns/s", 1000 }, { "ps/s", 1 }, { NULL, 0 } };
+
+static const struct qp_suffix *in_sfx(int unit)
+{
+	switch (unit) {
+	case QP_RATE:		return sfx_rate;
+	case QP_FRACTION:	return sfx_fraction;
+	case QP_LENGTH:		return sfx_length;
+	case QP_TIME_PS:	return sfx_ps;
+	case QP_TIME_NS:	return sfx_ns;
+	case QP_LOSS_KM:	return sfx_loss_km;
+	case QP_LOSS:		return sfx_loss;
+	case QP_DRIFT:		return sfx_drift;
+	}
+	return NULL;
+}
+
+static const struct qp_suffix *out_sfx(int unit)
+{
+	switch (unit) {
+	case QP_RATE:		return out_rate;
+	case QP_FRACTION:	return out_fraction;
+	case QP_LENGTH:		return out_length;
+	case QP_TIME_PS:	return out_ps;
+	case QP_TIME_NS:	return out_ns;
+	case QP_LOSS_KM:	return out_loss_km;
+	case QP_LOSS:		return out_loss;
+	case QP_DRIFT:		return out_drift;
+	}
+	return NULL;
+}
+
+static bool is_signed(const struct qp_desc *d)
+{
+	return d->wire == QP_S32 || d->wire == QP_S64;
+}
+
+const struct qp_desc *qp_find(const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < qp_table_len; i++)
+		if (!strcmp(arg, qp_table[i].name))
+			return &qp_table[i];
+	for (i = 0; i < qp_table_len; i++)
+		if (!matches(arg, qp_table[i].name))
+			return &qp_table[i];
+	return NULL;
+}
+
+const struct qp_desc *qp_by_attr(int attr)
+{
+	size_t i;
+
+	for (i = 0; i < qp_table_len; i++)
+		if (qp_table[i].attr == attr && !qp_table[i].attr2)
+			return &qp_table[i];
+	return NULL;
+}
+
+/*
+ * "[-]digits[.digits]suffix" -> mantissa, number of decimals, suffix.
+ * At most 30 significant digits; a 128-bit mantissa holds them.
+ */
+static int parse_decimal(const char *s, bool neg_ok, bool *neg,
+			 unsigned __int128 *mant, int *decimals,
+			 const char **suffix)
+{
+	int digits = 0;
+
+	*neg = false;
+	*mant = 0;
+	*decimals = -1;
+	if (*s == '-' && neg_ok) {
+		*neg = true;
+		s++;
+	}
+	for (; (*s >= '0' && *s <= '9') || *s == '.'; s++) {
+		if (*s == '.') {
+			if (*decimals >= 0)
+				return -1;
+			*decimals = 0;
+			continue;
+		}
+		if (++digits > 30)
+			return -1;
+		*mant = *mant * 10 + (unsigned)(*s - '0');
+		if (*decimals >= 0)
+			(*decimals)++;
+	}
+	if (!digits)
+		return -1;
+	if (*decimals < 0)
+		*decimals = 0;
+	*suffix = s;
+	return 0;
+}
+
+int qp_parse(const struct qp_desc *d, const char *arg, int64_t *v,
+	     const char **why)
+{
+	const struct qp_suffix *sfx = in_sfx(d->unit);
+	unsigned __int128 mant, val, pow10 = 1, max;
+	const char *suffix;
+	int decimals, i;
+	bool neg;
+
+	if (d->zero && !strcmp(arg, d->zero)) {
+		*v = 0;
+		return 0;
+	}
+	if (d->unit == QP_HERALD) {
+		if (!matches(arg, "time-tags"))
+			*v = QLINK_HERALD_TIME_TAGS;
+		else if (!matches(arg, "events"))
+			*v = QLINK_HERALD_EVENTS;
+		else {
+			*why = "expected \"time-tags\" or \"events\"";
+			return -1;
+		}
+		return 0;
+	}
+	if (parse_decimal(arg, is_signed(d), &neg, &mant, &decimals, &suffix)) {
+		*why = "not a number";
+		return -1;
+	}
+	if (d->unit == QP_NUMBER) {
+		if (*suffix || decimals) {
+			*why = "expected an integer";
+			return -1;
+		}
+		val = mant;
+	} else {
+		for (i = 0; sfx[i].s; i++)
+			if (!strcmp(suffix, sfx[i].s))
+				break;
+		if (!sfx[i].s) {
+			*why = "unknown unit";
+			return -1;
+		}
+		for (; decimals > 0; decimals--)
+			pow10 *= 10;
+		val = mant * sfx[i].mult;
+		if (val % pow10) {
+			*why = "more precise than the kernel's unit";
+			return -1;
+		}
+		val /= pow10;
+	}
+	switch (d->wire) {
+	case QP_U32:	max = UINT32_MAX; break;
+	case QP_S32:	max = (unsigned __int128)INT32_MAX + neg; break;
+	case QP_U64:	max = UINT64_MAX; break;
+	default:	max = (unsigned __int128)INT64_MAX + neg; break;
+	}
+	if (val > max) {
+		*why = "value too large";
+		return -1;
+	}
+	/* u64 values above INT64_MAX travel as their bit pattern. */
+	*v = neg ? (int64_t)(0 - (uint64_t)val) : (int64_t)(uint64_t)val;
+	return 0;
+}
+
+/* V / MULT as an exact decimal with trailing zeros trimmed. */
+static void fmt_scaled(uint64_t v, uint64_t mult, bool neg, const char *sfx,
+		       char *buf, size_t len)
+{
+	uint64_t ip = v / mult, frac = v % mult;
+	char fbuf[24] = "";
+	int w = 0, n;
+
+	for (uint64_t m = mult; m > 1 && w < 20; m /= 10)
+		w++;
+	if (frac) {
+		/* frac < mult, so it has at most w digits */
+		fbuf[0] = '.';
+		for (n = w; n > 0; n--) {
+			fbuf[n] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+		for (n = w; n > 0 && fbuf[n] == '0'; n--)
+			;
+		fbuf[n + 1] = '\0';
+	}
+	snprintf(buf, len, "%s%llu%s%s", neg ? "-" : "",
+		 (unsigned long long)ip, fbuf, sfx);
+}
+
+void qp_format_unit(int unit, int64_t v, char *buf, size_t len)
+{
+	const struct qp_suffix *o = out_sfx(unit);
+	bool neg = (unit == QP_TIME_PS || unit == QP_DRIFT) && v < 0;
+	uint64_t a = neg ? 0 - (uint64_t)v : (uint64_t)v;
+	int i;
+
+	if (!o) {
+		snprintf(buf, len, "%llu", (unsigned long long)a);
+		return;
+	}
+	/*
+	 * Zero in the unit a bare number has; otherwise the largest unit
+	 * not above the value that shows it with at most 3 decimals.
+	 */
+	for (i = 0; o[i + 1].s; i++) {
+		if (!a) {
+			if (o[i].mult == in_sfx(unit)[0].mult)
+				break;
+			continue;
+		}
+		if (a < o[i].mult)
+			continue;
+		if (o[i].mult <= 1000 || a % (o[i].mult / 1000) == 0)
+			break;
+	}
+	fmt_scaled(a, o[i].mult, neg, o[i].s, buf, len);
+}
+
+void qp_format_approx(int unit, int64_t v, char *buf, size_t len)
+{
+	const struct qp_suffix *o = out_sfx(unit);
+	bool neg = (unit == QP_TIME_PS || unit == QP_DRIFT) && v < 0;
+	uint64_t a = neg ? 0 - (uint64_t)v : (uint64_t)v;
+	unsigned __int128 scaled;
+	int i;
+
+	if (!o || unit == QP_FRACTION || !a) {
+		qp_format_unit(unit, v, buf, len);
+		return;
+	}
+	for (i = 0; o[i + 1].s && a < o[i].mult; i++)
+		;
+	/* Thousandths of the unit, rounded to nearest. */
+	scaled = ((unsigned __int128)a * 1000 + o[i].mult / 2) / o[i].mult;
+	if (scaled > UINT64_MAX) {
+		qp_format_unit(unit, v, buf, len);
+		return;
+	}
+	fmt_scaled((uint64_t)scaled, 1000, neg, o[i].s, buf, len);
+}
+
+void qp_format(const struct qp_desc *d, int64_t v, char *buf, size_t len)
+{
+	if (d->zero && v == 0) {
+		snprintf(buf, len, "%s", d->zero);
+		return;
+	}
+	switch (d->unit) {
+	case QP_HERALD:
+		if (v == QLINK_HERALD_TIME_TAGS)
+			snprintf(buf, len, "time-tags");
+		else if (v == QLINK_HERALD_EVENTS)
+			snprintf(buf, len, "events");
+		else
+			snprintf(buf, len, "%lld", (long long)v);
+		return;
+	case QP_NUMBER:
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+		return;
+	}
+	qp_format_unit(d->unit, v, buf, len);
+}
+
+static bool has(const struct qp_set *s, int attr)
+{
+	return attr > 0 && attr <= QLINK_A_PARAM_MAX && (s->present >> attr) & 1;
+}
+
+int qp_parse_args(int *argcp, char ***argvp, struct qp_set *s)
+{
+	int argc = *argcp, n = 0;
+	char **argv = *argvp;
+	const struct qp_desc *d;
+
+	while (argc > 0 && (d = qp_find(*argv)) != NULL) {
+		const char *why = NULL, *key = *argv;
+		char msg[128];
+		int64_t v;
+
+		NEXT_ARG();
+		if (qp_parse(d, *argv, &v, &why)) {
+			snprintf(msg, sizeof(msg), "%s: %s", d->name, why);
+			invarg(msg, *argv);
+		}
+		if (has(s, d->attr) || (d->attr2 && has(s, d->attr2)))
+			duparg(key, *argv);
+		s->present |= 1ULL << d->attr;
+		s->value[d->attr] = v;
+		if (d->attr2) {
+			s->present |= 1ULL << d->attr2;
+			s->value[d->attr2] = v;
+		}
+		n++;
+		argc--;
+		argv++;
+	}
+	*argcp = argc;
+	*argvp = argv;
+	return n;
+}
+
+static void print_one(const struct qp_desc *d, int64_t v)
+{
+	char buf[64];
+
+	qp_format(d, v, buf, sizeof(buf));
+	print_string(PRINT_FP, NULL, "%s ", d->name);
+	print_string(PRINT_FP, NULL, "%s ", buf);
+}
+
+void qp_print(const struct qp_set *s, bool details, const char *indent)
+{
+	uint64_t done = 0;
+	bool faults = details, started = false;
+	size_t i;
+
+	/* Text: physics first, then the fault knobs if asked or set. */
+	for (i = 0; i < qp_table_len; i++) {
+		const struct qp_desc *d = &qp_table[i];
+
+		if (d->fault && has(s, d->attr) && s->value[d->attr] != d->def)
+			faults = true;
+		if (d->fault || !has(s, d->attr) || ((done >> d->attr) & 1))
+			continue;
+		if (d->attr2) {
+			if (!has(s, d->attr2) ||
+			    s->value[d->attr] != s->value[d->attr2])
+				continue;
+			done |= 1ULL << d->attr2;
+		}
+		done |= 1ULL << d->attr;
+		print_one(d, s->value[d->attr]);
+	}
+	for (i = 0; faults && i < qp_table_len; i++) {
+		const struct qp_desc *d = &qp_table[i];
+
+		if (!d->fault || !has(s, d->attr))
+			continue;
+		if (!details && s->value[d->attr] == d->def)
+			continue;
+		if (!started) {
+			if (indent)
+				print_string(PRINT_FP, NULL, "\n%s", indent);
+			print_string(PRINT_FP, NULL, "%s", "faults ");
+			started = true;
+		}
+		print_one(d, s->value[d->attr]);
+	}
+
+	/* JSON: every parameter, raw uapi integers under uapi names. */
+	for (i = 0; i < qp_table_len; i++) {
+		const struct qp_desc *d = &qp_table[i];
+		int64_t v;
+
+		if (!d->json || !has(s, d->attr))
+			continue;
+		v = s->value[d->attr];
+		switch (d->wire) {
+		case QP_U32:
+			print_uint(PRINT_JSON, d->json, NULL, (uint32_t)v);
+			break;
+		case QP_S32:
+			print_int(PRINT_JSON, d->json, NULL, (int32_t)v);
+			break;
+		case QP_U64:
+			print_u64(PRINT_JSON, d->json, NULL, (uint64_t)v);
+			break;
+		default:
+			print_s64(PRINT_JSON, d->json, NULL, v);
+			break;
+		}
+	}
+}
+
+void qp_help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "PARAM := { ");
+	for (i = 0; i < qp_table_len; i++)
+		fprintf(f, "%s%s", i ? " | " : "", qp_table[i].name);
+	fprintf(f, " }\n");
+	for (i = 0; i < qp_table_len; i++)
+		fprintf(f, "  %-16s %s\n", qp_table[i].name, qp_table[i].help);
+	fprintf(f, "Units: rates k/M/G[Hz]; fractions 0.8, 80%% or ppm; "
+		"lengths m, km;\n"
+		"times ps, ns, us, ms, s; losses dB (per km for \"loss\").\n"
+		"Bare numbers: rates in Hz, fractions 0..1, lengths in m, jitter,\n"
+		"window and offset in ps, coherence and delays in ns, losses in dB.\n");
+}
+
+bool qp_explain(const char *msg, char *buf, size_t len)
+{
+	const char *p = msg ? strstr(msg, "QLINK_A_PARAM_") : NULL;
+	const struct qp_desc *d = NULL;
+	char name[48];
+	long long lo, hi;
+	size_t i, n;
+
+	if (!p)
+		return false;
+	p += strlen("QLINK_A_PARAM_");
+	for (n = 0; n < sizeof(name) - 1 &&
+	     ((p[n] >= 'A' && p[n] <= 'Z') || p[n] == '_' ||
+	      (p[n] >= '0' && p[n] <= '9')); n++)
+		name[n] = p[n] - (p[n] >= 'A' && p[n] <= 'Z' ? 'A' - 'a' : 0);
+	name[n] = '\0';
+	for (i = 0; i < qp_table_len; i++)
+		if (qp_table[i].json && !strcmp(qp_table[i].json, name))
+			d = &qp_table[i];
+	if (!d)
+		return false;
+	p = strstr(msg, "allowed [");
+	if (p && sscanf(p, "allowed [%lld, %lld]", &lo, &hi) == 2 &&
+	    d->unit != QP_HERALD && d->unit != QP_NUMBER) {
+		char a[48], b[48];
+
+		qp_format_unit(d->unit, lo, a, sizeof(a));
+		qp_format_unit(d->unit, hi, b, sizeof(b));
+		snprintf(buf, len, "parameter \"%s\": allowed %s to %s",
+			 d->name, a, b);
+	} else {
+		snprintf(buf, len, "parameter \"%s\"", d->name);
+	}
+	return true;
+}
