@@ -155,6 +155,8 @@ vm: deps modules userspace
 # socket path lands); figures are ratios against baselines of the same run.
 bench: deps
 	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/bench O=$(BUILD)/bench run
+	@$(MAKE) -s --no-print-directory modules
+	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh bench
 
 # A longer libFuzzer run than the bounded one in `make check`.
 fuzz: deps

@@ -83,6 +83,11 @@ demo)
 	unload_modules
 	finish
 	;;
+bench)
+	load_modules && "$QLINK_TOP/tools/bench/guest-bench.sh" "$QLINK_BUILD"
+	unload_modules
+	finish
+	;;
 shell)
 	load_modules
 	echo "qlink guest: modules loaded; the tree is at $QLINK_TOP. 'exit' powers off."

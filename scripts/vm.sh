@@ -4,6 +4,7 @@
 # Boot the guest kernel in QEMU (TCG) and run MODE inside it:
 #   run    the selftests; results in $BUILD/vm/$KERNEL/out
 #   demo   scripts/demo.sh
+#   bench  tools/bench/guest-bench.sh
 #   shell  an interactive shell
 # The host's / is shared read-only over virtio-9p and becomes the guest's
 # userspace, so the guest runs the binaries we just built in place.
@@ -11,7 +12,7 @@
 # Environment: BUILD, KERNEL (debian|debug), KDIR, KMOD_DIR, T, VM_TIMEOUT.
 set -euo pipefail
 
-mode=${1:?usage: vm.sh run|demo|shell}
+mode=${1:?usage: vm.sh run|demo|bench|shell}
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:=$top/build}" "${KERNEL:=debian}" "${KMOD_DIR:=$top}" "${T:=}"
 
