@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the guest, chrooted into the host's read-only /. Sets up the
+# Runs inside the guest, switched into the host's read-only /. Sets up the
 # writable bits a Linux userspace needs, loads the qlink modules, then runs
 # the selftests (run), the demo (demo) or a shell (shell). Results go to
 # $out, a writable share the host reads after power-off.
