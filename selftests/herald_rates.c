@@ -120,22 +120,6 @@ static int parse_exp(struct nlattr **a, void *arg)
 	return 0;
 }
 
-#define MAXP 1024
-
-struct pair_list {
-	int n;
-	struct qlink_pair_v p[MAXP];
-};
-
-static int parse_pair(struct nlattr **a, void *arg)
-{
-	struct pair_list *l = arg;
-
-	if (l->n < MAXP && !qlink_parse_pair(a[QLINK_A_PAIR], &l->p[l->n]))
-		l->n++;
-	return 0;
-}
-
 FIXTURE(rates)
 {
 	struct qlink_nl nl, rt;
@@ -159,7 +143,7 @@ static void run_set(struct __test_metadata *_metadata, FIXTURE_DATA(rates) *self
 		    const char *label, const struct qlink_pv *pv, int n,
 		    uint64_t min_ps)
 {
-	static struct pair_list la, lb;
+	static struct qlink_pair_list la, lb;
 	struct qlink_stats_v st, sb;
 	struct exp_info e = {};
 	double secs, e_true, e_acc, e_acc0, n_true, n_acc, f_mix, f_meas, tol;
@@ -237,8 +221,10 @@ static void run_set(struct __test_metadata *_metadata, FIXTURE_DATA(rates) *self
 	EXPECT_EQ(0, sb.v[QLINK_A_STATS_REJECTED]);
 	la.n = 0;
 	lb.n = 0;
-	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qhr_a", parse_pair, &la));
-	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qhr_b", parse_pair, &lb));
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qhr_a",
+					 qlink_pair_list_add, &la));
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qhr_b",
+					 qlink_pair_list_add, &lb));
 	ASSERT_GT(la.n, 0);
 	ASSERT_EQ(la.n, lb.n);
 	for (i = 0; i < la.n; i++) {

@@ -51,21 +51,6 @@ static int64_t mono_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-#define MAXP 4096
-
-struct pair_list {
-	int n;
-	struct qlink_pair_v p[MAXP];
-};
-
-static int parse_pair(struct nlattr **a, void *arg)
-{
-	struct pair_list *l = arg;
-
-	if (l->n < MAXP && !qlink_parse_pair(a[QLINK_A_PAIR], &l->p[l->n]))
-		l->n++;
-	return 0;
-}
 
 struct ids {
 	uint32_t link_id, ifindex;
@@ -88,7 +73,7 @@ static int parse_ids(struct nlattr **a, void *arg)
 FIXTURE(pb)
 {
 	struct qlink_nl nl, rt;
-	struct pair_list la, lb;
+	struct qlink_pair_list la, lb;
 };
 
 FIXTURE_SETUP(pb)
@@ -170,7 +155,7 @@ TEST_F_TIMEOUT(pb, fidelity_follows_werner_decay, 120)
 			break;
 	}
 	self->la.n = 0;
-	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qpb_a", parse_pair,
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qpb_a", qlink_pair_list_add,
 					 &self->la));
 	ASSERT_GT(self->la.n, 100);
 	for (i = 0; i < self->la.n; i++) {
@@ -199,7 +184,7 @@ TEST_F_TIMEOUT(pb, fidelity_follows_werner_decay, 120)
 	EXPECT_LE(st.v[QLINK_A_STATS_SLOTS_USED], 1024);
 	/* both ends hold the same pairs */
 	self->lb.n = 0;
-	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qpb_b", parse_pair,
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qpb_b", qlink_pair_list_add,
 					 &self->lb));
 	ASSERT_GT(self->lb.n, 0);
 	for (i = 0; i < self->la.n && i < self->lb.n; i++)
@@ -302,7 +287,7 @@ TEST_F_TIMEOUT(pb, cutoff_expires_and_reports, 120)
 	/* Stopped pairs keep aging: after the cutoff a dump finds none. */
 	usleep(60000);
 	self->la.n = 0;
-	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qpb_a", parse_pair,
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qpb_a", qlink_pair_list_add,
 					 &self->la));
 	EXPECT_EQ(0, self->la.n);
 	drain(&ev_nl, &ev, 100000);

@@ -456,3 +456,13 @@ int qlink_parse_pair(struct nlattr *nest, struct qlink_pair_v *p)
 		p->bell = nla_get_u8(tb[QLINK_A_PAIR_BELL_INDEX]);
 	return 0;
 }
+
+int qlink_pair_list_add(struct nlattr **attrs, void *arg)
+{
+	struct qlink_pair_list *l = arg;
+
+	if (l->n < QLINK_PAIR_LIST_MAX &&
+	    !qlink_parse_pair(attrs[QLINK_A_PAIR], &l->p[l->n]))
+		l->n++;
+	return 0;
+}

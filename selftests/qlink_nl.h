@@ -130,4 +130,14 @@ struct qlink_pair_v {
 /* Parse a QLINK_A_PAIR nest; returns 0 or -EINVAL. */
 int qlink_parse_pair(struct nlattr *nest, struct qlink_pair_v *p);
 
+/* The pairs of a PAIR_GET dump, in dump order; room for the largest test. */
+#define QLINK_PAIR_LIST_MAX	4096
+struct qlink_pair_list {
+	int n;
+	struct qlink_pair_v p[QLINK_PAIR_LIST_MAX];
+};
+
+/* qlink_nl_dump_pairs() callback appending to a struct qlink_pair_list. */
+int qlink_pair_list_add(struct nlattr **attrs, void *arg);
+
 #endif /* _QLINK_SELFTEST_NL_H */
