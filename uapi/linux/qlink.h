@@ -20,6 +20,9 @@
 #ifndef _UAPI_LINUX_QLINK_H
 #define _UAPI_LINUX_QLINK_H
 
+#include <linux/types.h>
+#include <linux/socket.h>
+
 #define QLINK_GENL_NAME		"qlink"
 #define QLINK_GENL_VERSION	1
 
@@ -71,6 +74,18 @@
  *	%QLINK_A_SEQ_LAST the sequence range (pairs of that range that were
  *	taken earlier are not part of it), %QLINK_A_PAIR_COUNT how many. One
  *	event per batch and reason, sent only while the group has listeners.
+ * @QLINK_CMD_PURPOSE_GET: get (doit: %QLINK_A_PURPOSE with its
+ *	%QLINK_A_PURPOSE_ID) or dump the purposes of one link (%QLINK_A_IFINDEX
+ *	or %QLINK_A_IFNAME required): each reply carries %QLINK_A_IFINDEX,
+ *	%QLINK_A_LINK_ID and one %QLINK_A_PURPOSE with its configuration and
+ *	counters. A purpose is listed once it is configured or a socket has
+ *	used it. Both ends of a link share one scheduler: either end answers
+ *	for both.
+ * @QLINK_CMD_PURPOSE_SET: configure the scheduling of one purpose of a
+ *	link (and its other end): %QLINK_A_IFINDEX or %QLINK_A_IFNAME and a
+ *	%QLINK_A_PURPOSE nest with %QLINK_A_PURPOSE_ID and the settings to
+ *	change (weight, quotas, reservation). Needs CAP_NET_ADMIN in the user
+ *	namespace owning the link's netns.
  */
 enum qlink_cmd {
 	QLINK_CMD_UNSPEC,
@@ -84,6 +99,8 @@ enum qlink_cmd {
 	QLINK_CMD_PAIR_GET,
 	QLINK_CMD_PAIR_NTF,
 	QLINK_CMD_PAIR_DROP_NTF,
+	QLINK_CMD_PURPOSE_GET,
+	QLINK_CMD_PURPOSE_SET,
 
 	__QLINK_CMD_MAX,
 	QLINK_CMD_MAX = __QLINK_CMD_MAX - 1
@@ -186,6 +203,7 @@ enum qlink_drop_reason {
  * @QLINK_A_SEQ_LAST: u64, last sequence number of a range (inclusive)
  * @QLINK_A_PAIR_COUNT: u32, number of pairs an event reports
  * @QLINK_A_DROP_REASON: u32, enum qlink_drop_reason
+ * @QLINK_A_PURPOSE: nest, enum qlink_purpose_attr: one purpose
  */
 enum qlink_attr {
 	QLINK_A_UNSPEC,
@@ -215,6 +233,7 @@ enum qlink_attr {
 	QLINK_A_SEQ_LAST,
 	QLINK_A_PAIR_COUNT,
 	QLINK_A_DROP_REASON,
+	QLINK_A_PURPOSE,
 
 	__QLINK_A_MAX,
 	QLINK_A_MAX = __QLINK_A_MAX - 1
@@ -439,6 +458,18 @@ enum qlink_expected_attr {
  *	output limit or the matcher's carry limit
  * @QLINK_A_STATS_EVENTS_LOST: u64, pair events not sent (no memory)
  * @QLINK_A_STATS_MAX_PAIRS: u32, capacity of the buffer now
+ *
+ * Requests of AF_QLINK sockets (qlink.md §4, §8 M7, M9), counted at the
+ * end where they were created, since creation of the link:
+ * @QLINK_A_STATS_REQUESTS: u64, CREATE requests received
+ * @QLINK_A_STATS_REQ_SUCCEEDED: u64, requests that got all their pairs
+ * @QLINK_A_STATS_REQ_FAILED: u64, requests that ended with an ERR record
+ *	(M7, the success ratio, is succeeded / (succeeded + failed))
+ * @QLINK_A_STATS_REQ_LATENCY_MEAN: u64, M9: mean time from a request to
+ *	its first pair, ns
+ * @QLINK_A_STATS_REQ_LATENCY_MAX: u64, M9: the largest, ns
+ * @QLINK_A_STATS_DELIVERED: u64, pairs delivered to sockets (both ends
+ *	of a pair count once, at the creating end)
  */
 enum qlink_stats_attr {
 	QLINK_A_STATS_UNSPEC,
@@ -476,6 +507,12 @@ enum qlink_stats_attr {
 	QLINK_A_STATS_MATCH_OVERFLOW,
 	QLINK_A_STATS_EVENTS_LOST,
 	QLINK_A_STATS_MAX_PAIRS,
+	QLINK_A_STATS_REQUESTS,
+	QLINK_A_STATS_REQ_SUCCEEDED,
+	QLINK_A_STATS_REQ_FAILED,
+	QLINK_A_STATS_REQ_LATENCY_MEAN,
+	QLINK_A_STATS_REQ_LATENCY_MAX,
+	QLINK_A_STATS_DELIVERED,
 
 	__QLINK_A_STATS_MAX,
 	QLINK_A_STATS_MAX = __QLINK_A_STATS_MAX - 1
@@ -521,6 +558,62 @@ enum qlink_pair_attr {
 };
 
 /**
+ * enum qlink_purpose_attr - scheduling of one purpose id on a link
+ *	(nested in %QLINK_A_PURPOSE; qlink.md §5)
+ * @QLINK_A_PURPOSE_PAD: padding for 64-bit attributes
+ * @QLINK_A_PURPOSE_ID: u32, purpose id [1, 2^32 - 1]
+ * @QLINK_A_PURPOSE_WEIGHT: u32, weight in the fair queueing between the
+ *	purposes of one priority class [1, 1000000], default 1: backlogged
+ *	purposes get pairs in proportion to their weights
+ * @QLINK_A_PURPOSE_RATE: u64, quota: pairs per second (mHz) the purpose
+ *	may get, 0 = no limit (default). A token bucket of one second's
+ *	worth: pairs beyond it wait.
+ * @QLINK_A_PURPOSE_MAX_OUTSTANDING: u32, quota: requests the purpose may
+ *	have queued at once, 0 = no limit (default); more are refused with
+ *	%QLINK_ERR_NORES
+ * @QLINK_A_PURPOSE_RESERVE: u32, reservation: pairs kept generated for
+ *	the purpose [0, %QLINK_RESERVE_MAX], default 0. Interactive requests
+ *	of the purpose are served from them at once.
+ * @QLINK_A_PURPOSE_RESERVE_FIDELITY: u32, ppm: reserved pairs must have
+ *	at least this fidelity (they are dropped and replaced when they decay
+ *	below it), default 0
+ *
+ * Read only, since the link was created:
+ * @QLINK_A_PURPOSE_REQUESTS: u64, requests received
+ * @QLINK_A_PURPOSE_REQ_SUCCEEDED: u64, requests that got all their pairs
+ * @QLINK_A_PURPOSE_REQ_FAILED: u64, requests that ended with an ERR
+ * @QLINK_A_PURPOSE_DELIVERED: u64, pairs delivered
+ * @QLINK_A_PURPOSE_OUTSTANDING: u32, requests queued now
+ * @QLINK_A_PURPOSE_RESERVED: u32, reserved pairs held now
+ * @QLINK_A_PURPOSE_RECEIVERS: u32, sockets that accept RECEIVE for the
+ *	purpose now (either end)
+ */
+enum qlink_purpose_attr {
+	QLINK_A_PURPOSE_UNSPEC,
+	QLINK_A_PURPOSE_PAD,
+	QLINK_A_PURPOSE_ID,
+	QLINK_A_PURPOSE_WEIGHT,
+	QLINK_A_PURPOSE_RATE,
+	QLINK_A_PURPOSE_MAX_OUTSTANDING,
+	QLINK_A_PURPOSE_RESERVE,
+	QLINK_A_PURPOSE_RESERVE_FIDELITY,
+	QLINK_A_PURPOSE_REQUESTS,
+	QLINK_A_PURPOSE_REQ_SUCCEEDED,
+	QLINK_A_PURPOSE_REQ_FAILED,
+	QLINK_A_PURPOSE_DELIVERED,
+	QLINK_A_PURPOSE_OUTSTANDING,
+	QLINK_A_PURPOSE_RESERVED,
+	QLINK_A_PURPOSE_RECEIVERS,
+
+	__QLINK_A_PURPOSE_MAX,
+	QLINK_A_PURPOSE_MAX = __QLINK_A_PURPOSE_MAX - 1
+};
+
+/* Largest %QLINK_A_PURPOSE_RESERVE. */
+#define QLINK_RESERVE_MAX	1024
+#define QLINK_WEIGHT_MAX	1000000
+
+/**
  * enum qlinksim_info_attr - IFLA_INFO_DATA of the "qlinksim" link kind
  * @IFLA_QLINKSIM_PEER: struct ifinfomsg followed by IFLA_* attributes of
  *	the peer (end B): IFLA_IFNAME, IFLA_NET_NS_PID / IFLA_NET_NS_FD, as
@@ -534,6 +627,221 @@ enum qlinksim_info_attr {
 
 	__IFLA_QLINKSIM_MAX,
 	IFLA_QLINKSIM_MAX = __IFLA_QLINKSIM_MAX - 1
+};
+
+/*
+ * AF_QLINK sockets (qlink.md §4): applications request entangled pairs.
+ *
+ *	fd = socket(AF_QLINK, SOCK_SEQPACKET, 0);
+ *	bind(fd, &(struct sockaddr_qlink){ AF_QLINK, 0, ifindex, purpose }, ..);
+ *
+ * A socket is bound to one end of a link (an ifindex of its netns) and one
+ * purpose id; one socket per (link end, purpose). The socket at the other
+ * end of the link that serves the same purpose opts in to receiving with
+ * setsockopt(SOL_QLINK, QLINK_SO_RECEIVE, 1). A CREATE request is a
+ * struct qlink_create written with send(); each pair then gives one
+ * struct qlink_record to both sockets (the creator's and the receiver's)
+ * with the same pair id, and a request that fails gives one ERR record to
+ * each. Every read returns one record; reads block (SO_RCVTIMEO), or
+ * fail with EAGAIN on non-blocking sockets; poll() reports EPOLLIN when a
+ * record is queued. SOCK_SEQPACKET and SOCK_DGRAM behave alike.
+ *
+ * The family number is AF_QLINK unless the module was loaded with
+ * qlink.family=N; /sys/module/qlink/parameters/family says which.
+ */
+#define AF_QLINK_DEFAULT	23	/* was AF_IRDA, removed in 4.17 */
+#ifndef AF_QLINK
+#define AF_QLINK		AF_QLINK_DEFAULT
+#define PF_QLINK		AF_QLINK
+#endif
+#define SOL_QLINK		299
+
+/**
+ * struct sockaddr_qlink - address of an AF_QLINK socket
+ * @sq_family: AF_QLINK
+ * @sq_pad: 0
+ * @sq_ifindex: the link end (its ifindex in the socket's netns)
+ * @sq_purpose: purpose id, [1, 2^32 - 1]
+ */
+struct sockaddr_qlink {
+	__kernel_sa_family_t sq_family;
+	__u16 sq_pad;
+	__s32 sq_ifindex;
+	__u32 sq_purpose;
+};
+
+/*
+ * Socket options (level SOL_QLINK)
+ * @QLINK_SO_RECEIVE: int, 1 = accept the requests the other end creates
+ *	for this socket's purpose (the EGP "RECEIVE"); bound sockets only
+ * @QLINK_SO_OUTSTANDING: int, read only: requests of this socket not yet
+ *	finished
+ */
+#define QLINK_SO_RECEIVE	1
+#define QLINK_SO_OUTSTANDING	2
+
+/**
+ * enum qlink_req_type - what happens to a pair's qubits
+ * @QLINK_REQ_KEEP: both ends keep their qubit (record has the slot)
+ * @QLINK_REQ_MEASURE: both ends measure at once (record has outcome and
+ *	basis); outcomes follow the pair's Bell state and fidelity: in a
+ *	common basis a Werner pair of fidelity F disagrees with the ideal
+ *	correlation with probability (1 - F) 2/3
+ * @QLINK_REQ_RSP: remote state preparation: the creating end measures,
+ *	the receiving end keeps its qubit
+ */
+enum qlink_req_type {
+	QLINK_REQ_KEEP = 1,
+	QLINK_REQ_MEASURE = 2,
+	QLINK_REQ_RSP = 3,
+};
+
+/**
+ * enum qlink_basis - measurement basis
+ * @QLINK_BASIS_Z: computational basis
+ * @QLINK_BASIS_X: Hadamard basis
+ * @QLINK_BASIS_Y: circular basis
+ * @QLINK_BASIS_RANDOM: each end picks Z or X at random for each pair,
+ *	independently (BBM92)
+ */
+enum qlink_basis {
+	QLINK_BASIS_Z = 0,
+	QLINK_BASIS_X = 1,
+	QLINK_BASIS_Y = 2,
+	QLINK_BASIS_RANDOM = 3,
+};
+
+/**
+ * enum qlink_priority - priority classes, served strictly in this order;
+ *	a pair goes to a waiting interactive request before any batch
+ *	request, even one that is half served (preemption)
+ */
+enum qlink_priority {
+	QLINK_PRIO_INTERACTIVE = 0,
+	QLINK_PRIO_NORMAL = 1,
+	QLINK_PRIO_BATCH = 2,
+};
+
+/* struct qlink_create.flags */
+#define QLINK_CREATE_ATOMIC	0x1	/* all pairs delivered together */
+#define QLINK_CREATE_CONSECUTIVE 0x2	/* no other request's pairs between */
+
+/* Most pairs one request may ask for; atomic requests at most the
+ * link's memory slots (or QLINK_ATOMIC_MAX when it has none).
+ */
+#define QLINK_CREATE_NUMBER_MAX	1000000
+#define QLINK_ATOMIC_MAX	64
+
+/**
+ * struct qlink_create - a CREATE request, written to the socket
+ * @create_id: chosen by the application, echoed in every record
+ * @number: pairs wanted [1, %QLINK_CREATE_NUMBER_MAX]
+ * @min_fidelity: ppm, pairs below it are not delivered; 0 = any
+ * @purpose: 0 or the socket's purpose id
+ * @max_time: ns from the request to its last pair, 0 = no deadline
+ * @type: enum qlink_req_type
+ * @basis: enum qlink_basis, for MEASURE and RSP
+ * @priority: enum qlink_priority
+ * @flags: QLINK_CREATE_*
+ * @reserved: 0
+ */
+struct qlink_create {
+	__u32 create_id;
+	__u32 number;
+	__u32 min_fidelity;
+	__u32 purpose;
+	__u64 max_time;
+	__u8 type;
+	__u8 basis;
+	__u8 priority;
+	__u8 flags;
+	__u32 reserved;
+};
+
+/* struct qlink_record.kind */
+#define QLINK_REC_OK		1
+#define QLINK_REC_ERR		2
+
+/* struct qlink_record.role: which side of the request the socket is */
+#define QLINK_ROLE_CREATOR	1
+#define QLINK_ROLE_RECEIVER	2
+
+/* struct qlink_record.flags */
+#define QLINK_REC_LAST		0x1	/* the request's last record */
+
+/**
+ * enum qlink_err - why a request failed (struct qlink_record.error)
+ * @QLINK_ERR_UNSUPP: the link cannot do it (type, fidelity above what
+ *	the link gives, no local peer end)
+ * @QLINK_ERR_NOTIME: the deadline is shorter than the time the link
+ *	needs for the pairs at its expected rate
+ * @QLINK_ERR_NORES: a quota of the purpose is exhausted
+ * @QLINK_ERR_TIMEOUT: the deadline passed
+ * @QLINK_ERR_REJECTED: no socket at the other end receives the purpose
+ * @QLINK_ERR_EXPIRE: pairs held for the request expired or decayed below
+ *	its minimum fidelity before delivery (atomic requests): @seq ..
+ *	@seq_last; the request goes on
+ * @QLINK_ERR_OTHER: see @sys_errno: ENETDOWN (link down), ENODEV (link
+ *	gone), ECONNRESET (the other end's socket closed), ECANCELED (this
+ *	end's request was cancelled)
+ */
+enum qlink_err {
+	QLINK_ERR_UNSUPP = 1,
+	QLINK_ERR_NOTIME = 2,
+	QLINK_ERR_NORES = 3,
+	QLINK_ERR_TIMEOUT = 4,
+	QLINK_ERR_REJECTED = 5,
+	QLINK_ERR_EXPIRE = 6,
+	QLINK_ERR_OTHER = 7,
+};
+
+/**
+ * struct qlink_record - one result, read from the socket
+ * @kind: QLINK_REC_OK or QLINK_REC_ERR
+ * @role: QLINK_ROLE_*
+ * @type: enum qlink_req_type of the request
+ * @error: ERR: enum qlink_err
+ * @create_id: the request's id (chosen by its creator)
+ * @purpose: purpose id
+ * @remote_link_id: link id of the other end (%QLINK_A_LINK_ID)
+ * @seq: OK: the pair's sequence number; EXPIRE: first of the range
+ * @seq_last: OK: @seq; EXPIRE: last of the range
+ * @herald_time: OK: herald time, ps of the link's clock
+ * @trace_id: OK: the pair's trace id (%QLINK_A_PAIR_TRACE_ID)
+ * @pair_link_id: OK: link id naming the pair; with @seq the pair id
+ * @fidelity: OK: estimated fidelity at delivery, ppm
+ * @index: OK: number of this pair within the request, from 0; ERR: pairs
+ *	delivered before the error
+ * @slot: OK, kept qubit: memory slot, else 0xffff
+ * @bell_index: OK: Bell state 0..3 (Phi+, Phi-, Psi+, Psi-)
+ * @outcome: OK, measured: 0 or 1
+ * @basis: OK, measured: enum qlink_basis used (Z, X or Y)
+ * @flags: QLINK_REC_*
+ * @reserved: 0
+ * @sys_errno: ERR: a positive errno detailing @error, or 0
+ */
+struct qlink_record {
+	__u8 kind;
+	__u8 role;
+	__u8 type;
+	__u8 error;
+	__u32 create_id;
+	__u32 purpose;
+	__u32 remote_link_id;
+	__u64 seq;
+	__u64 seq_last;
+	__u64 herald_time;
+	__u64 trace_id;
+	__u32 pair_link_id;
+	__u32 fidelity;
+	__u32 index;
+	__u16 slot;
+	__u8 bell_index;
+	__u8 outcome;
+	__u8 basis;
+	__u8 flags;
+	__u16 reserved;
+	__s32 sys_errno;
 };
 
 #endif /* _UAPI_LINUX_QLINK_H */
