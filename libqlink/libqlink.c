@@ -7,10 +7,13 @@
  * against an NLMSGERR_ATTR_* policy.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
@@ -131,6 +134,12 @@ static const char *const stats_names[QLINK_A_STATS_MAX + 1] = {
 	[QLINK_A_STATS_MATCH_OVERFLOW]	= "match_overflow",
 	[QLINK_A_STATS_EVENTS_LOST]	= "events_lost",
 	[QLINK_A_STATS_MAX_PAIRS]	= "max_pairs",
+	[QLINK_A_STATS_REQUESTS]	= "requests",
+	[QLINK_A_STATS_REQ_SUCCEEDED]	= "req_succeeded",
+	[QLINK_A_STATS_REQ_FAILED]	= "req_failed",
+	[QLINK_A_STATS_REQ_LATENCY_MEAN] = "req_latency_mean",
+	[QLINK_A_STATS_REQ_LATENCY_MAX]	= "req_latency_max",
+	[QLINK_A_STATS_DELIVERED]	= "delivered",
 };
 
 /* Wire types of the counters: u64 unless listed. */
@@ -173,6 +182,24 @@ static struct nla_policy top_policy[QLINK_A_MAX + 1] = {
 	[QLINK_A_SEQ_LAST]		= { .type = NLA_U64 },
 	[QLINK_A_PAIR_COUNT]		= { .type = NLA_U32 },
 	[QLINK_A_DROP_REASON]		= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE]		= { .type = NLA_NESTED },
+};
+
+/* Counters are u64, settings and gauges u32, except the rate. */
+static struct nla_policy purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
+	[QLINK_A_PURPOSE_ID]		= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_WEIGHT]	= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_RATE]		= { .type = NLA_U64 },
+	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_RESERVE]	= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_REQUESTS]	= { .type = NLA_U64 },
+	[QLINK_A_PURPOSE_REQ_SUCCEEDED]	= { .type = NLA_U64 },
+	[QLINK_A_PURPOSE_REQ_FAILED]	= { .type = NLA_U64 },
+	[QLINK_A_PURPOSE_DELIVERED]	= { .type = NLA_U64 },
+	[QLINK_A_PURPOSE_OUTSTANDING]	= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_RESERVED]	= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_RECEIVERS]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy pair_policy[QLINK_A_PAIR_MAX + 1] = {
@@ -212,6 +239,23 @@ static struct nla_policy stats_policy[QLINK_A_STATS_MAX + 1];
 static struct nla_policy ext_ack_policy[NLMSGERR_ATTR_MAX + 1] = {
 	[NLMSGERR_ATTR_MSG]	= { .type = NLA_STRING },
 	[NLMSGERR_ATTR_OFFS]	= { .type = NLA_U32 },
+	[NLMSGERR_ATTR_POLICY]	= { .type = NLA_NESTED },
+};
+
+static const char *const purpose_names[QLINK_A_PURPOSE_MAX + 1] = {
+	[QLINK_A_PURPOSE_ID]		= "ID",
+	[QLINK_A_PURPOSE_WEIGHT]	= "WEIGHT",
+	[QLINK_A_PURPOSE_RATE]		= "RATE",
+	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = "MAX_OUTSTANDING",
+	[QLINK_A_PURPOSE_RESERVE]	= "RESERVE",
+	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = "RESERVE_FIDELITY",
+	[QLINK_A_PURPOSE_REQUESTS]	= "REQUESTS",
+	[QLINK_A_PURPOSE_REQ_SUCCEEDED]	= "REQ_SUCCEEDED",
+	[QLINK_A_PURPOSE_REQ_FAILED]	= "REQ_FAILED",
+	[QLINK_A_PURPOSE_DELIVERED]	= "DELIVERED",
+	[QLINK_A_PURPOSE_OUTSTANDING]	= "OUTSTANDING",
+	[QLINK_A_PURPOSE_RESERVED]	= "RESERVED",
+	[QLINK_A_PURPOSE_RECEIVERS]	= "RECEIVERS",
 };
 
 static void init_policies(void)
@@ -346,7 +390,65 @@ static int xact_valid(struct nl_msg *msg, void *data)
 	return NL_OK;
 }
 
-/* The extack TLVs follow the (possibly capped) echoed request. */
+/*
+ * Name of the request attribute at offset @offs of the echoed request
+ * @req (as the kernel's NLMSGERR_ATTR_OFFS gives it), into @buf.
+ */
+static int attr_at(const struct nlmsghdr *req, uint32_t offs, char *buf,
+		   size_t len)
+{
+	const struct nlattr *a, *c;
+	int rem, crem;
+
+	if (offs < NLMSG_HDRLEN + GENL_HDRLEN || offs >= req->nlmsg_len)
+		return -1;
+	nla_for_each_attr(a, (const struct nlattr *)((const char *)req +
+			  NLMSG_HDRLEN + GENL_HDRLEN),
+			  req->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, rem) {
+		uint32_t at = (const char *)a - (const char *)req;
+		int type = nla_type(a);
+
+		if (offs < at || offs >= at + nla_len(a) + NLA_HDRLEN)
+			continue;
+		if (offs == at) {
+			snprintf(buf, len, "%s", type == QLINK_A_IFINDEX ?
+				 "QLINK_A_IFINDEX" : type == QLINK_A_IFNAME ?
+				 "QLINK_A_IFNAME" : type == QLINK_A_PURPOSE ?
+				 "QLINK_A_PURPOSE" : type == QLINK_A_LINK_PARAMS ?
+				 "QLINK_A_LINK_PARAMS" : "attribute");
+			return 0;
+		}
+		if (type != QLINK_A_PURPOSE && type != QLINK_A_LINK_PARAMS)
+			return -1;
+		nla_for_each_nested(c, a, crem) {
+			int t = nla_type(c);
+			const char *n = NULL;
+
+			if ((uint32_t)((const char *)c - (const char *)req) != offs)
+				continue;
+			if (type == QLINK_A_PURPOSE && t <= QLINK_A_PURPOSE_MAX)
+				n = purpose_names[t];
+			if (type == QLINK_A_LINK_PARAMS && t <= QLINK_A_PARAM_MAX)
+				n = param_names[t];
+			if (!n)
+				return -1;
+			snprintf(buf, len, "QLINK_A_%s_", type == QLINK_A_PURPOSE ?
+				 "PURPOSE" : "PARAM");
+			for (size_t i = strlen(buf); *n && i < len - 1; n++, i++) {
+				buf[i] = *n >= 'a' && *n <= 'z' ? *n - 'a' + 'A' : *n;
+				buf[i + 1] = '\0';
+			}
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The extack TLVs follow the (possibly capped) echoed request. A generic
+ * message of the kernel's policy checks ("integer out of range") gets the
+ * attribute's name and the range of the policy the kernel reported.
+ */
 static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 {
 	struct xact *x = data;
@@ -354,6 +456,7 @@ static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	const char *msg = NULL;
 	size_t off = sizeof(*e);
+	char full[384], name[64];
 
 	(void)nla;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
@@ -362,9 +465,32 @@ static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 	    nlh->nlmsg_len >= NLMSG_HDRLEN + off &&
 	    !nla_parse(tb, NLMSGERR_ATTR_MAX,
 		       (struct nlattr *)((char *)e + off),
-		       nlh->nlmsg_len - NLMSG_HDRLEN - off, ext_ack_policy) &&
-	    tb[NLMSGERR_ATTR_MSG])
-		msg = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
+		       nlh->nlmsg_len - NLMSG_HDRLEN - off, ext_ack_policy)) {
+		if (tb[NLMSGERR_ATTR_MSG])
+			msg = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
+		if (tb[NLMSGERR_ATTR_OFFS] && !(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+		    (!msg || !strstr(msg, "QLINK_A_")) &&
+		    !attr_at(&e->msg, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]),
+			     name, sizeof(name))) {
+			int n = snprintf(full, sizeof(full), "%s: %s", name,
+					 msg ? msg : strerror(-e->error));
+			struct nlattr *p[NL_POLICY_TYPE_ATTR_MAX + 1];
+
+			if (tb[NLMSGERR_ATTR_POLICY] &&
+			    !nla_parse_nested(p, NL_POLICY_TYPE_ATTR_MAX,
+					      tb[NLMSGERR_ATTR_POLICY], NULL) &&
+			    p[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] &&
+			    p[NL_POLICY_TYPE_ATTR_MAX_VALUE_U] && n > 0 &&
+			    (size_t)n < sizeof(full))
+				snprintf(full + n, sizeof(full) - n,
+					 ": allowed [%llu, %llu]",
+					 (unsigned long long)nla_get_u64(
+					 p[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
+					 (unsigned long long)nla_get_u64(
+					 p[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
+			msg = full;
+		}
+	}
 	set_err(x->h, e->error ? e->error : 0, msg);
 	x->done = 1;
 	return NL_STOP;
@@ -1006,27 +1132,80 @@ QLINK_API const char *qlink_bell_name(uint8_t bell_index)
 /*
  * Events.
  */
-QLINK_API int qlink_event_subscribe(struct qlink_handle *h)
+QLINK_API int qlink_event_subscribe_group(struct qlink_handle *h,
+					  const char *group)
 {
+	char msg[96];
 	int grp, err;
+	bool fresh = false;
 
 	set_err(h, 0, NULL);
-	if (h->ev)
-		return 0;
-	grp = genl_ctrl_resolve_grp(h->sk, QLINK_GENL_NAME,
-				    QLINK_MCGRP_LINK_NAME);
-	if (grp < 0)
-		return set_err(h, -ENOENT, "the qlink family has no \"link\" group");
-	h->ev = open_sock();
-	if (!h->ev)
-		return set_err(h, -ENOTCONN, NULL);
-	nl_socket_disable_seq_check(h->ev);
-	nl_socket_set_buffer_size(h->ev, 1 << 20, 0);
+	if (!group)
+		return set_err(h, -EINVAL, NULL);
+	grp = genl_ctrl_resolve_grp(h->sk, QLINK_GENL_NAME, group);
+	if (grp < 0) {
+		snprintf(msg, sizeof(msg), "the qlink family has no \"%s\" group",
+			 group);
+		return set_err(h, -ENOENT, msg);
+	}
+	if (!h->ev) {
+		h->ev = open_sock();
+		if (!h->ev)
+			return set_err(h, -ENOTCONN, NULL);
+		nl_socket_disable_seq_check(h->ev);
+		nl_socket_set_buffer_size(h->ev, 1 << 20, 0);
+		fresh = true;
+	}
 	err = nl_socket_add_membership(h->ev, grp);
 	if (err < 0) {
-		nl_socket_free(h->ev);
-		h->ev = NULL;
+		if (fresh) {
+			nl_socket_free(h->ev);
+			h->ev = NULL;
+		}
 		return set_err(h, -EIO, nl_geterror(err));
+	}
+	return 0;
+}
+
+QLINK_API int qlink_event_subscribe(struct qlink_handle *h)
+{
+	return qlink_event_subscribe_group(h, QLINK_MCGRP_LINK_NAME);
+}
+
+/* A PAIR_NTF / PAIR_DROP_NTF: the pairs are repeated QLINK_A_PAIR nests. */
+static int parse_pair_event(struct nlmsghdr *nlh, struct nlattr **tb,
+			    struct qlink_pair_event *pe)
+{
+	struct nlattr *a;
+	int rem;
+
+	if (tb[QLINK_A_IFINDEX])
+		pe->ifindex = nla_get_u32(tb[QLINK_A_IFINDEX]);
+	if (tb[QLINK_A_LINK_ID])
+		pe->link_id = nla_get_u32(tb[QLINK_A_LINK_ID]);
+	if (tb[QLINK_A_LINK_TIME])
+		pe->link_time = nla_get_u64(tb[QLINK_A_LINK_TIME]);
+	if (tb[QLINK_A_SEQ_FIRST])
+		pe->seq_first = nla_get_u64(tb[QLINK_A_SEQ_FIRST]);
+	if (tb[QLINK_A_SEQ_LAST])
+		pe->seq_last = nla_get_u64(tb[QLINK_A_SEQ_LAST]);
+	if (tb[QLINK_A_PAIR_COUNT])
+		pe->count = nla_get_u32(tb[QLINK_A_PAIR_COUNT]);
+	if (tb[QLINK_A_DROP_REASON])
+		pe->reason = nla_get_u32(tb[QLINK_A_DROP_REASON]);
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		struct nlattr *one[QLINK_A_MAX + 1] = { 0 };
+
+		if (nla_type(a) != QLINK_A_PAIR ||
+		    pe->n_pairs >= QLINK_EVENT_PAIRS_MAX)
+			continue;
+		one[QLINK_A_PAIR] = a;
+		one[QLINK_A_IFINDEX] = tb[QLINK_A_IFINDEX];
+		one[QLINK_A_LINK_TIME] = tb[QLINK_A_LINK_TIME];
+		if (parse_pair(one, &pe->pairs[pe->n_pairs]))
+			return -EPROTO;
+		pe->n_pairs++;
 	}
 	return 0;
 }
@@ -1058,6 +1237,9 @@ static int ev_valid(struct nl_msg *msg, void *data)
 	memset(&ev, 0, sizeof(ev));
 	ev.cmd = gh->cmd;
 	if (parse_link(tb, &ev.link))
+		return NL_SKIP;
+	if ((ev.cmd == QLINK_CMD_PAIR_NTF || ev.cmd == QLINK_CMD_PAIR_DROP_NTF) &&
+	    parse_pair_event(nlh, tb, &ev.pair))
 		return NL_SKIP;
 	ea->count++;
 	if (ea->cb)
@@ -1143,6 +1325,10 @@ QLINK_API const char *qlink_event_name(int cmd)
 		return "delete";
 	case QLINK_CMD_LINK_CHANGE_NTF:
 		return "change";
+	case QLINK_CMD_PAIR_NTF:
+		return "pairs";
+	case QLINK_CMD_PAIR_DROP_NTF:
+		return "drop";
 	}
 	return NULL;
 }
@@ -1171,6 +1357,337 @@ QLINK_API const char *qlink_herald_model_name(uint32_t model)
 		return "time-tags";
 	case QLINK_HERALD_EVENTS:
 		return "events";
+	}
+	return NULL;
+}
+
+QLINK_API const char *qlink_drop_reason_name(uint32_t reason)
+{
+	switch (reason) {
+	case QLINK_DROP_EXPIRED:
+		return "expired";
+	case QLINK_DROP_FULL:
+		return "full";
+	case QLINK_DROP_SLOTS:
+		return "slots";
+	case QLINK_DROP_LOW_FIDELITY:
+		return "low-fidelity";
+	case QLINK_DROP_FLUSH:
+		return "flush";
+	}
+	return NULL;
+}
+
+/*
+ * Purposes.
+ */
+#define PURPOSE_SETTABLE (QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT) |	\
+			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RATE) |	\
+			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_MAX_OUTSTANDING) | \
+			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE) |	\
+			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY))
+
+static int parse_purpose(struct nlattr **tb, struct qlink_purpose *p)
+{
+	struct nlattr *a[QLINK_A_PURPOSE_MAX + 1];
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	if (tb[QLINK_A_IFINDEX])
+		p->ifindex = nla_get_u32(tb[QLINK_A_IFINDEX]);
+	if (tb[QLINK_A_LINK_ID])
+		p->link_id = nla_get_u32(tb[QLINK_A_LINK_ID]);
+	if (!tb[QLINK_A_PURPOSE] ||
+	    nla_parse_nested(a, QLINK_A_PURPOSE_MAX, tb[QLINK_A_PURPOSE],
+			     purpose_policy) < 0 || !a[QLINK_A_PURPOSE_ID])
+		return -EPROTO;
+	for (i = QLINK_A_PURPOSE_PAD + 1; i <= QLINK_A_PURPOSE_MAX; i++) {
+		uint64_t v;
+
+		if (!a[i] || !purpose_policy[i].type)
+			continue;
+		p->present |= QLINK_PURPOSE_BIT(i);
+		v = purpose_policy[i].type == NLA_U64 ? nla_get_u64(a[i]) :
+						       nla_get_u32(a[i]);
+		switch (i) {
+		case QLINK_A_PURPOSE_ID:		p->id = v; break;
+		case QLINK_A_PURPOSE_WEIGHT:		p->weight = v; break;
+		case QLINK_A_PURPOSE_RATE:		p->rate = v; break;
+		case QLINK_A_PURPOSE_MAX_OUTSTANDING:	p->max_outstanding = v; break;
+		case QLINK_A_PURPOSE_RESERVE:		p->reserve = v; break;
+		case QLINK_A_PURPOSE_RESERVE_FIDELITY:	p->reserve_fidelity = v; break;
+		case QLINK_A_PURPOSE_REQUESTS:		p->requests = v; break;
+		case QLINK_A_PURPOSE_REQ_SUCCEEDED:	p->req_succeeded = v; break;
+		case QLINK_A_PURPOSE_REQ_FAILED:	p->req_failed = v; break;
+		case QLINK_A_PURPOSE_DELIVERED:		p->delivered = v; break;
+		case QLINK_A_PURPOSE_OUTSTANDING:	p->outstanding = v; break;
+		case QLINK_A_PURPOSE_RESERVED:		p->reserved = v; break;
+		case QLINK_A_PURPOSE_RECEIVERS:		p->receivers = v; break;
+		}
+	}
+	return 0;
+}
+
+struct purpose_arg {
+	qlink_purpose_cb cb;
+	void *arg;
+	struct qlink_purpose *out;
+	int bad;
+};
+
+static int purpose_parse_cb(struct nlattr **tb, int cmd, void *arg)
+{
+	struct purpose_arg *pa = arg;
+	struct qlink_purpose p;
+
+	(void)cmd;
+	if (parse_purpose(tb, &p)) {
+		pa->bad = 1;
+		return 1;
+	}
+	if (pa->out) {
+		*pa->out = p;
+		return 0;
+	}
+	return pa->cb ? pa->cb(&p, pa->arg) : 0;
+}
+
+/* A PURPOSE_GET/SET request with the nest; @mask selects the settings. */
+static struct nl_msg *purpose_msg(struct qlink_handle *h, int cmd, int flags,
+				  const char *ifname,
+				  const struct qlink_purpose *p, uint64_t mask)
+{
+	struct nl_msg *msg = link_msg(h, cmd, flags, ifname, 0);
+	struct nlattr *nest;
+	int err = 0;
+
+	if (!msg || !p)
+		return msg;
+	nest = nla_nest_start(msg, QLINK_A_PURPOSE);
+	if (!nest) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	err |= nla_put_u32(msg, QLINK_A_PURPOSE_ID, p->id);
+	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT))
+		err |= nla_put_u32(msg, QLINK_A_PURPOSE_WEIGHT, p->weight);
+	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RATE))
+		err |= nla_put_u64(msg, QLINK_A_PURPOSE_RATE, p->rate);
+	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_MAX_OUTSTANDING))
+		err |= nla_put_u32(msg, QLINK_A_PURPOSE_MAX_OUTSTANDING,
+				   p->max_outstanding);
+	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE))
+		err |= nla_put_u32(msg, QLINK_A_PURPOSE_RESERVE, p->reserve);
+	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY))
+		err |= nla_put_u32(msg, QLINK_A_PURPOSE_RESERVE_FIDELITY,
+				   p->reserve_fidelity);
+	nla_nest_end(msg, nest);
+	if (err) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+QLINK_API int qlink_purpose_get(struct qlink_handle *h, const char *ifname,
+				uint32_t id, struct qlink_purpose *p)
+{
+	struct purpose_arg pa = { .out = p };
+	struct qlink_purpose q = { .id = id };
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (name_ok(h, ifname))
+		return h->err;
+	if (!id)
+		return set_err(h, -EINVAL, "purpose id 0 is not valid");
+	err = transact(h, purpose_msg(h, QLINK_CMD_PURPOSE_GET, 0, ifname, &q, 0),
+		       purpose_parse_cb, &pa);
+	if (err < 0)
+		return err;
+	if (pa.bad)
+		return set_err(h, -EPROTO, "malformed purpose description");
+	return err ? 0 : set_err(h, -ENOENT, NULL);
+}
+
+QLINK_API int qlink_purpose_dump(struct qlink_handle *h, const char *ifname,
+				 qlink_purpose_cb cb, void *arg)
+{
+	struct purpose_arg pa = { .cb = cb, .arg = arg };
+	int err;
+
+	if (name_ok(h, ifname))
+		return h->err;
+	err = transact(h, purpose_msg(h, QLINK_CMD_PURPOSE_GET, NLM_F_DUMP,
+				      ifname, NULL, 0),
+		       purpose_parse_cb, &pa);
+	if (err >= 0 && pa.bad)
+		return set_err(h, -EPROTO, "malformed purpose description");
+	return err;
+}
+
+QLINK_API int qlink_purpose_set(struct qlink_handle *h, const char *ifname,
+				const struct qlink_purpose *p, uint64_t mask)
+{
+	int err;
+
+	if (name_ok(h, ifname))
+		return h->err;
+	if (!p || !p->id)
+		return set_err(h, -EINVAL, "purpose id 0 is not valid");
+	if (mask & ~(uint64_t)PURPOSE_SETTABLE)
+		return set_err(h, -EINVAL,
+			       "only weight, rate, max-outstanding, reserve and reserve-fidelity can be set");
+	err = transact(h, purpose_msg(h, QLINK_CMD_PURPOSE_SET, 0, ifname, p,
+				      mask), NULL, NULL);
+	return err < 0 ? err : 0;
+}
+
+/*
+ * AF_QLINK sockets.
+ */
+QLINK_API int qlink_socket_family(void)
+{
+	char buf[32];
+	ssize_t n;
+	long v;
+	int fd;
+
+	fd = open("/sys/module/qlink/parameters/family", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return AF_QLINK;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return AF_QLINK;
+	buf[n] = '\0';
+	v = strtol(buf, NULL, 10);
+	return v > 0 && v < AF_MAX + 64 ? (int)v : AF_QLINK;
+}
+
+QLINK_API int qlink_sock_open(const char *ifname, uint32_t purpose, int type)
+{
+	struct sockaddr_qlink sq = { 0 };
+	unsigned int ifindex;
+	int fd, err;
+
+	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || !purpose)
+		return -EINVAL;
+	ifindex = if_nametoindex(ifname);
+	if (!ifindex)
+		return errno == ENXIO || !errno ? -ENODEV : -errno;
+	fd = socket(qlink_socket_family(), type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	sq.sq_family = qlink_socket_family();
+	sq.sq_ifindex = (int32_t)ifindex;
+	sq.sq_purpose = purpose;
+	if (bind(fd, (struct sockaddr *)&sq, sizeof(sq)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+QLINK_API int qlink_sock_set_receive(int fd, bool on)
+{
+	int v = on;
+
+	if (setsockopt(fd, SOL_QLINK, QLINK_SO_RECEIVE, &v, sizeof(v)) < 0)
+		return -errno;
+	return 0;
+}
+
+QLINK_API int qlink_sock_request(int fd, const struct qlink_create *req)
+{
+	ssize_t n;
+
+	if (!req)
+		return -EINVAL;
+	n = send(fd, req, sizeof(*req), MSG_NOSIGNAL);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == sizeof(*req) ? 0 : -EIO;
+}
+
+QLINK_API int qlink_sock_recv(int fd, struct qlink_record *rec, int timeout_ms)
+{
+	int flags = 0;
+	ssize_t n;
+
+	if (!rec)
+		return -EINVAL;
+	if (timeout_ms >= 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int r = poll(&pfd, 1, timeout_ms);
+
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EAGAIN;
+		flags = MSG_DONTWAIT;
+	}
+	n = recv(fd, rec, sizeof(*rec), flags);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if ((size_t)n < sizeof(*rec))
+		return -EPROTO;
+	return 0;
+}
+
+QLINK_API const char *qlink_err_name(uint8_t error)
+{
+	static const char *const names[] = {
+		[QLINK_ERR_UNSUPP]	= "UNSUPP",
+		[QLINK_ERR_NOTIME]	= "NOTIME",
+		[QLINK_ERR_NORES]	= "NORES",
+		[QLINK_ERR_TIMEOUT]	= "TIMEOUT",
+		[QLINK_ERR_REJECTED]	= "REJECTED",
+		[QLINK_ERR_EXPIRE]	= "EXPIRE",
+		[QLINK_ERR_OTHER]	= "OTHER",
+	};
+
+	return error < sizeof(names) / sizeof(names[0]) ? names[error] : NULL;
+}
+
+QLINK_API const char *qlink_req_type_name(uint8_t type)
+{
+	switch (type) {
+	case QLINK_REQ_KEEP:
+		return "keep";
+	case QLINK_REQ_MEASURE:
+		return "measure";
+	case QLINK_REQ_RSP:
+		return "rsp";
+	}
+	return NULL;
+}
+
+QLINK_API const char *qlink_basis_name(uint8_t basis)
+{
+	switch (basis) {
+	case QLINK_BASIS_Z:
+		return "z";
+	case QLINK_BASIS_X:
+		return "x";
+	case QLINK_BASIS_Y:
+		return "y";
+	case QLINK_BASIS_RANDOM:
+		return "random";
+	}
+	return NULL;
+}
+
+QLINK_API const char *qlink_priority_name(uint8_t prio)
+{
+	switch (prio) {
+	case QLINK_PRIO_INTERACTIVE:
+		return "interactive";
+	case QLINK_PRIO_NORMAL:
+		return "normal";
+	case QLINK_PRIO_BATCH:
+		return "batch";
 	}
 	return NULL;
 }

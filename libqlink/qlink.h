@@ -25,11 +25,19 @@
  * group: qlink_event_subscribe(), then qlink_event_fd() in your poll loop
  * and qlink_event_recv(), or simply qlink_event_loop().
  *
- * Pairs waiting in a link's buffer: qlink_pair_dump().
+ * Pairs waiting in a link's buffer: qlink_pair_dump(). Pair events (group
+ * "pairs": pairs heralded, pairs dropped) come through the same event
+ * functions after qlink_event_subscribe_group(h, QLINK_MCGRP_PAIRS_NAME).
  *
- * Upcoming (with the kernel features, in this same style): pair events
- * (group "pairs") and AF_QLINK request helpers. They will be added as new
- * symbols in a new node of the version script; nothing here changes.
+ * Scheduling of purposes (weights, quotas, reservations; QLINK_CMD_PURPOSE_*):
+ * qlink_purpose_get(), qlink_purpose_dump(), qlink_purpose_set().
+ *
+ * AF_QLINK sockets (qlink(7)) need no handle: qlink_sock_open() gives a
+ * socket bound to a link end and a purpose, qlink_sock_request() sends a
+ * CREATE request, qlink_sock_recv() reads one result record. These return
+ * a negative errno and do not touch any handle's qlink_errmsg().
+ *
+ * Symbols added after LIBQLINK_0.1 are in node LIBQLINK_0.2.
  */
 #ifndef _QLINK_QLINK_H
 #define _QLINK_QLINK_H
@@ -44,7 +52,7 @@ extern "C" {
 
 /* Version of the library (not of the kernel family). */
 #define LIBQLINK_VERSION_MAJOR	0
-#define LIBQLINK_VERSION_MINOR	1
+#define LIBQLINK_VERSION_MINOR	2
 
 /** Number of slots of the attribute-indexed arrays below. */
 #define QLINK_SLOTS		64
@@ -303,10 +311,47 @@ const char *qlink_bell_name(uint8_t bell_index);
  * Events (multicast group "link").
  */
 
-/** struct qlink_event - one link event */
+/* Most pairs a QLINK_CMD_PAIR_NTF carries in full. */
+#define QLINK_EVENT_PAIRS_MAX	8
+
+/**
+ * struct qlink_pair_event - a pair event of the "pairs" group
+ * @ifindex: the link end
+ * @link_id: its link id
+ * @link_time: ps, the link's clock when the event was sent
+ * @seq_first: first sequence number of the range
+ * @seq_last: last one (inclusive)
+ * @count: pairs heralded (PAIR_NTF) or dropped (PAIR_DROP_NTF)
+ * @reason: PAIR_DROP_NTF: enum qlink_drop_reason
+ * @n_pairs: PAIR_NTF: how many of @pairs are filled (the first pairs
+ *	of the batch, at most %QLINK_EVENT_PAIRS_MAX)
+ * @pairs: those pairs
+ */
+struct qlink_pair_event {
+	uint32_t ifindex;
+	uint32_t link_id;
+	uint64_t link_time;
+	uint64_t seq_first;
+	uint64_t seq_last;
+	uint32_t count;
+	uint32_t reason;
+	uint32_t n_pairs;
+	struct qlink_pair pairs[QLINK_EVENT_PAIRS_MAX];
+};
+
+/**
+ * struct qlink_event - one event
+ * @cmd: QLINK_CMD_LINK_{CREATE,DELETE,CHANGE}_NTF (group "link") or
+ *	QLINK_CMD_PAIR_NTF, QLINK_CMD_PAIR_DROP_NTF (group "pairs")
+ * @link: link events (DELETE: only ifindex, ifname, id); pair events:
+ *	ifindex and id
+ * @pair: pair events only (added in 0.2: the library allocates events,
+ *	so programs built against 0.1 are unaffected)
+ */
 struct qlink_event {
-	int cmd;	/* QLINK_CMD_LINK_{CREATE,DELETE,CHANGE}_NTF */
-	struct qlink_link link;	/* DELETE: only ifindex, ifname, id */
+	int cmd;
+	struct qlink_link link;
+	struct qlink_pair_event pair;
 };
 
 /** Called per event; return non-zero to stop qlink_event_loop(). */
@@ -319,6 +364,17 @@ typedef int (*qlink_event_cb)(const struct qlink_event *ev, void *arg);
  * mixed with event processing.
  */
 int qlink_event_subscribe(struct qlink_handle *h);
+
+/**
+ * qlink_event_subscribe_group() - join a multicast group by name
+ * @group: QLINK_MCGRP_LINK_NAME ("link") or QLINK_MCGRP_PAIRS_NAME
+ *	("pairs"); may be called once per group, on the same event socket
+ *
+ * Pair events come once per ingested batch of a link while anyone
+ * listens; a busy link sends many.
+ * Return: 0; -ENOENT if the kernel has no such group.
+ */
+int qlink_event_subscribe_group(struct qlink_handle *h, const char *group);
 
 /** qlink_event_fd() - the event socket's fd for poll(), or -1 */
 int qlink_event_fd(const struct qlink_handle *h);
@@ -341,7 +397,10 @@ int qlink_event_recv(struct qlink_handle *h, qlink_event_cb cb, void *arg);
 int qlink_event_loop(struct qlink_handle *h, qlink_event_cb cb, void *arg,
 		     int timeout_ms);
 
-/** qlink_event_name() - "create", "delete", "change" or NULL */
+/**
+ * qlink_event_name() - "create", "delete", "change", "pairs" (PAIR_NTF),
+ *	"drop" (PAIR_DROP_NTF) or NULL
+ */
 const char *qlink_event_name(int cmd);
 
 /** qlink_change_name() - name of an enum qlink_link_change or NULL */
@@ -349,6 +408,151 @@ const char *qlink_change_name(uint32_t change);
 
 /** qlink_herald_model_name() - "time-tags", "events" or NULL */
 const char *qlink_herald_model_name(uint32_t model);
+
+/**
+ * qlink_drop_reason_name() - "expired", "full", "slots", "low-fidelity",
+ *	"flush" (enum qlink_drop_reason) or NULL
+ */
+const char *qlink_drop_reason_name(uint32_t reason);
+
+/*
+ * Purposes (QLINK_CMD_PURPOSE_GET / _SET, enum qlink_purpose_attr).
+ */
+
+/** Bit of qlink_purpose.present and of a qlink_purpose_set() mask. */
+#define QLINK_PURPOSE_BIT(attr)	(1ull << (attr))
+
+/**
+ * struct qlink_purpose - scheduling of one purpose id on a link, with its
+ *	counters; both ends of a link share one scheduler
+ * @present: QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_*) for each field the
+ *	kernel reported
+ * @ifindex: the link end asked about
+ * @link_id: its link id
+ * @id: purpose id
+ * @weight: fair-queueing weight [1, QLINK_WEIGHT_MAX]
+ * @rate: quota, mHz (pairs per second x 1000); 0 = no limit
+ * @max_outstanding: quota of queued requests; 0 = no limit
+ * @reserve: pairs kept generated for the purpose [0, QLINK_RESERVE_MAX]
+ * @reserve_fidelity: ppm, minimum fidelity of reserved pairs
+ * @requests: requests received (read only, like the rest)
+ * @req_succeeded: requests that got all their pairs
+ * @req_failed: requests that ended with an ERR record
+ * @delivered: pairs delivered
+ * @outstanding: requests queued now
+ * @reserved: reserved pairs held now
+ * @receivers: sockets that accept RECEIVE for the purpose now
+ */
+struct qlink_purpose {
+	uint64_t present;
+	uint32_t ifindex;
+	uint32_t link_id;
+	uint32_t id;
+	uint32_t weight;
+	uint64_t rate;
+	uint32_t max_outstanding;
+	uint32_t reserve;
+	uint32_t reserve_fidelity;
+	uint32_t outstanding;
+	uint64_t requests;
+	uint64_t req_succeeded;
+	uint64_t req_failed;
+	uint64_t delivered;
+	uint32_t reserved;
+	uint32_t receivers;
+	uint64_t spare[6];		/* room to grow */
+};
+
+/** Called once per purpose of a dump; non-zero stops it. */
+typedef int (*qlink_purpose_cb)(const struct qlink_purpose *p, void *arg);
+
+/**
+ * qlink_purpose_get() - one purpose of link @ifname
+ * Return: 0; -ENOENT (with the kernel's message) if the purpose is
+ * neither configured nor used on the link.
+ */
+int qlink_purpose_get(struct qlink_handle *h, const char *ifname,
+		      uint32_t id, struct qlink_purpose *p);
+
+/**
+ * qlink_purpose_dump() - every purpose of link @ifname, by id
+ * Return: the number of purposes, or a negative errno.
+ */
+int qlink_purpose_dump(struct qlink_handle *h, const char *ifname,
+		       qlink_purpose_cb cb, void *arg);
+
+/**
+ * qlink_purpose_set() - configure purpose @p->id of link @ifname
+ * @mask: what to change: QLINK_PURPOSE_BIT() of QLINK_A_PURPOSE_WEIGHT,
+ *	_RATE, _MAX_OUTSTANDING, _RESERVE, _RESERVE_FIDELITY; other fields
+ *	keep their values
+ *
+ * Needs CAP_NET_ADMIN. Applies to both ends of the link. A value out of
+ * range changes nothing; qlink_errmsg() then says which and why.
+ * Return: 0 or a negative errno (-EINVAL for a bit outside the settable
+ * fields, or id 0).
+ */
+int qlink_purpose_set(struct qlink_handle *h, const char *ifname,
+		      const struct qlink_purpose *p, uint64_t mask);
+
+/*
+ * AF_QLINK sockets (qlink(7)). No handle; errors are negative errnos.
+ */
+
+/**
+ * qlink_socket_family() - the AF_QLINK family number of the running kernel:
+ *	/sys/module/qlink/parameters/family when readable, else AF_QLINK
+ */
+int qlink_socket_family(void);
+
+/**
+ * qlink_sock_open() - an AF_QLINK socket bound to a link end and purpose
+ * @ifname: the link end, in the caller's netns
+ * @purpose: purpose id, >= 1
+ * @type: SOCK_SEQPACKET or SOCK_DGRAM (SOCK_NONBLOCK, SOCK_CLOEXEC may be
+ *	or-ed in; the socket is always close-on-exec)
+ *
+ * Return: the socket's descriptor, or a negative errno: -ENODEV (no such
+ * interface), -EAFNOSUPPORT (no AF_QLINK in this kernel), bind()'s errors.
+ */
+int qlink_sock_open(const char *ifname, uint32_t purpose, int type);
+
+/**
+ * qlink_sock_set_receive() - accept (or stop accepting) the requests the
+ *	other end creates for this socket's purpose (QLINK_SO_RECEIVE)
+ * Return: 0 or a negative errno.
+ */
+int qlink_sock_set_receive(int fd, bool on);
+
+/**
+ * qlink_sock_request() - send one CREATE request
+ * Return: 0 or a negative errno (-EINVAL for a malformed request, -EAGAIN
+ * on a non-blocking socket whose queue is full).
+ */
+int qlink_sock_request(int fd, const struct qlink_create *req);
+
+/**
+ * qlink_sock_recv() - read one result record
+ * @timeout_ms: wait at most this long (poll()); < 0 blocks (as the socket
+ *	does: SO_RCVTIMEO and O_NONBLOCK apply)
+ *
+ * Return: 0; -EAGAIN when nothing came in time; -EINTR on a signal;
+ * -EPROTO for a short record; another negative errno from recv().
+ */
+int qlink_sock_recv(int fd, struct qlink_record *rec, int timeout_ms);
+
+/** qlink_err_name() - "UNSUPP", "NOTIME", "NORES", "TIMEOUT", "REJECTED",
+ *	"EXPIRE", "OTHER" (enum qlink_err) or NULL */
+const char *qlink_err_name(uint8_t error);
+
+/** qlink_req_type_name() - "keep", "measure", "rsp" or NULL */
+const char *qlink_req_type_name(uint8_t type);
+
+/** qlink_basis_name() - "z", "x", "y", "random" or NULL */
+const char *qlink_basis_name(uint8_t basis);
+
+/** qlink_priority_name() - "interactive", "normal", "batch" or NULL */
+const char *qlink_priority_name(uint8_t prio);
 
 #ifdef __cplusplus
 }
