@@ -5,6 +5,7 @@
  * through ip/ipqlink.c, into `ip` itself.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,7 @@
 #include "qlink_params.h"
 #include "qlink_cmd.h"
 
-/* Exit statuses, as ip's: 1 for our own errors, 2 for the kernel's. */
-#define ERR_LOCAL	1
-#define ERR_KERNEL	2
-
-static const char *prog_name = "qlink";
+const char *qc_prog_name = "qlink";
 
 void qlink_cmd_usage(const char *prog, FILE *f)
 {
@@ -29,19 +26,24 @@ void qlink_cmd_usage(const char *prog, FILE *f)
 
 	fprintf(f,
 		"Usage: %s OBJECT { COMMAND | help }\n"
-		"where  OBJECT := { link | pair | monitor | version | help }\n"
+		"where  OBJECT := { link | pair | purpose | request | receive |\n"
+		"                   monitor | version | help }\n"
 		"       OPTIONS := { -s[tatistics] | -d[etails] | -j[son] | -p[retty]%s }\n"
 		"Commands:\n"
 		"       %s link show [ dev DEV ]\n"
 		"       %s link set dev DEV PARAM VALUE [ PARAM VALUE ... ]\n"
 		"       %s pair show dev DEV\n"
-		"       %s monitor [ link ] [ count N ]\n"
+		"       %s purpose show dev DEV [ id ID ]\n"
+		"       %s purpose set dev DEV id ID SETTING VALUE [ SETTING VALUE ... ]\n"
+		"       %s request dev DEV purpose ID [ OPTIONS ... ]\n"
+		"       %s receive dev DEV purpose ID [ count N ] [ timeout TIME ]\n"
+		"       %s monitor [ link | pairs | all ] [ count N ]\n"
 		"       %s version\n"
 		"-s adds statistics, -d expected rates, capabilities and all fault\n"
 		"knobs; \"%s link set help\" lists the parameters and units.\n",
 		ip ? "ip [ OPTIONS ] qlink" : "qlink [ OPTIONS ]",
 		ip ? " | ..." : " |\n                    -n[etns] NAME | -V[ersion] | -h[elp]",
-		prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static void usage_link(FILE *f)
@@ -50,26 +52,28 @@ static void usage_link(FILE *f)
 		"Usage: %s link show [ dev DEV ]\n"
 		"       %s link set dev DEV PARAM VALUE [ PARAM VALUE ... ]\n"
 		"       %s link set help   (the parameters and their units)\n",
-		prog_name, prog_name, prog_name);
+		qc_prog_name, qc_prog_name, qc_prog_name);
 }
 
 static void usage_link_set(FILE *f)
 {
 	fprintf(f, "Usage: %s link set dev DEV PARAM VALUE [ PARAM VALUE ... ]\n",
-		prog_name);
+		qc_prog_name);
 	qp_help(f);
 }
 
 static void usage_monitor(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s monitor [ link ] [ count N ]\n"
-		"Print link events (create, delete, change) as they happen;\n"
-		"\"count N\" exits after N events.\n", prog_name);
+		"Usage: %s monitor [ link | pairs | all ] [ count N ]\n"
+		"Print events as they happen: \"link\" (the default) link events\n"
+		"(create, delete, change), \"pairs\" pair events (pairs heralded,\n"
+		"pairs dropped; -d lists the heralded pairs), \"all\" both;\n"
+		"\"count N\" exits after N events.\n", qc_prog_name);
 }
 
 /* "Error: <kernel message>." plus the parameter in command-line terms. */
-static int kernel_error(struct qlink_handle *h, const char *what)
+int qc_kernel_error(struct qlink_handle *h, const char *what)
 {
 	const char *msg = qlink_errmsg(h);
 	size_t n = strlen(msg);
@@ -82,13 +86,14 @@ static int kernel_error(struct qlink_handle *h, const char *what)
 	if (msg[n - 1] == '.')
 		n--;
 	fprintf(stderr, "Error: %.*s", (int)n, msg);
-	if (qp_explain(msg, hint, sizeof(hint)))
+	if (qp_explain(msg, hint, sizeof(hint)) ||
+	    qc_purpose_explain(msg, hint, sizeof(hint)))
 		fprintf(stderr, " (%s)", hint);
 	fprintf(stderr, ".\n");
 	return ERR_KERNEL;
 }
 
-static int open_handle(struct qlink_handle **hp)
+int qc_open_handle(struct qlink_handle **hp)
 {
 	int err = qlink_open(hp);
 
@@ -195,6 +200,8 @@ static int stats_unit(int attr)
 	case QLINK_A_STATS_AGE_TAKEN:
 	case QLINK_A_STATS_LATENCY_MEAN:
 	case QLINK_A_STATS_LATENCY_MAX:
+	case QLINK_A_STATS_REQ_LATENCY_MEAN:
+	case QLINK_A_STATS_REQ_LATENCY_MAX:
 		return QP_TIME_NS;
 	case QLINK_A_STATS_LOSS_A_EST:
 	case QLINK_A_STATS_LOSS_B_EST:
@@ -331,7 +338,7 @@ static int show_one(const struct qlink_link *l, struct show_ctx *c)
 		if (qlink_stats_get(c->h, l->ifname, &st)) {
 			if (qlink_errno(c->h) == -ENODEV)
 				return 0;	/* gone meanwhile */
-			c->err = kernel_error(c->h, "stats");
+			c->err = qc_kernel_error(c->h, "stats");
 			return 1;
 		}
 	}
@@ -366,16 +373,16 @@ static int link_show(int argc, char **argv)
 	if (dev && check_ifname(dev))
 		invarg("not a valid ifname", dev);
 
-	err = open_handle(&c.h);
+	err = qc_open_handle(&c.h);
 	if (err)
 		return err;
 	if (dev) {
 		if (qlink_link_get(c.h, dev, &l))
-			c.err = kernel_error(c.h, "link get");
+			c.err = qc_kernel_error(c.h, "link get");
 		else
 			collect(&l, &c);
 	} else if (qlink_link_dump(c.h, collect, &c) < 0 && !c.err) {
-		c.err = kernel_error(c.h, "link dump");
+		c.err = qc_kernel_error(c.h, "link dump");
 	}
 	if (!c.err) {
 		size_t i;
@@ -415,7 +422,7 @@ static int link_set(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"Error: unknown parameter \"%s\", try \"%s link set help\".\n",
-				*argv, prog_name);
+				*argv, qc_prog_name);
 			exit(-1);
 		}
 		argc--;
@@ -430,7 +437,7 @@ static int link_set(int argc, char **argv)
 	if (!s.present) {
 		fprintf(stderr,
 			"Error: nothing to set, try \"%s link set help\".\n",
-			prog_name);
+			qc_prog_name);
 		exit(-1);
 	}
 
@@ -438,11 +445,11 @@ static int link_set(int argc, char **argv)
 	for (i = 1; i <= QLINK_A_PARAM_MAX; i++)
 		if ((s.present >> i) & 1)
 			qlink_params_put(&ps, i, s.value[i]);
-	err = open_handle(&h);
+	err = qc_open_handle(&h);
 	if (err)
 		return err;
 	if (qlink_link_set(h, dev, &ps))
-		err = kernel_error(h, "link set");
+		err = qc_kernel_error(h, "link set");
 	qlink_close(h);
 	return err;
 }
@@ -461,7 +468,7 @@ static int do_link(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "Command \"%s\" is unknown, try \"%s link help\".\n",
-		*argv, prog_name);
+		*argv, qc_prog_name);
 	exit(-1);
 }
 
@@ -474,14 +481,13 @@ static void usage_pair(FILE *f)
 		"Usage: %s pair show dev DEV\n"
 		"The entangled pairs waiting in the link's buffer, oldest first:\n"
 		"sequence number, Bell state, fidelity now and at herald, age.\n",
-		prog_name);
+		qc_prog_name);
 }
 
 static int pair_one(const struct qlink_pair *p, void *arg)
 {
 	char buf[64];
 
-	(void)arg;
 	open_json_object(NULL);
 	print_u64(PRINT_ANY, "seq", "seq %llu ", p->seq);
 	print_uint(PRINT_ANY, "link_id", "link-id %u ", p->link_id);
@@ -511,7 +517,9 @@ static int pair_one(const struct qlink_pair *p, void *arg)
 		     qlink_pair_state_name(p->state) ?: "unknown");
 	if (p->purpose)
 		print_uint(PRINT_ANY, "purpose", " purpose %u", p->purpose);
-	print_string(PRINT_FP, NULL, "%s", "\n");
+	/* arg: inside a monitor line, which ends it */
+	if (!arg)
+		print_string(PRINT_FP, NULL, "%s", "\n");
 	close_json_object();
 	return 0;
 }
@@ -528,7 +536,7 @@ static int do_pair(int argc, char **argv)
 	}
 	if (matches(*argv, "show") && matches(*argv, "list")) {
 		fprintf(stderr, "Command \"%s\" is unknown, try \"%s pair help\".\n",
-			*argv, prog_name);
+			*argv, qc_prog_name);
 		exit(-1);
 	}
 	argc--;
@@ -556,12 +564,12 @@ static int do_pair(int argc, char **argv)
 	}
 	if (check_ifname(dev))
 		invarg("not a valid ifname", dev);
-	err = open_handle(&h);
+	err = qc_open_handle(&h);
 	if (err)
 		return err;
 	new_json_obj(json);
 	if (qlink_pair_dump(h, dev, pair_one, NULL) < 0)
-		err = kernel_error(h, "pair dump");
+		err = qc_kernel_error(h, "pair dump");
 	delete_json_obj();
 	qlink_close(h);
 	return err;
@@ -574,6 +582,48 @@ struct mon_ctx {
 	unsigned long count;	/* stop after this many (0: never) */
 	unsigned long seen;
 };
+
+/* A pair event: one line, the heralded pairs below it with -d. */
+static void print_pair_event(const struct qlink_event *ev, const char *name)
+{
+	const struct qlink_pair_event *pe = &ev->pair;
+	char ifname[IF_NAMESIZE] = "";
+	char buf[64];
+	uint32_t i;
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "event", "[%s] ", name);
+	print_uint(PRINT_ANY, "ifindex", "%u: ", pe->ifindex);
+	if (if_indextoname(pe->ifindex, ifname))
+		print_string(PRINT_ANY, "ifname", "%s: ", ifname);
+	print_uint(PRINT_ANY, "link_id", "id %u ", pe->link_id);
+	if (ev->cmd == QLINK_CMD_PAIR_DROP_NTF) {
+		const char *r = qlink_drop_reason_name(pe->reason);
+
+		if (r)
+			print_string(PRINT_ANY, "reason", "%s ", r);
+		else
+			print_uint(PRINT_ANY, "reason", "reason %u ", pe->reason);
+	}
+	print_u64(PRINT_ANY, "seq_first", "seq %llu", pe->seq_first);
+	print_u64(PRINT_ANY, "seq_last", "-%llu ", pe->seq_last);
+	print_uint(PRINT_ANY, "count", "count %u ", pe->count);
+	qp_format_approx(QP_TIME_PS, (int64_t)pe->link_time, buf, sizeof(buf));
+	print_string(PRINT_FP, NULL, "link-time %s", buf);
+	print_u64(PRINT_JSON, "link_time", NULL, pe->link_time);
+	if (ev->cmd == QLINK_CMD_PAIR_NTF) {
+		open_json_array(PRINT_JSON, "pairs");
+		for (i = 0; i < pe->n_pairs; i++) {
+			if (show_details)
+				print_string(PRINT_FP, NULL, "%s", "\n    ");
+			if (show_details || is_json_context())
+				pair_one(&pe->pairs[i], (void *)1);
+		}
+		close_json_array(PRINT_JSON, NULL);
+	}
+	print_string(PRINT_FP, NULL, "%s", "\n");
+	close_json_object();
+}
 
 static volatile sig_atomic_t mon_stop;
 
@@ -590,7 +640,10 @@ static int mon_event(const struct qlink_event *ev, void *arg)
 
 	/* One JSON object per line, as `ip -j monitor` does. */
 	new_json_obj_plain(json);
-	print_link(&ev->link, NULL, name ? name : "unknown");
+	if (ev->cmd == QLINK_CMD_PAIR_NTF || ev->cmd == QLINK_CMD_PAIR_DROP_NTF)
+		print_pair_event(ev, name);
+	else
+		print_link(&ev->link, NULL, name ? name : "unknown");
 	delete_json_obj_plain();
 	fflush(stdout);
 	m->seen++;
@@ -602,11 +655,16 @@ static int do_monitor(int argc, char **argv)
 	struct mon_ctx m = { 0 };
 	struct qlink_handle *h;
 	struct sigaction sa;
+	bool links = false, pairs = false;
 	int err;
 
 	while (argc > 0) {
-		if (matches(*argv, "link") == 0 || strcmp(*argv, "all") == 0) {
-			/* the only event group so far */
+		if (strcmp(*argv, "all") == 0) {
+			links = pairs = true;
+		} else if (matches(*argv, "link") == 0) {
+			links = true;
+		} else if (matches(*argv, "pairs") == 0) {
+			pairs = true;
 		} else if (matches(*argv, "count") == 0) {
 			NEXT_ARG();
 			if (get_unsigned((unsigned int *)&err, *argv, 0) || !err)
@@ -618,18 +676,21 @@ static int do_monitor(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"Error: argument \"%s\" is wrong: try \"%s monitor help\".\n",
-				*argv, prog_name);
+				*argv, qc_prog_name);
 			exit(-1);
 		}
 		argc--;
 		argv++;
 	}
 
-	err = open_handle(&h);
+	if (!links && !pairs)
+		links = true;
+	err = qc_open_handle(&h);
 	if (err)
 		return err;
-	if (qlink_event_subscribe(h)) {
-		err = kernel_error(h, "subscribe");
+	if ((links && qlink_event_subscribe_group(h, QLINK_MCGRP_LINK_NAME)) ||
+	    (pairs && qlink_event_subscribe_group(h, QLINK_MCGRP_PAIRS_NAME))) {
+		err = qc_kernel_error(h, "subscribe");
 		qlink_close(h);
 		return err;
 	}
@@ -648,7 +709,7 @@ static int do_monitor(int argc, char **argv)
 				fprintf(stderr, "Warning: %s.\n", qlink_errmsg(h));
 				continue;
 			}
-			err = kernel_error(h, "monitor");
+			err = qc_kernel_error(h, "monitor");
 			qlink_close(h);
 			return err;
 		}
@@ -664,18 +725,18 @@ static int do_version(int argc, char **argv)
 	int err;
 
 	if (argc > 0 && matches(*argv, "help") == 0) {
-		fprintf(stdout, "Usage: %s version\n", prog_name);
+		fprintf(stdout, "Usage: %s version\n", qc_prog_name);
 		return 0;
 	}
 	if (argc > 0) {
 		fprintf(stderr, "Error: \"version\" takes no arguments.\n");
 		exit(-1);
 	}
-	err = open_handle(&h);
+	err = qc_open_handle(&h);
 	if (err)
 		return err;
 	if (qlink_get_version(h, &v)) {
-		err = kernel_error(h, "version");
+		err = qc_kernel_error(h, "version");
 		qlink_close(h);
 		return err;
 	}
@@ -698,7 +759,7 @@ static int do_version(int argc, char **argv)
 
 int qlink_cmd(const char *prog, int argc, char **argv)
 {
-	prog_name = prog;
+	qc_prog_name = prog;
 	if (argc < 1) {
 		qlink_cmd_usage(prog, stderr);
 		exit(-1);
@@ -709,6 +770,12 @@ int qlink_cmd(const char *prog, int argc, char **argv)
 		return do_monitor(argc - 1, argv + 1);
 	if (matches(*argv, "pair") == 0)
 		return do_pair(argc - 1, argv + 1);
+	if (matches(*argv, "purpose") == 0)
+		return qc_do_purpose(argc - 1, argv + 1);
+	if (matches(*argv, "request") == 0)
+		return qc_do_request(argc - 1, argv + 1);
+	if (matches(*argv, "receive") == 0)
+		return qc_do_receive(argc - 1, argv + 1);
 	if (matches(*argv, "version") == 0)
 		return do_version(argc - 1, argv + 1);
 	if (matches(*argv, "help") == 0) {

@@ -8,6 +8,10 @@
 #ifndef _QLINK_CMD_H
 #define _QLINK_CMD_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
 /*
  * Run one command: ARGV[0] is the object ("link", "monitor", "version",
  * "help"). PROG is how usage texts name the command ("ip qlink", "qlink").
@@ -18,5 +22,36 @@ int qlink_cmd(const char *prog, int argc, char **argv);
 
 /* Top-level usage text to F. */
 void qlink_cmd_usage(const char *prog, FILE *f);
+
+/*
+ * Shared by qlink_cmd.c and qlink_req.c (one translation unit in ip, two
+ * in the qlink tool).
+ */
+
+/* Exit statuses, as ip's: 1 for our own errors, 2 for the kernel's. */
+#define ERR_LOCAL	1
+#define ERR_KERNEL	2
+
+struct qlink_handle;
+
+/* How usage texts name the command ("ip qlink", "qlink"). */
+extern const char *qc_prog_name;
+
+/* "Error: <kernel message> (<hint>)." to stderr; returns ERR_KERNEL. */
+int qc_kernel_error(struct qlink_handle *h, const char *what);
+
+/* qlink_open() with the tool's messages; 0 or ERR_LOCAL. */
+int qc_open_handle(struct qlink_handle **hp);
+
+/* The objects of qlink_req.c: purpose, request, receive. */
+int qc_do_purpose(int argc, char **argv);
+int qc_do_request(int argc, char **argv);
+int qc_do_receive(int argc, char **argv);
+void qc_usage_purpose(FILE *f);
+void qc_usage_request(FILE *f);
+void qc_usage_receive(FILE *f);
+
+/* Like qp_explain() for QLINK_A_PURPOSE_* messages. */
+bool qc_purpose_explain(const char *msg, char *buf, size_t len);
 
 #endif /* _QLINK_CMD_H */
