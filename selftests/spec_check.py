@@ -4,9 +4,12 @@
 
 Names and values of every enum, attribute and command; the type of every
 attribute (header kernel-doc, netlink policies); the range of every
-parameter (kernel/core/params.c); the attributes and permission flags of
-every command (kernel/core/genl.c). Prints TAP, one line per check.
+parameter (kernel/core/params.c); the type, range or rejection of every
+attribute of the purpose nest (its nla_policy table, wherever in
+kernel/core/ it is); the attributes and permission flags of every command
+(kernel/core/genl.c). Prints TAP, one line per check.
 """
+import glob
 import os
 import re
 import sys
@@ -66,11 +69,85 @@ def find_enum(enums, names):
     return None
 
 
+TYPE_MAX = {'u8': 2**8 - 1, 'u16': 2**16 - 1, 'u32': 2**32 - 1,
+            'u64': 2**64 - 1}
+KCONST = {'U8_MAX': 2**8 - 1, 'U16_MAX': 2**16 - 1, 'U32_MAX': 2**32 - 1,
+          'U64_MAX': 2**64 - 1, 'S32_MAX': 2**31 - 1, 'S64_MAX': 2**63 - 1}
+
+
+def kvalue(expr, defines):
+    expr = expr.strip()
+    while expr in defines:
+        expr = defines[expr].strip()
+    if expr in KCONST:
+        return KCONST[expr]
+    return int(expr.rstrip('ULul'), 0)
+
+
+def policy_entries(src, prefix):
+    """{attr: policy text} of the first nla_policy table naming prefix+ID."""
+    for m in re.finditer(r'nla_policy\s+(\w+)\[[^\]]*\]\s*=\s*\{(.*?)\};', src, re.S):
+        body = m.group(2)
+        if '[%sID]' % prefix not in body:
+            continue
+        return dict(re.findall(r'\[(%s\w+)\]\s*=\s*(NLA_POLICY_\w+\([^)]*\)|\{[^}]*\}|\w+)'
+                               % prefix, body))
+    return None
+
+
+def purpose_policy(spec, src, defines):
+    """The purpose nest's kernel policy against the spec's types and checks."""
+    nla = {'u8': 'NLA_U8', 'u32': 'NLA_U32', 'u64': 'NLA_U64'}
+    pol = policy_entries(src, 'QLINK_A_PURPOSE_')
+    if pol is None:
+        return ['no nla_policy table with [QLINK_A_PURPOSE_ID] in kernel/core/*.c']
+    probs = []
+    pset = next(s for s in spec['attribute-sets'] if s['name'] == 'purpose')
+    for a in pset['attributes']:
+        if a['type'] in ('unused', 'pad'):
+            continue
+        cn = c_name(pset['name-prefix'], a['name'])
+        p = pol.get(cn)
+        checks = a.get('checks', {})
+        if p is None:
+            probs.append('%s: not in the kernel policy' % cn)
+            continue
+        if checks.get('reject'):
+            if 'NLA_REJECT' not in p:
+                probs.append('%s: spec rejects it, kernel policy %s' % (cn, p))
+            continue
+        m = re.fullmatch(r'NLA_POLICY_(RANGE|MIN|MAX)\((\w+),\s*([^,]+?)(?:,\s*(.+?))?\s*\)', p.strip())
+        if m:
+            ktype = m.group(2)
+            args = [kvalue(x, defines) for x in m.group(3, 4) if x is not None]
+            lo, hi = {'RANGE': (args[0], args[-1]),
+                      'MIN': (args[0], TYPE_MAX[a['type']]),
+                      'MAX': (0, args[0])}[m.group(1)]
+        else:
+            t = re.search(r'\.type\s*=\s*(\w+)', p)
+            ktype = t.group(1) if t else p.strip()
+            lo, hi = 0, TYPE_MAX.get(a['type'], 0)
+        if ktype != nla[a['type']]:
+            probs.append('%s: kernel type %s, spec %s' % (cn, ktype, a['type']))
+        want = (checks.get('min', 0), checks.get('max', TYPE_MAX.get(a['type'], 0)))
+        if (lo, hi) != want:
+            probs.append('%s: kernel range [%d, %d], spec [%d, %d]' %
+                         (cn, lo, hi, want[0], want[1]))
+    extra = set(pol) - {c_name(pset['name-prefix'], a['name'])
+                        for a in pset['attributes']}
+    if extra:
+        probs.append('kernel policy has %s, the spec not' % sorted(extra))
+    return probs
+
+
 def main():
     spec = yaml.safe_load(read('uapi/qlink.yaml'))
     hdr = read('uapi/linux/qlink.h')
     params_c = strip_comments(read('kernel/core/params.c'))
     genl_c = strip_comments(read('kernel/core/genl.c'))
+    # Policy tables may live beside their handlers (sched.c, socket.c...).
+    core_c = '\n'.join(strip_comments(read(os.path.relpath(f, TOP)))
+                        for f in sorted(glob.glob(os.path.join(TOP, 'kernel/core/*.c'))))
     enums = parse_enums(hdr)
     kdoc = dict(re.findall(r'^ \* @(\w+): (\w+)', hdr, re.M))
     defines = dict(re.findall(r'^#define[ \t]+(\w+)[ \t]+(.+?)[ \t]*$', hdr, re.M))
@@ -152,8 +229,10 @@ def main():
     check('params-policy-and-ranges', probs)
 
     # per-command request attributes and flags (kernel/core/genl.c)
+    check('purpose-policy', purpose_policy(spec, core_c, defines))
+
     policies = {}
-    for m in re.finditer(r'nla_policy\s+(\w+)\[[^\]]*\]\s*=\s*\{(.*?)\};', genl_c, re.S):
+    for m in re.finditer(r'nla_policy\s+(\w+)\[[^\]]*\]\s*=\s*\{(.*?)\};', core_c, re.S):
         policies[m.group(1)] = dict(re.findall(r'\[(QLINK_A_\w+)\]\s*=\s*([^,{]+|\{[^}]*\})', m.group(2)))
     kops = {}
     for m in re.finditer(r'\{\s*(\.cmd\s*=.*?)\}', genl_c, re.S):
