@@ -117,7 +117,17 @@ def purpose_policy(spec, src, defines):
                 probs.append('%s: spec rejects it, kernel policy %s' % (cn, p))
             continue
         m = re.fullmatch(r'NLA_POLICY_(RANGE|MIN|MAX)\((\w+),\s*([^,]+?)(?:,\s*(.+?))?\s*\)', p.strip())
-        if m:
+        f = re.fullmatch(r'NLA_POLICY_FULL_RANGE\((\w+),\s*&\s*(\w+)\s*\)', p.strip())
+        if f:
+            ktype = f.group(1)
+            r = re.search(r'netlink_range_validation\s+%s\s*=\s*\{(.*?)\}' % f.group(2), src, re.S)
+            if not r:
+                probs.append('%s: range %s not found' % (cn, f.group(2)))
+                continue
+            fields = dict(re.findall(r'\.(min|max)\s*=\s*([^,\n]+)', r.group(1)))
+            lo = kvalue(fields.get('min', '0'), defines)
+            hi = kvalue(fields.get('max', '0'), defines)
+        elif m:
             ktype = m.group(2)
             args = [kvalue(x, defines) for x in m.group(3, 4) if x is not None]
             lo, hi = {'RANGE': (args[0], args[-1]),
