@@ -5,11 +5,13 @@
  * Links are created with `ip link add ... type qlinksim`.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/socket.h>
 
 #include "kselftest_harness.h"
 #include "qlink.h"
@@ -275,6 +277,297 @@ TEST_F(lib, pairs)
 	ASSERT_GE(got, 0) TH_LOG("%s", qlink_errmsg(self->h));
 	EXPECT_EQ(got, n);
 	TH_LOG("%d pairs", n);
+}
+
+struct pev_ctx {
+	uint32_t ifindex;
+	int pairs, drops, bad;
+};
+
+static int pev_cb(const struct qlink_event *ev, void *arg)
+{
+	const struct qlink_pair_event *pe = &ev->pair;
+	struct pev_ctx *c = arg;
+	uint32_t i;
+
+	if (ev->cmd != QLINK_CMD_PAIR_NTF && ev->cmd != QLINK_CMD_PAIR_DROP_NTF)
+		return 0;	/* link events of the fixture */
+	if (pe->ifindex != c->ifindex)
+		return 0;
+	if (pe->seq_last < pe->seq_first || !pe->count ||
+	    pe->n_pairs > QLINK_EVENT_PAIRS_MAX)
+		c->bad++;
+	if (ev->cmd == QLINK_CMD_PAIR_DROP_NTF) {
+		if (!qlink_drop_reason_name(pe->reason))
+			c->bad++;
+		c->drops++;
+		return 0;
+	}
+	if (!pe->n_pairs || pe->n_pairs > pe->count)
+		c->bad++;
+	for (i = 0; i < pe->n_pairs; i++)
+		if (pe->pairs[i].seq < pe->seq_first ||
+		    pe->pairs[i].seq > pe->seq_last ||
+		    pe->pairs[i].fidelity < 250000 ||
+		    pe->pairs[i].fidelity > 1000000)
+			c->bad++;
+	c->pairs++;
+	return c->pairs >= 3;
+}
+
+TEST_F(lib, pair_events)
+{
+	struct pev_ctx c = { .ifindex = if_nametoindex(A) };
+
+	EXPECT_EQ(-ENOENT, qlink_event_subscribe_group(self->h, "nosuch"));
+	EXPECT_EQ(-1, qlink_event_fd(self->h));
+	ASSERT_EQ(0, qlink_event_subscribe_group(self->h, QLINK_MCGRP_PAIRS_NAME));
+	ASSERT_EQ(0, qlink_event_subscribe_group(self->h, QLINK_MCGRP_LINK_NAME));
+	ASSERT_EQ(0, system("ip link set " A " up && ip link set " B " up"));
+	/* A slow reader may overrun the socket: events lost, go on. */
+	for (int i = 0; i < 3; i++) {
+		int ret = qlink_event_loop(self->h, pev_cb, &c, 10000);
+
+		if (ret == -ENOBUFS)
+			continue;
+		EXPECT_EQ(1, ret) TH_LOG("%s", qlink_errmsg(self->h));
+		break;
+	}
+	EXPECT_EQ(3, c.pairs);
+	EXPECT_EQ(0, c.bad);
+	TH_LOG("%d pair events, %d drop events", c.pairs, c.drops);
+}
+
+/*
+ * Purposes (the kernel's QLINK_CMD_PURPOSE_*).
+ */
+struct pdump_ctx {
+	uint32_t id;
+	int seen, calls;
+	struct qlink_purpose p;
+};
+
+static int pdump_cb(const struct qlink_purpose *p, void *arg)
+{
+	struct pdump_ctx *c = arg;
+
+	c->calls++;
+	if (p->id == c->id) {
+		c->seen++;
+		c->p = *p;
+	}
+	return 0;
+}
+
+TEST_F(lib, purposes)
+{
+	struct qlink_purpose p = { .id = 7 }, q;
+	struct pdump_ctx c = { .id = 7 };
+	uint64_t all = QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT) |
+		       QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RATE) |
+		       QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_MAX_OUTSTANDING) |
+		       QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE) |
+		       QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY);
+
+	p.weight = 3;
+	p.rate = 10000;			/* 10 pairs/s */
+	p.max_outstanding = 4;
+	p.reserve = 2;
+	p.reserve_fidelity = 900000;
+	ASSERT_EQ(0, qlink_purpose_set(self->h, A, &p, all))
+		TH_LOG("%s", qlink_errmsg(self->h));
+
+	/* Either end answers for both. */
+	ASSERT_EQ(0, qlink_purpose_get(self->h, B, 7, &q))
+		TH_LOG("%s", qlink_errmsg(self->h));
+	EXPECT_EQ(7, q.id);
+	EXPECT_EQ(if_nametoindex(B), q.ifindex);
+	EXPECT_NE(0, q.link_id);
+	EXPECT_EQ(3, q.weight);
+	EXPECT_EQ(10000, q.rate);
+	EXPECT_EQ(4, q.max_outstanding);
+	EXPECT_EQ(2, q.reserve);
+	EXPECT_EQ(900000, q.reserve_fidelity);
+	EXPECT_TRUE(q.present & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_REQUESTS));
+	EXPECT_TRUE(q.present & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RECEIVERS));
+	EXPECT_EQ(0, q.requests);
+	EXPECT_EQ(0, q.receivers);
+
+	/* Only what the mask names changes. */
+	p.weight = 5;
+	p.reserve = 999;
+	ASSERT_EQ(0, qlink_purpose_set(self->h, A, &p,
+				       QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT)));
+	ASSERT_EQ(0, qlink_purpose_get(self->h, A, 7, &q));
+	EXPECT_EQ(5, q.weight);
+	EXPECT_EQ(2, q.reserve);
+
+	EXPECT_GE(qlink_purpose_dump(self->h, A, pdump_cb, &c), 1);
+	EXPECT_EQ(1, c.seen);
+	EXPECT_EQ(5, c.p.weight);
+
+	/* Out of range: nothing changes and the message names it. */
+	p.weight = 0;
+	EXPECT_EQ(-EINVAL, qlink_purpose_set(self->h, A, &p,
+					     QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT)));
+	EXPECT_NE(NULL, strstr(qlink_errmsg(self->h), "QLINK_A_PURPOSE_WEIGHT"))
+		TH_LOG("%s", qlink_errmsg(self->h));
+	p.reserve = QLINK_RESERVE_MAX + 1;
+	EXPECT_EQ(-EINVAL, qlink_purpose_set(self->h, A, &p,
+					     QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE)));
+	EXPECT_NE(NULL, strstr(qlink_errmsg(self->h), "QLINK_A_PURPOSE_RESERVE"))
+		TH_LOG("%s", qlink_errmsg(self->h));
+	ASSERT_EQ(0, qlink_purpose_get(self->h, A, 7, &q));
+	EXPECT_EQ(5, q.weight);
+	EXPECT_EQ(2, q.reserve);
+
+	/* Caught here: counters, id 0. */
+	EXPECT_EQ(-EINVAL, qlink_purpose_set(self->h, A, &p,
+					     QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_REQUESTS)));
+	p.id = 0;
+	EXPECT_EQ(-EINVAL, qlink_purpose_set(self->h, A, &p,
+					     QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT)));
+	EXPECT_EQ(-EINVAL, qlink_purpose_get(self->h, A, 0, &q));
+
+	/* Never configured nor used; no such link; not a qlink. */
+	EXPECT_EQ(-ENOENT, qlink_purpose_get(self->h, A, 4242, &q));
+	EXPECT_NE(0, strlen(qlink_errmsg(self->h)));
+	EXPECT_EQ(-ENODEV, qlink_purpose_get(self->h, "qlt_nosuch", 7, &q));
+	EXPECT_EQ(-EOPNOTSUPP, qlink_purpose_dump(self->h, "lo", pdump_cb, &c));
+}
+
+/*
+ * AF_QLINK sockets, both ends in this netns.
+ */
+static void expect_record(struct __test_metadata *_metadata,
+			  const struct qlink_record *r, uint8_t role,
+			  uint32_t create_id, uint32_t index)
+{
+	EXPECT_EQ(QLINK_REC_OK, r->kind) TH_LOG("error %s errno %d",
+		qlink_err_name(r->error) ?: "?", r->sys_errno);
+	EXPECT_EQ(role, r->role);
+	EXPECT_EQ(QLINK_REQ_MEASURE, r->type);
+	EXPECT_EQ(create_id, r->create_id);
+	EXPECT_EQ(9, r->purpose);
+	EXPECT_EQ(index, r->index);
+	EXPECT_EQ(r->seq, r->seq_last);
+	EXPECT_GE(r->fidelity, 250000);
+	EXPECT_LE(r->fidelity, 1000000);
+	EXPECT_LE(r->bell_index, 3);
+	EXPECT_LE(r->outcome, 1);
+	EXPECT_EQ(QLINK_BASIS_Z, r->basis);
+}
+
+TEST_F(lib, sockets)
+{
+	struct qlink_create req = {
+		.create_id = 77, .number = 2, .purpose = 9,
+		.type = QLINK_REQ_MEASURE, .basis = QLINK_BASIS_Z,
+		.priority = QLINK_PRIO_INTERACTIVE,
+	};
+	struct qlink_record ra[2], rb[2], r;
+	struct qlink_purpose p;
+	int a, b, a2, i;
+
+	ASSERT_EQ(0, system("ip link set " A " up && ip link set " B " up"));
+	EXPECT_EQ(-ENODEV, qlink_sock_open("qlt_nosuch", 9, SOCK_SEQPACKET));
+	EXPECT_EQ(-EINVAL, qlink_sock_open(A, 0, SOCK_SEQPACKET));
+	a = qlink_sock_open(A, 9, SOCK_SEQPACKET);
+	ASSERT_GE(a, 0) TH_LOG("AF_QLINK (family %d): %s",
+			       qlink_socket_family(), strerror(-a));
+	b = qlink_sock_open(B, 9, SOCK_DGRAM);
+	ASSERT_GE(b, 0) TH_LOG("%s", strerror(-b));
+	/* One socket per (link end, purpose). */
+	a2 = qlink_sock_open(A, 9, SOCK_SEQPACKET);
+	EXPECT_EQ(-EADDRINUSE, a2);
+	if (a2 >= 0)
+		close(a2);
+	ASSERT_EQ(0, qlink_sock_set_receive(b, true));
+	ASSERT_EQ(0, qlink_purpose_get(self->h, A, 9, &p))
+		TH_LOG("%s", qlink_errmsg(self->h));
+	EXPECT_EQ(1, p.receivers);
+
+	/* Nothing queued: a short wait times out. */
+	EXPECT_EQ(-EAGAIN, qlink_sock_recv(a, &r, 50));
+
+	ASSERT_EQ(0, qlink_sock_request(a, &req));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, qlink_sock_recv(a, &ra[i], 10000));
+		ASSERT_EQ(0, qlink_sock_recv(b, &rb[i], 10000));
+		expect_record(_metadata, &ra[i], QLINK_ROLE_CREATOR, 77, i);
+		expect_record(_metadata, &rb[i], QLINK_ROLE_RECEIVER, 77, i);
+		/* The same pair at both ends. */
+		EXPECT_EQ(ra[i].seq, rb[i].seq);
+		EXPECT_EQ(ra[i].pair_link_id, rb[i].pair_link_id);
+		EXPECT_EQ(ra[i].trace_id, rb[i].trace_id);
+		EXPECT_EQ(ra[i].bell_index, rb[i].bell_index);
+	}
+	EXPECT_FALSE(ra[0].flags & QLINK_REC_LAST);
+	EXPECT_TRUE(ra[1].flags & QLINK_REC_LAST);
+	EXPECT_TRUE(rb[1].flags & QLINK_REC_LAST);
+	EXPECT_LT(ra[0].seq, ra[1].seq);
+	EXPECT_EQ(-EAGAIN, qlink_sock_recv(a, &r, 50));
+
+	ASSERT_EQ(0, qlink_purpose_get(self->h, B, 9, &p));
+	EXPECT_EQ(1, p.requests);
+	EXPECT_EQ(1, p.req_succeeded);
+	EXPECT_EQ(2, p.delivered);
+
+	/* Nobody receives purpose 10: REJECTED, the request's last record. */
+	close(b);
+	b = qlink_sock_open(A, 10, SOCK_SEQPACKET);
+	ASSERT_GE(b, 0);
+	req.purpose = 10;
+	req.create_id = 78;
+	ASSERT_EQ(0, qlink_sock_request(b, &req));
+	ASSERT_EQ(0, qlink_sock_recv(b, &r, 10000));
+	EXPECT_EQ(QLINK_REC_ERR, r.kind);
+	EXPECT_EQ(QLINK_ERR_REJECTED, r.error);
+	EXPECT_EQ(78, r.create_id);
+	EXPECT_EQ(QLINK_ROLE_CREATOR, r.role);
+	EXPECT_EQ(0, r.index);
+	EXPECT_TRUE(r.flags & QLINK_REC_LAST);
+
+	/* A malformed request is refused at send. */
+	req.number = 0;
+	EXPECT_EQ(-EINVAL, qlink_sock_request(b, &req));
+	close(a);
+	close(b);
+}
+
+TEST(socket_helpers)
+{
+	int fam = qlink_socket_family();
+	FILE *f = fopen("/sys/module/qlink/parameters/family", "r");
+	int want = AF_QLINK;
+
+	if (f) {
+		if (fscanf(f, "%d", &want) != 1)
+			want = AF_QLINK;
+		fclose(f);
+	}
+	EXPECT_EQ(want, fam);
+	EXPECT_STREQ("UNSUPP", qlink_err_name(QLINK_ERR_UNSUPP));
+	EXPECT_STREQ("REJECTED", qlink_err_name(QLINK_ERR_REJECTED));
+	EXPECT_STREQ("OTHER", qlink_err_name(QLINK_ERR_OTHER));
+	EXPECT_EQ(NULL, qlink_err_name(0));
+	EXPECT_EQ(NULL, qlink_err_name(200));
+	EXPECT_STREQ("keep", qlink_req_type_name(QLINK_REQ_KEEP));
+	EXPECT_STREQ("rsp", qlink_req_type_name(QLINK_REQ_RSP));
+	EXPECT_EQ(NULL, qlink_req_type_name(0));
+	EXPECT_STREQ("z", qlink_basis_name(QLINK_BASIS_Z));
+	EXPECT_STREQ("random", qlink_basis_name(QLINK_BASIS_RANDOM));
+	EXPECT_EQ(NULL, qlink_basis_name(4));
+	EXPECT_STREQ("interactive", qlink_priority_name(QLINK_PRIO_INTERACTIVE));
+	EXPECT_STREQ("batch", qlink_priority_name(QLINK_PRIO_BATCH));
+	EXPECT_EQ(NULL, qlink_priority_name(3));
+	EXPECT_STREQ("low-fidelity", qlink_drop_reason_name(QLINK_DROP_LOW_FIDELITY));
+	EXPECT_EQ(NULL, qlink_drop_reason_name(0));
+	EXPECT_STREQ("pairs", qlink_event_name(QLINK_CMD_PAIR_NTF));
+	EXPECT_STREQ("drop", qlink_event_name(QLINK_CMD_PAIR_DROP_NTF));
+	EXPECT_STREQ("req_succeeded", qlink_stats_name(QLINK_A_STATS_REQ_SUCCEEDED));
+	EXPECT_EQ(-EINVAL, qlink_sock_request(-1, NULL));
+	EXPECT_EQ(-EBADF, qlink_sock_set_receive(-1, true));
 }
 
 TEST(helpers)

@@ -5,8 +5,10 @@
 through both front ends, in text and JSON (parsed, not string-matched);
 the `ip link ... type qlinksim` plugin (loaded through IP_LIB_DIR from the
 build tree) creating a link across two network namespaces, read back with
-`ip -d -j link show` and `qlink -j link show`; error paths and help texts.
-Prints TAP.
+`ip -d -j link show` and `qlink -j link show`; error paths and help texts;
+pair events (`monitor pairs`); purposes (`purpose show/set`); AF_QLINK
+requests between the two namespaces (`request` here, `receive` in the
+peer's netns in the background) and a request nobody receives. Prints TAP.
 """
 import json
 import os
@@ -336,7 +338,10 @@ def main():
             for args in (["help"], ["link", "help"], ["link", "set", "help"],
                          ["link", "show", "help"], ["monitor", "help"],
                          ["version", "help"], ["pair", "help"],
-                         ["pair", "show", "help"]):
+                         ["pair", "show", "help"], ["purpose", "help"],
+                         ["purpose", "show", "help"],
+                         ["purpose", "set", "help"], ["request", "help"],
+                         ["receive", "help"]):
                 p = run(front(fe, [], args))
                 assert p.returncode == 0 and "Usage:" in p.stdout, \
                     (args, p.returncode, p.stdout, p.stderr)
@@ -457,6 +462,201 @@ def main():
         kinds = sorted(set(e["event"] for e in evs))
         return m.returncode == 0 and kinds == ["create", "delete"]
     check("monitor-create-delete", monitor_create_delete)
+
+    # --- pair events ---------------------------------------------------
+    run([SYS_IP, "link", "set", A, "up"], check=True)
+    run([SYS_IP, "link", "set", B, "up"], ns=NS, check=True)
+    for fe in FRONTS:
+        def monitor_pairs(fe=fe):
+            p = run(front(fe, ["-j"], ["monitor", "pairs", "count", "3"]))
+            assert p.returncode == 0, p.stderr
+            evs = [json.loads(line) for line in p.stdout.splitlines()]
+            assert len(evs) == 3, evs
+            for ev in evs:
+                assert ev["event"] in ("pairs", "drop"), ev
+                assert ev["seq_first"] <= ev["seq_last"], ev
+                assert ev["count"] >= 1, ev
+                if ev["event"] == "pairs":
+                    assert 1 <= len(ev["pairs"]) <= min(8, ev["count"]), ev
+                    for pr in ev["pairs"]:
+                        assert ev["seq_first"] <= pr["seq"] <= ev["seq_last"]
+                else:
+                    assert ev["reason"] in ("expired", "full", "slots",
+                                            "low-fidelity", "flush"), ev
+            t = run(front(fe, [], ["monitor", "all", "count", "2"]))
+            assert t.returncode == 0, t.stderr
+            for line in t.stdout.splitlines():
+                assert line.startswith(("[pairs] ", "[drop] ")), t.stdout
+                assert " seq " in line and " count " in line, line
+            return True
+        check("%s-monitor-pairs" % fe, monitor_pairs)
+
+    # --- command-line errors of the new objects (no kernel needed) ------
+    for fe in FRONTS:
+        def new_syntax(fe=fe):
+            for args, word in (
+                    (["request", "dev", A], "purpose"),
+                    (["request", "purpose", "3"], "dev"),
+                    (["request", "dev", A, "purpose", "0"], "0"),
+                    (["request", "dev", A, "purpose", "3", "type", "swap"],
+                     "swap"),
+                    (["request", "dev", A, "purpose", "3", "min-fidelity",
+                      "high"], "high"),
+                    (["receive", "dev", A], "purpose"),
+                    (["purpose", "set", "dev", A, "id", "3"], "nothing"),
+                    (["purpose", "set", "dev", A, "weight", "3"], "id"),
+                    (["purpose", "set", "dev", A, "id", "3", "weight",
+                      "heavy"], "heavy"),
+                    (["purpose", "frob"], "frob")):
+                p = run(front(fe, [], args))
+                assert p.returncode == 255 and word in p.stderr, \
+                    (args, p.returncode, p.stderr)
+            return True
+        check("%s-request-purpose-syntax" % fe, new_syntax)
+
+    # --- purposes (kernel QLINK_CMD_PURPOSE_*) ----------------------------
+    for i, fe in enumerate(FRONTS):
+        pid = str(20 + i)
+
+        def purpose_set_show(fe=fe, pid=pid):
+            p = run(front(fe, [], ["purpose", "set", "dev", A, "id", pid,
+                                   "weight", "3", "rate", "10", "max-out",
+                                   "4", "reserve", "2", "reserve-fidelity",
+                                   "0.9"]))
+            assert p.returncode == 0, p.stderr
+            # either end answers for both: read it back from B's netns
+            d = jrun([QLINK, "-n", NS, "-j", "purpose", "show", "dev", B,
+                      "id", pid])
+            assert len(d) == 1, d
+            got = d[0]
+            want = {"id": int(pid), "ifname": B, "weight": 3, "rate": 10000,
+                    "max_outstanding": 4, "reserve": 2,
+                    "reserve_fidelity": 900000}
+            assert {k: got.get(k) for k in want} == want, got
+            for k in ("requests", "req_succeeded", "req_failed", "delivered",
+                      "outstanding", "reserved", "receivers"):
+                assert isinstance(got[k], int), (k, got)
+            dump = jrun(front(fe, ["-j"], ["purpose", "show", "dev", A]))
+            assert [x for x in dump if x["id"] == int(pid)], dump
+            t = run(front(fe, [], ["purpose", "show", "dev", A, "id", pid]),
+                    check=True).stdout
+            first = t.splitlines()[0]
+            assert first.startswith("%s purpose %s: weight 3 rate 10Hz "
+                                    "max-outstanding 4 reserve 2 "
+                                    "reserve-fidelity 0.9" % (A, pid)), t
+            assert "requests " in t and "receivers " in t, t
+            # the text parses back
+            words = first.split(":", 1)[1].split()
+            p = run(front(fe, [], ["purpose", "set", "dev", A, "id", pid] +
+                          words))
+            assert p.returncode == 0, (words, p.stderr)
+            return True
+        check("%s-purpose-set-show" % fe, purpose_set_show)
+
+        def purpose_errors(fe=fe, pid=pid):
+            p = run(front(fe, [], ["purpose", "set", "dev", A, "id", pid,
+                                   "weight", "0"]))
+            assert p.returncode == 2, (p.returncode, p.stderr)
+            assert p.stderr.startswith("Error: ") and \
+                "QLINK_A_PURPOSE_WEIGHT" in p.stderr and \
+                'setting "weight"' in p.stderr, p.stderr
+            p = run(front(fe, [], ["purpose", "set", "dev", A, "id", pid,
+                                   "reserve", "5000"]))
+            assert p.returncode == 2 and 'setting "reserve"' in p.stderr, \
+                p.stderr
+            d = jrun(front(fe, ["-j"], ["purpose", "show", "dev", A, "id",
+                                        pid]))
+            assert d[0]["weight"] == 3 and d[0]["reserve"] == 2, d
+            p = run(front(fe, [], ["purpose", "show", "dev", A, "id",
+                                   "4242"]))
+            assert p.returncode == 2 and p.stderr.startswith("Error: "), \
+                p.stderr
+            p = run(front(fe, [], ["purpose", "show", "dev", "qlt_nosuch"]))
+            assert p.returncode == 2 and "no such device" in p.stderr, \
+                p.stderr
+            return True
+        check("%s-purpose-errors" % fe, purpose_errors)
+
+    # --- requests across the two netns ----------------------------------
+    def wait_receivers(pid, want=1):
+        for _ in range(100):
+            p = run([QLINK, "-j", "purpose", "show", "dev", A, "id", pid])
+            if p.returncode == 0 and \
+                    json.loads(p.stdout)[0].get("receivers", 0) >= want:
+                return True
+            time.sleep(0.1)
+        return False
+
+    for i, fe in enumerate(FRONTS):
+        pid = str(30 + i)
+
+        def request_receive(fe=fe, pid=pid):
+            rx = subprocess.Popen(
+                [SYS_IP, "netns", "exec", NS, QLINK, "-j", "receive", "dev",
+                 B, "purpose", pid, "count", "3", "timeout", "30s"],
+                env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                universal_newlines=True)
+            try:
+                assert wait_receivers(pid), "receiver never registered"
+                p = run(front(fe, ["-j"], ["request", "dev", A, "purpose",
+                                           pid, "number", "3", "type",
+                                           "measure", "basis", "x",
+                                           "priority", "interactive",
+                                           "create-id", "4711", "timeout",
+                                           "20s"]))
+                assert p.returncode == 0, (p.returncode, p.stderr)
+                mine = json.loads(p.stdout)
+                out, err = rx.communicate(timeout=40)
+                assert rx.returncode == 0, (rx.returncode, err)
+                theirs = json.loads(out)
+            finally:
+                if rx.poll() is None:
+                    rx.kill()
+            assert len(mine) == 3 and len(theirs) == 3, (mine, theirs)
+            for k, (a, b) in enumerate(zip(mine, theirs)):
+                assert a["kind"] == "ok" and b["kind"] == "ok", (a, b)
+                assert a["role"] == "creator" and b["role"] == "receiver"
+                assert a["create_id"] == b["create_id"] == 4711, (a, b)
+                assert a["index"] == b["index"] == k, (a, b)
+                assert a["type"] == "measure" and a["purpose"] == int(pid)
+                assert (a["seq"], a["pair_link_id"]) == \
+                    (b["seq"], b["pair_link_id"]), (a, b)
+                assert a["basis"] == "x" and a["outcome"] in (0, 1), a
+                assert 250000 <= a["fidelity"] <= 1000000, a
+                assert a["last"] == (k == 2) and b["last"] == (k == 2)
+            t = run(front(fe, ["-s", "-j"], ["link", "show", "dev", A]))
+            st = json.loads(t.stdout)[0]["stats"]
+            assert st["requests"] >= 1 and st["delivered"] >= 3, st
+            d = jrun(front(fe, ["-j"], ["purpose", "show", "dev", A, "id",
+                                        pid]))[0]
+            assert d["requests"] == 1 and d["req_succeeded"] == 1 and \
+                d["delivered"] == 3, d
+            return True
+        check("%s-request-receive-across-netns" % fe, request_receive)
+
+        def request_rejected(fe=fe, pid=str(40 + i)):
+            p = run(front(fe, ["-j"], ["request", "dev", A, "purpose", pid,
+                                       "create-id", "9"]))
+            assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+            recs = json.loads(p.stdout)
+            assert len(recs) == 1, recs
+            r = recs[0]
+            assert r["kind"] == "err" and r["error"] == "REJECTED", r
+            assert r["create_id"] == 9 and r["last"] is True, r
+            t = run(front(fe, [], ["request", "dev", A, "purpose", pid]))
+            assert t.returncode == 1, t
+            assert t.stdout.startswith("err REJECTED create-id 1 "), t.stdout
+            assert t.stdout.rstrip().endswith(" last"), t.stdout
+            return True
+        check("%s-request-rejected" % fe, request_rejected)
+
+    def request_no_device():
+        p = run([QLINK, "request", "dev", "qlt_nosuch", "purpose", "1"])
+        return p.returncode == 2 and "no such device" in p.stderr
+    check("request-no-device", request_no_device)
+
+    run([SYS_IP, "link", "set", A, "down"], check=True)
+    run([SYS_IP, "link", "set", B, "down"], ns=NS, check=True)
 
     cleanup()
     print("1..%d" % n)
