@@ -207,20 +207,23 @@ u32 qcore_pairbuf_fidelity(const struct qcore_pairbuf *pb,
 }
 
 /**
- * qcore_pairbuf_take() - take the oldest usable pair
+ * qcore_pairbuf_take_upto() - take the oldest usable pair up to a sequence
  * @pb: buffer
  * @now_ps: current time
  * @min_f: minimum fidelity at @now_ps, 0 for any
+ * @max_seq: take no pair numbered above it (and do not discard one either:
+ *	e.g. the other end of the link does not have it yet)
  * @out: the pair taken
  * @rep: pairs discarded on the way (expired, below @min_f); may be NULL
  *
  * Pairs older than the usable one that are expired or below @min_f are
  * discarded: fidelity only decays, so they will not get better.
  *
- * Return: 0, or -ENOENT if no pair qualifies (the buffer is then empty).
+ * Return: 0, or -ENOENT if no pair qualifies.
  */
-int qcore_pairbuf_take(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
-		       struct qcore_pair *out, struct qcore_pb_report *rep)
+int qcore_pairbuf_take_upto(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
+			    u64 max_seq, struct qcore_pair *out,
+			    struct qcore_pb_report *rep)
 {
 	struct qcore_pair *r;
 
@@ -229,6 +232,8 @@ int qcore_pairbuf_take(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
 		if (pb_expired(pb, r, now_ps)) {
 			pb_report(rep, rep ? &rep->n_expired : NULL, r->seq);
 			pb->stats.expired++;
+		} else if (r->seq > max_seq) {
+			break;
 		} else if (qcore_pairbuf_fidelity(pb, r, now_ps) < min_f) {
 			pb_report(rep, rep ? &rep->n_low_f : NULL, r->seq);
 			pb->stats.discarded_low_f++;
@@ -242,6 +247,24 @@ int qcore_pairbuf_take(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
 		pb_release(pb, r);
 	}
 	return -ENOENT;
+}
+
+/**
+ * qcore_pairbuf_take() - take the oldest usable pair
+ * @pb: buffer
+ * @now_ps: current time
+ * @min_f: minimum fidelity at @now_ps, 0 for any
+ * @out: the pair taken
+ * @rep: pairs discarded on the way (expired, below @min_f); may be NULL
+ *
+ * qcore_pairbuf_take_upto() without a sequence limit.
+ *
+ * Return: 0, or -ENOENT if no pair qualifies (the buffer is then empty).
+ */
+int qcore_pairbuf_take(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
+		       struct qcore_pair *out, struct qcore_pb_report *rep)
+{
+	return qcore_pairbuf_take_upto(pb, now_ps, min_f, U64_MAX, out, rep);
 }
 
 /**

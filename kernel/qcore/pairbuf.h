@@ -88,6 +88,9 @@ int qcore_pairbuf_push_seq(struct qcore_pairbuf *pb, struct qcore_pair *p,
 			   u64 seq, struct qcore_pb_report *rep);
 int qcore_pairbuf_take(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
 		       struct qcore_pair *out, struct qcore_pb_report *rep);
+int qcore_pairbuf_take_upto(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
+			    u64 max_seq, struct qcore_pair *out,
+			    struct qcore_pb_report *rep);
 int qcore_pairbuf_take_seq(struct qcore_pairbuf *pb, u64 seq,
 			   struct qcore_pair *out);
 u32 qcore_pairbuf_expire(struct qcore_pairbuf *pb, u64 now_ps,

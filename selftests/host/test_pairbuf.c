@@ -145,6 +145,28 @@ TEST_F(pb, take_discards_low_fidelity)
 					      NULL));
 }
 
+/* A pair above the limit is neither taken nor discarded. */
+TEST_F(pb, take_upto_stops_at_limit)
+{
+	struct qcore_pair out;
+	u64 s0, s1, s2;
+	u32 min_f = (u32)(0.9 * QCORE_F_ONE);
+
+	ASSERT_EQ(0, push(&self->pb, 0, 0.7, QCORE_SLOT_NONE, NULL, &s0));
+	ASSERT_EQ(0, push(&self->pb, 0, 0.7, QCORE_SLOT_NONE, NULL, &s1));
+	ASSERT_EQ(0, push(&self->pb, 0, 0.95, QCORE_SLOT_NONE, NULL, &s2));
+	EXPECT_EQ(-ENOENT, qcore_pairbuf_take_upto(&self->pb, 0, min_f, s0,
+						   &out, &self->rep));
+	EXPECT_EQ(1, self->rep.n_low_f);
+	EXPECT_EQ(2, self->pb.live);
+	EXPECT_EQ(-ENOENT, qcore_pairbuf_take_upto(&self->pb, 0, 0, s0, &out,
+						   NULL));
+	ASSERT_EQ(0, qcore_pairbuf_take_upto(&self->pb, 0, min_f, s2, &out,
+					     NULL));
+	EXPECT_EQ(s2, out.seq);
+	EXPECT_EQ(0, self->pb.live);
+}
+
 TEST_F(pb, take_skips_expired)
 {
 	struct qcore_pair out;
