@@ -42,5 +42,18 @@ int qlink_pair_fill(struct sk_buff *msg, u32 pair_link_id,
 int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
 		     u32 seq, u64 *next_seq, u64 *limit);
 int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql);
+int qlink_pair_take_seq(struct qlink *ql, u64 seq, struct qlink_pair_info *out);
+u64 qlink_pairs_next_seq(struct qlink *ql);
+u64 qlink_pairs_cutoff_ps(struct qlink *ql);
+
+/* socket.c: the AF_QLINK socket family */
+extern atomic_t qlink_nr_socks;
+int qlink_sock_init(void);
+void qlink_sock_exit(void);
+
+/* sched.c: objects for debugfs "objects" */
+extern atomic_t qlink_nr_scheds;
+extern atomic_t qlink_nr_reqs;
+extern atomic_t qlink_nr_purposes;
 
 #endif /* _QLINK_CORE_H */

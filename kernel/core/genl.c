@@ -20,6 +20,7 @@
 
 #include "core.h"
 #include "pairbuf.h"
+#include "sched.h"
 
 enum qlink_mcgrp {
 	QLINK_MCGRP_LINK,
@@ -128,7 +129,8 @@ static int qlink_nl_fill_stats(struct sk_buff *msg, struct qlink *ql)
 			      st.param_changes, QLINK_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, QLINK_A_STATS_TX_DROPPED, st.tx_dropped,
 			      QLINK_A_STATS_PAD) ||
-	    qlink_pairs_fill_stats(msg, ql)) {
+	    qlink_pairs_fill_stats(msg, ql) ||
+	    qlink_sched_fill_stats(msg, ql)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -477,8 +479,11 @@ static int qlink_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
  * takes RTNL (the link stays registered) and the link's pair lock.
  * Pairs heralded during the dump are not in it; none is reported twice.
  */
-/* Before the first chunk: a request for an unknown link gets an error ack. */
-static int qlink_nl_pair_dump_start(struct netlink_callback *cb)
+/*
+ * Before the first chunk of a dump of one link (PAIR_GET, PURPOSE_GET): a
+ * request for an unknown link gets an error ack.
+ */
+static int qlink_nl_link_dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct qlink *ql;
@@ -540,6 +545,136 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static struct netlink_range_validation qlink_weight_range = {
+	.min = 1,
+	.max = QLINK_WEIGHT_MAX,
+};
+
+static struct netlink_range_validation qlink_ppm_range = {
+	.max = 1000000,
+};
+
+/* One purpose; the counters are read only. */
+static const struct nla_policy qlink_purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
+	[QLINK_A_PURPOSE_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[QLINK_A_PURPOSE_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						  &qlink_weight_range),
+	[QLINK_A_PURPOSE_RATE]	= { .type = NLA_U64 },
+	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_RESERVE] = NLA_POLICY_MAX(NLA_U32, QLINK_RESERVE_MAX),
+	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &qlink_ppm_range),
+	[QLINK_A_PURPOSE_REQUESTS] = { .type = NLA_REJECT },
+	[QLINK_A_PURPOSE_REQ_SUCCEEDED] = { .type = NLA_REJECT },
+	[QLINK_A_PURPOSE_REQ_FAILED] = { .type = NLA_REJECT },
+	[QLINK_A_PURPOSE_DELIVERED] = { .type = NLA_REJECT },
+	[QLINK_A_PURPOSE_OUTSTANDING] = { .type = NLA_REJECT },
+	[QLINK_A_PURPOSE_RESERVED] = { .type = NLA_REJECT },
+	[QLINK_A_PURPOSE_RECEIVERS] = { .type = NLA_REJECT },
+};
+
+/*
+ * PURPOSE_GET of one purpose (with %QLINK_A_PURPOSE_ID) or, without,
+ * the first purposes that fit (a doit reply holds one message).
+ */
+static int qlink_nl_purpose_get_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[QLINK_A_PURPOSE_MAX + 1];
+	struct sk_buff *msg;
+	struct qlink *ql;
+	u32 id, cursor = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_PURPOSE)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "QLINK_A_PURPOSE with QLINK_A_PURPOSE_ID required (or dump)");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, QLINK_A_PURPOSE_MAX,
+			       info->attrs[QLINK_A_PURPOSE], qlink_purpose_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (!tb[QLINK_A_PURPOSE_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[QLINK_A_PURPOSE],
+				    "QLINK_A_PURPOSE_ID required");
+		return -EINVAL;
+	}
+	id = nla_get_u32(tb[QLINK_A_PURPOSE_ID]);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rtnl_lock();
+	ql = qlink_nl_lookup(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(ql)) {
+		err = PTR_ERR(ql);
+	} else {
+		err = qlink_sched_purpose_dump(ql, msg, info->snd_portid,
+					       info->snd_seq, 0, id, &cursor);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[QLINK_A_PURPOSE_ID],
+					    "no such purpose on this link");
+	}
+	rtnl_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* PURPOSE_GET dump of one link; cb->args[0] counts purposes reported. */
+static int qlink_nl_purpose_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	u32 cursor = cb->args[0];
+	struct qlink *ql;
+	int err;
+
+	rtnl_lock();
+	ql = qlink_nl_lookup(sock_net(skb->sk), info->attrs, cb->extack);
+	if (IS_ERR(ql)) {
+		rtnl_unlock();
+		return PTR_ERR(ql);
+	}
+	err = qlink_sched_purpose_dump(ql, skb, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, 0,
+				       &cursor);
+	rtnl_unlock();
+	cb->args[0] = cursor;
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+static int qlink_nl_purpose_set_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[QLINK_A_PURPOSE_MAX + 1];
+	struct qlink *ql;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_PURPOSE)) {
+		NL_SET_ERR_MSG(info->extack, "QLINK_A_PURPOSE required");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, QLINK_A_PURPOSE_MAX,
+			       info->attrs[QLINK_A_PURPOSE], qlink_purpose_policy,
+			       info->extack);
+	if (err)
+		return err;
+	rtnl_lock();
+	ql = qlink_nl_lookup(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(ql))
+		err = PTR_ERR(ql);
+	else
+		err = qlink_sched_purpose_set(ql, tb, info->extack);
+	rtnl_unlock();
+	return err;
+}
+
 /* GET_VERSION takes no attributes: strict validation rejects any. */
 static const struct nla_policy qlink_get_version_policy[QLINK_A_MAX + 1] = {
 };
@@ -554,6 +689,13 @@ static const struct nla_policy qlink_link_set_policy[QLINK_A_LINK_PARAMS + 1] = 
 	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[QLINK_A_LINK_PARAMS]	= NLA_POLICY_NESTED(qlink_param_policy),
+};
+
+/* PURPOSE_GET, PURPOSE_SET: which link, which purpose, what to set. */
+static const struct nla_policy qlink_purpose_get_policy[QLINK_A_PURPOSE + 1] = {
+	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[QLINK_A_PURPOSE]	= NLA_POLICY_NESTED(qlink_purpose_policy),
 };
 
 /* PAIR_GET: which link. */
@@ -592,10 +734,25 @@ static const struct genl_ops qlink_genl_ops[] = {
 	},
 	{
 		.cmd = QLINK_CMD_PAIR_GET,
-		.start = qlink_nl_pair_dump_start,
+		.start = qlink_nl_link_dump_start,
 		.dumpit = qlink_nl_pair_dumpit,
 		.policy = qlink_pair_get_policy,
 		.maxattr = ARRAY_SIZE(qlink_pair_get_policy) - 1,
+	},
+	{
+		.cmd = QLINK_CMD_PURPOSE_GET,
+		.doit = qlink_nl_purpose_get_doit,
+		.start = qlink_nl_link_dump_start,
+		.dumpit = qlink_nl_purpose_dumpit,
+		.policy = qlink_purpose_get_policy,
+		.maxattr = ARRAY_SIZE(qlink_purpose_get_policy) - 1,
+	},
+	{
+		.cmd = QLINK_CMD_PURPOSE_SET,
+		.doit = qlink_nl_purpose_set_doit,
+		.policy = qlink_purpose_get_policy,
+		.maxattr = ARRAY_SIZE(qlink_purpose_get_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -19,6 +19,7 @@
 #include <net/qlink.h>
 
 #include "core.h"
+#include "sched.h"
 
 /* Below IPV4_MIN_MTU and IPV6_MIN_MTU: no IP configuration on a qlink. */
 #define QLINK_MTU	64
@@ -69,6 +70,11 @@ static int qlink_dev_init(struct net_device *dev)
 		return err;
 	}
 	err = qlink_pairs_init(ql);
+	if (!err) {
+		err = qlink_sched_attach(ql);
+		if (err)
+			qlink_pairs_free(ql);
+	}
 	if (err) {
 		xa_erase(&qlink_links, ql->id);
 		free_percpu(ql->stats);
@@ -87,6 +93,7 @@ static void qlink_dev_uninit(struct net_device *dev)
 	ASSERT_RTNL();
 	if (ql->ops->uninit)
 		ql->ops->uninit(ql);
+	qlink_sched_detach(ql);
 	xa_erase(&qlink_links, ql->id);
 }
 
@@ -291,12 +298,15 @@ static int qlink_netdev_event(struct notifier_block *nb, unsigned long event,
 		qlink_nl_notify(ql, QLINK_CMD_LINK_CREATE_NTF, 0);
 		break;
 	case NETDEV_UNREGISTER:
+		/* Also when the device leaves the netns of its sockets. */
+		qlink_sched_dev_gone(ql);
 		qlink_nl_notify(ql, QLINK_CMD_LINK_DELETE_NTF, 0);
 		break;
 	case NETDEV_UP:
 		qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_UP);
 		break;
 	case NETDEV_DOWN:
+		qlink_sched_link_down(ql, ENETDOWN);
 		qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF,
 				QLINK_CHANGE_DOWN);
 		break;

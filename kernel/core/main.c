@@ -5,7 +5,8 @@
  * Module entry points only; each subsystem of the core lives in its own file
  * and is brought up here in dependency order and torn down in reverse:
  * the genetlink family first (link events go to it), then the netdevice
- * notifier that reports link events, then debugfs.
+ * notifier that reports link events, then the AF_QLINK socket family,
+ * then debugfs.
  */
 #include <linux/module.h>
 #include <linux/init.h>
@@ -24,6 +25,10 @@ static int qlink_objects_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "links %d\n", atomic_read(&qlink_nr_links));
 	seq_printf(m, "pair_bytes %ld\n", atomic_long_read(&qlink_pair_bytes));
+	seq_printf(m, "sockets %d\n", atomic_read(&qlink_nr_socks));
+	seq_printf(m, "schedulers %d\n", atomic_read(&qlink_nr_scheds));
+	seq_printf(m, "purposes %d\n", atomic_read(&qlink_nr_purposes));
+	seq_printf(m, "requests %d\n", atomic_read(&qlink_nr_reqs));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(qlink_objects);
@@ -38,6 +43,9 @@ static int __init qlink_module_init(void)
 	err = qlink_link_init();
 	if (err)
 		goto err_genl;
+	err = qlink_sock_init();
+	if (err)
+		goto err_link;
 
 	/* debugfs is optional: errors only mean no debugfs files. */
 	qlink_debugfs = debugfs_create_dir("qlink", NULL);
@@ -47,6 +55,8 @@ static int __init qlink_module_init(void)
 	pr_info("qlink: core loaded\n");
 	return 0;
 
+err_link:
+	qlink_link_exit();
 err_genl:
 	qlink_genl_exit();
 	return err;
@@ -55,6 +65,7 @@ err_genl:
 static void __exit qlink_module_exit(void)
 {
 	debugfs_remove_recursive(qlink_debugfs);
+	qlink_sock_exit();
 	qlink_link_exit();
 	qlink_genl_exit();
 }

@@ -38,6 +38,7 @@
 #include <net/qlink.h>
 
 #include "core.h"
+#include "sched.h"
 #include "match.h"
 #include "fidelity.h"
 #include "pairbuf.h"
@@ -558,7 +559,22 @@ static void qlink_span(struct qlink_pairs *ps, u64 start, u64 end)
 		ps->covered_ps += end - start;
 }
 
-/* After the lock: per-cpu counters and events of a batch. */
+/*
+ * Start of a batch: takes ps->lock and expires what is past the cutoff.
+ * Returns false if the link is not generating (the lock is held anyway).
+ */
+static bool qlink_batch_begin(struct qlink_pairs *ps, struct qlink_batch_out *o)
+	__acquires(&ps->lock)
+{
+	spin_lock_bh(&ps->lock);
+	if (unlikely(!ps->running))
+		return false;
+	o->now = qlink_clock_ps(ps);
+	qcore_pairbuf_expire(&ps->pb, o->now, &o->exp);
+	return true;
+}
+
+/* After the lock: per-cpu counters, events and requests of a batch. */
 static void qlink_batch_done(struct qlink *ql, struct qlink_batch_out *o,
 			     u64 attempts)
 {
@@ -578,6 +594,8 @@ static void qlink_batch_done(struct qlink *ql, struct qlink_batch_out *o,
 	    qlink_nl_pairs_ntf(ql, o->now, o->first_seq, o->last_seq,
 			       o->pushed, o->show, o->n_show))
 		atomic64_inc(&ql->pairs->events_lost);
+	if (o->pushed)
+		qlink_sched_heralded(ql);
 }
 
 /**
@@ -607,13 +625,10 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 	u32 n, k, nout = 0, f_mix;
 	int ch;
 
-	spin_lock_bh(&ps->lock);
-	if (unlikely(!ps->running)) {
+	if (unlikely(!qlink_batch_begin(ps, &o))) {
 		spin_unlock_bh(&ps->lock);
 		return -ENETDOWN;
 	}
-	o.now = qlink_clock_ps(ps);
-	qcore_pairbuf_expire(&ps->pb, o.now, &o.exp);
 
 	n = qcore_match_batch(&ps->m, b->t_ps[0], b->n[0], b->t_ps[1],
 			      b->n[1], ps->coinc, QLINK_INGEST_COINC_MAX);
@@ -695,13 +710,10 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 	struct qlink_batch_out o = {};
 	u32 k;
 
-	spin_lock_bh(&ps->lock);
-	if (unlikely(!ps->running)) {
+	if (unlikely(!qlink_batch_begin(ps, &o))) {
 		spin_unlock_bh(&ps->lock);
 		return -ENETDOWN;
 	}
-	o.now = qlink_clock_ps(ps);
-	qcore_pairbuf_expire(&ps->pb, o.now, &o.exp);
 	qlink_span(ps, b->start_ps, b->end_ps);
 
 	for (k = 0; k < b->n; k++) {
@@ -731,10 +743,30 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 }
 EXPORT_SYMBOL_GPL(qlink_ingest_heralds);
 
+/* @p, taken at @now, as a struct qlink_pair_info. Caller holds ps->lock. */
+static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,
+			     u64 now, struct qlink_pair_info *out)
+{
+	out->seq = p->seq;
+	out->pair_link_id = ps->pair_link_id;
+	out->trace_id = qlink_trace_id(ps->pair_link_id, p->seq);
+	out->herald_ps = p->herald_ps;
+	out->age_ps = now > p->herald_ps ? now - p->herald_ps : 0;
+	out->fidelity_herald = qcore_f_to_ppm(p->f0);
+	out->fidelity = qcore_f_to_ppm(qcore_pairbuf_fidelity(&ps->pb, p, now));
+	out->slot = p->slot;
+	out->bell_index = p->bell_index;
+	ps->n_taken++;
+	ps->sum_f_taken += out->fidelity;
+	ps->sum_age_taken_ns += div_u64(out->age_ps, PS_PER_NS);
+}
+
 /**
  * qlink_pair_take() - take the oldest pair of at least @min_fidelity
  * @ql: link
  * @min_fidelity: ppm, 0 for any
+ * @max_seq: take no pair numbered above it (the other end of the link
+ *	may not have it yet)
  * @out: the pair
  *
  * Older pairs that are expired or below @min_fidelity are discarded and
@@ -743,7 +775,7 @@ EXPORT_SYMBOL_GPL(qlink_ingest_heralds);
  *
  * Return: 0, or -ENOENT if no pair qualifies.
  */
-int qlink_pair_take(struct qlink *ql, u32 min_fidelity,
+int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
 		    struct qlink_pair_info *out)
 {
 	struct qlink_pairs *ps = ql->pairs;
@@ -754,28 +786,61 @@ int qlink_pair_take(struct qlink *ql, u32 min_fidelity,
 
 	spin_lock_bh(&ps->lock);
 	now = qlink_clock_ps(ps);
-	err = qcore_pairbuf_take(&ps->pb, now, qcore_f_from_ppm(min_fidelity),
-				 &p, &rep);
-	if (!err) {
-		out->seq = p.seq;
-		out->pair_link_id = ps->pair_link_id;
-		out->trace_id = qlink_trace_id(ps->pair_link_id, p.seq);
-		out->herald_ps = p.herald_ps;
-		out->age_ps = now > p.herald_ps ? now - p.herald_ps : 0;
-		out->fidelity_herald = qcore_f_to_ppm(p.f0);
-		out->fidelity = qcore_f_to_ppm(qcore_pairbuf_fidelity(&ps->pb,
-								      &p, now));
-		out->slot = p.slot;
-		out->bell_index = p.bell_index;
-		ps->n_taken++;
-		ps->sum_f_taken += out->fidelity;
-		ps->sum_age_taken_ns += div_u64(out->age_ps, PS_PER_NS);
-	}
+	err = qcore_pairbuf_take_upto(&ps->pb, now,
+				      qcore_f_from_ppm(min_fidelity), max_seq,
+				      &p, &rep);
+	if (!err)
+		qlink_pair_taken(ps, &p, now, out);
 	spin_unlock_bh(&ps->lock);
 	qlink_report_events(ql, &rep, now);
 	return err;
 }
 EXPORT_SYMBOL_GPL(qlink_pair_take);
+
+/**
+ * qlink_pair_take_seq() - take the pair the other end of the link took
+ * @ql: link
+ * @seq: its sequence number
+ * @out: the pair
+ *
+ * The pairs before @seq are gone at the other end (taken or discarded
+ * there): they are discarded here too, reported as below the fidelity
+ * asked for. Process or softirq context.
+ *
+ * Return: 0, or -ENOENT if the pair is not (or no longer) here.
+ */
+int qlink_pair_take_seq(struct qlink *ql, u64 seq, struct qlink_pair_info *out)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qcore_pb_report rep = {};
+	struct qcore_pair p;
+	u64 now;
+	int err;
+
+	spin_lock_bh(&ps->lock);
+	now = qlink_clock_ps(ps);
+	if (seq)
+		qcore_pairbuf_take_upto(&ps->pb, now, U32_MAX, seq - 1, &p,
+					&rep);
+	err = qcore_pairbuf_take_seq(&ps->pb, seq, &p);
+	if (!err)
+		qlink_pair_taken(ps, &p, now, out);
+	spin_unlock_bh(&ps->lock);
+	qlink_report_events(ql, &rep, now);
+	return err;
+}
+
+/* The next sequence number the link's buffer will store. Any context. */
+u64 qlink_pairs_next_seq(struct qlink *ql)
+{
+	return READ_ONCE(ql->pairs->pb.next_seq);
+}
+
+/* The link's cutoff in ps, 0 = none. Any context. */
+u64 qlink_pairs_cutoff_ps(struct qlink *ql)
+{
+	return READ_ONCE(ql->pairs->pb.cutoff_ps);
+}
 
 /* One pair as a %QLINK_A_PAIR nest; caller holds ps->lock or a copy. */
 int qlink_pair_fill(struct sk_buff *msg, u32 pair_link_id,

@@ -15,6 +15,7 @@
 #include <net/qlink.h>
 
 #include "core.h"
+#include "sched.h"
 
 const struct nla_policy qlink_param_policy[QLINK_A_PARAM_MAX + 1] = {
 	[QLINK_A_PARAM_SOURCE_RATE]	= { .type = NLA_U64 },
@@ -403,6 +404,7 @@ void qlink_params_commit(struct qlink *ql, const struct qlink_params *p,
 	ql->params = *p;
 	write_sequnlock_bh(&ql->params_lock);
 	qlink_pairs_params(ql, p);
+	qlink_sched_params(ql);
 	WRITE_ONCE(ql->param_changes, ql->param_changes + 1);
 	qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_PARAMS);
 }

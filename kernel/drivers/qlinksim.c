@@ -988,6 +988,8 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 	rcu_assign_pointer(sim->peer, peer);
 	sim = qlinksim_of(qlink_from_dev(peer));
 	rcu_assign_pointer(sim->peer, dev);
+	/* Sockets on either end request pairs from the other. */
+	qlink_connect(qlink_from_dev(dev), qlink_from_dev(peer));
 	return 0;
 
 err_configure_peer:

@@ -63,6 +63,7 @@
 #include <linux/qlink.h>
 
 struct qlink;
+struct qlink_sched;
 
 /**
  * struct qlink_params - parameters of a link, see enum qlink_param_attr
@@ -219,6 +220,9 @@ struct qlink_stats {
  * @stats: per-cpu hot-path counters; lock-free, see struct qlink_pcpu_stats
  * @pairs: heralding state and pair buffer, owned by the core (see
  *	kernel/core/pairs.c); allocated in ndo_init, freed with the device
+ * @sched: request scheduler of the AF_QLINK sockets (kernel/core/sched.c),
+ *	shared with the other end after qlink_connect(); from ndo_init to
+ *	ndo_uninit
  */
 struct qlink {
 	struct net_device *dev;
@@ -230,6 +234,7 @@ struct qlink {
 	u64 param_changes;
 	struct qlink_pcpu_stats __percpu *stats;
 	struct qlink_pairs *pairs;
+	struct qlink_sched *sched;
 };
 
 #define QLINK_PRIV_ALIGN	NETDEV_ALIGN
@@ -412,7 +417,15 @@ u64 qlink_now_ps(struct qlink *ql);
 int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 		      struct qlink_herald *out, u32 out_cap);
 int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b);
-int qlink_pair_take(struct qlink *ql, u32 min_fidelity,
+int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
 		    struct qlink_pair_info *out);
+
+/*
+ * Two ends of one link that are both in this kernel (a simulator): their
+ * AF_QLINK sockets request pairs from each other; @a is the end that
+ * decides the heralds. Call under RTNL after registering both, before
+ * either starts.
+ */
+void qlink_connect(struct qlink *a, struct qlink *b);
 
 #endif /* _NET_QLINK_H */

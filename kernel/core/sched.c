@@ -1,0 +1,1421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scheduling the requests of AF_QLINK sockets onto a link's pairs
+ * (qlink.md §4, §5).
+ *
+ * The two ends of a link share one struct qlink_sched (qlink_connect()).
+ * It holds the purposes of the link, each with the sockets bound to it at
+ * either end, its quotas, its reservation and its queued requests, and it
+ * decides which request gets the next pair:
+ *
+ *   consecutive request in progress (it gets every pair until done)
+ *   > interactive requests
+ *   > refilling reservations
+ *   > normal requests
+ *   > batch requests
+ *
+ * and within one class weighted fair queueing between purposes (virtual
+ * time advances by 1/weight per pair served), skipping purposes out of
+ * pair-rate tokens and requests whose sockets have no room for records.
+ *
+ * A pair is usable once both ends have stored it: the scheduler runs after
+ * every batch of heralds at either end (qlink_sched_heralded()), takes the
+ * oldest pair the chosen request accepts from end 0, numbered no higher
+ * than the newest pair of end 1, and the same pair from end 1. Each
+ * delivered pair gives one record to the creating and one to the receiving
+ * socket. Measurements are simulated here from the pair's Bell state and
+ * fidelity (Werner state: a common-basis outcome is flipped with
+ * probability (1 - F) 2/3).
+ *
+ * Everything runs under the scheduler's lock, taken from process context
+ * (sockets, genetlink) and from softirq context (heralds, the deadline
+ * timer); records are queued with GFP_ATOMIC allocations.
+ */
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/random.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/qlink.h>
+
+#include "core.h"
+#include "fidelity.h"
+#include "sched.h"
+
+#define PPM		1000000U
+#define PS_PER_NS	1000ULL
+/* Virtual time a weight-1 purpose advances per pair. */
+#define QLINK_VT_ONE	((u64)QLINK_WEIGHT_MAX)
+/* Pairs one scheduler run hands out at most (bounds time in softirq). */
+#define QLINK_RUN_MAX	1024
+
+atomic_t qlink_nr_scheds = ATOMIC_INIT(0);
+atomic_t qlink_nr_reqs = ATOMIC_INIT(0);
+atomic_t qlink_nr_purposes = ATOMIC_INIT(0);
+
+/**
+ * struct qlink_held - a pair taken from both ends, not yet delivered
+ * @p: the pair as taken at end 0
+ * @slot1: its memory slot at end 1
+ */
+struct qlink_held {
+	struct qlink_pair_info p;
+	u16 slot1;
+};
+
+/**
+ * struct qlink_purpose - one purpose id of a link; all fields under the
+ *	scheduler's lock
+ * @node: in qlink_sched.purposes
+ * @active_node: per class, in qlink_sched.active[] while @q[] is not empty
+ * @q: per class, queued requests, oldest first
+ * @id: purpose id
+ * @configured: set by QLINK_CMD_PURPOSE_SET; kept while the link lives
+ * @weight: WFQ weight
+ * @rate: quota, pairs per second in mHz, 0 = none
+ * @tokens: token bucket of @rate, in thousandths of a pair
+ * @tokens_ns: time @tokens was last refilled
+ * @max_outstanding: quota of queued requests, 0 = none
+ * @reserve: pairs to keep in @pool
+ * @reserve_f: minimum fidelity of pooled pairs, ppm
+ * @pool: reserved pairs, oldest first, @reserve entries
+ * @pool_n: pairs in @pool
+ * @pool_short: counted in qlink_sched.n_pools (@pool_n < @reserve)
+ * @vtime: per class, WFQ virtual time
+ * @sk: the socket bound at each end
+ * @outstanding: queued requests
+ * @requests: counters, see enum qlink_purpose_attr
+ * @succeeded: see enum qlink_purpose_attr
+ * @failed: see enum qlink_purpose_attr
+ * @delivered: see enum qlink_purpose_attr
+ */
+struct qlink_purpose {
+	struct list_head node;
+	struct list_head active_node[QLINK_NR_PRIO];
+	struct list_head q[QLINK_NR_PRIO];
+	u32 id;
+	bool configured;
+	u32 weight;
+	u64 rate;
+	u64 tokens;
+	u64 tokens_ns;
+	u32 max_outstanding;
+	u32 reserve;
+	u32 reserve_f;
+	struct qlink_held *pool;
+	u32 pool_n;
+	bool pool_short;
+	u64 vtime[QLINK_NR_PRIO];
+	struct qlink_sock *sk[2];
+	u32 outstanding;
+	u64 requests;
+	u64 succeeded;
+	u64 failed;
+	u64 delivered;
+};
+
+/**
+ * struct qlink_req - a queued CREATE request; under the scheduler's lock
+ * @node: in its purpose's queue of its class
+ * @by_sock: in the creating socket's list
+ * @creator: the socket that sent it
+ * @pp: its purpose
+ * @c: the request
+ * @end: the creating socket's link end
+ * @done: pairs delivered
+ * @t0_ns: when it was made
+ * @deadline_ns: when it times out, 0 = never
+ * @n_held: atomic requests: pairs in @held
+ * @held: atomic requests: the pairs collected, @c.number entries
+ */
+struct qlink_req {
+	struct list_head node;
+	struct list_head by_sock;
+	struct qlink_sock *creator;
+	struct qlink_purpose *pp;
+	struct qlink_create c;
+	u8 end;
+	u32 done;
+	u64 t0_ns;
+	u64 deadline_ns;
+	u32 n_held;
+	struct qlink_held held[];
+};
+
+static enum hrtimer_restart qlink_sched_timer(struct hrtimer *t);
+
+/* ndo_init (RTNL): a scheduler of the link's own. */
+int qlink_sched_attach(struct qlink *ql)
+{
+	struct qlink_sched *s;
+	int i;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	spin_lock_init(&s->lock);
+	refcount_set(&s->ref, 1);
+	INIT_LIST_HEAD(&s->purposes);
+	for (i = 0; i < QLINK_NR_PRIO; i++)
+		INIT_LIST_HEAD(&s->active[i]);
+	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	s->timer.function = qlink_sched_timer;
+	s->end[0] = ql;
+	ql->sched = s;
+	atomic_inc(&qlink_nr_scheds);
+	qlink_sched_params(ql);
+	return 0;
+}
+
+static void qlink_purpose_free(struct qlink_purpose *pp)
+{
+	kfree(pp->pool);
+	kfree(pp);
+	atomic_dec(&qlink_nr_purposes);
+}
+
+/* Drop a reference; the last one frees. Process context. */
+void qlink_sched_put(struct qlink_sched *s)
+{
+	struct qlink_purpose *pp, *tmp;
+
+	if (!refcount_dec_and_test(&s->ref))
+		return;
+	hrtimer_cancel(&s->timer);
+	list_for_each_entry_safe(pp, tmp, &s->purposes, node)
+		qlink_purpose_free(pp);
+	kfree(s);
+	atomic_dec(&qlink_nr_scheds);
+}
+
+/*
+ * ndo_uninit (RTNL): the link end leaves its scheduler. Its sockets were
+ * unbound and the requests ended by the NETDEV_UNREGISTER notifier.
+ */
+void qlink_sched_detach(struct qlink *ql)
+{
+	struct qlink_sched *s = ql->sched;
+
+	if (!s)
+		return;
+	spin_lock_bh(&s->lock);
+	if (s->end[0] == ql)
+		s->end[0] = NULL;
+	if (s->end[1] == ql)
+		s->end[1] = NULL;
+	spin_unlock_bh(&s->lock);
+	/* Requests need both ends: no deadline is left to watch. */
+	hrtimer_cancel(&s->timer);
+	ql->sched = NULL;
+	qlink_sched_put(s);
+}
+
+void qlink_connect(struct qlink *a, struct qlink *b)
+{
+	struct qlink_sched *s = a->sched, *old = b->sched;
+
+	ASSERT_RTNL();
+	/* b is fresh: nothing can have bound to it or used its scheduler. */
+	if (WARN_ON_ONCE(!s || !old || s == old || s->end[1] ||
+			 old->n_purposes || refcount_read(&old->ref) != 1))
+		return;
+	spin_lock_bh(&s->lock);
+	s->end[1] = b;
+	spin_unlock_bh(&s->lock);
+	refcount_inc(&s->ref);
+	b->sched = s;
+	old->end[0] = NULL;
+	qlink_sched_put(old);
+}
+EXPORT_SYMBOL_GPL(qlink_connect);
+
+/* Parameters changed (RTNL): what requests are checked against. */
+void qlink_sched_params(struct qlink *ql)
+{
+	struct qlink_sched *s = ql->sched;
+	struct qlink_expected e = {};
+	u32 f, slots;
+
+	if (!s)
+		return;
+	ASSERT_RTNL();
+	if (ql->ops->get_expected)
+		ql->ops->get_expected(ql, &ql->params, &e);
+	f = ql->params.fidelity - min(ql->params.fidelity,
+				      ql->params.fidelity_drop);
+	slots = ql->params.memory_slots ?: ql->caps.memory_slots;
+	spin_lock_bh(&s->lock);
+	s->exp_rate = e.herald_rate;
+	s->f_max = f;
+	s->slots = slots;
+	spin_unlock_bh(&s->lock);
+}
+
+static int qlink_sched_end_of(struct qlink_sched *s, struct qlink *ql)
+{
+	return s->end[1] == ql ? 1 : 0;
+}
+
+static struct qlink_purpose *qlink_purpose_find(struct qlink_sched *s, u32 id)
+{
+	struct qlink_purpose *pp;
+
+	list_for_each_entry(pp, &s->purposes, node)
+		if (pp->id == id)
+			return pp;
+	return NULL;
+}
+
+static struct qlink_purpose *qlink_purpose_alloc(void)
+{
+	struct qlink_purpose *pp = kzalloc(sizeof(*pp), GFP_KERNEL);
+	int i;
+
+	if (!pp)
+		return NULL;
+	INIT_LIST_HEAD(&pp->node);
+	for (i = 0; i < QLINK_NR_PRIO; i++) {
+		INIT_LIST_HEAD(&pp->q[i]);
+		INIT_LIST_HEAD(&pp->active_node[i]);
+	}
+	pp->weight = 1;
+	atomic_inc(&qlink_nr_purposes);
+	return pp;
+}
+
+/* Add @pp (from qlink_purpose_alloc()) as purpose @id. Lock held. */
+static void qlink_purpose_add(struct qlink_sched *s, struct qlink_purpose *pp,
+			      u32 id)
+{
+	pp->id = id;
+	list_add_tail(&pp->node, &s->purposes);
+	s->n_purposes++;
+}
+
+/* Is @pp of no use any more? Then it leaves the list (freed by caller). */
+static bool qlink_purpose_unused(struct qlink_sched *s,
+				 struct qlink_purpose *pp)
+{
+	if (pp->configured || pp->sk[0] || pp->sk[1] || pp->outstanding)
+		return false;
+	list_del(&pp->node);
+	s->n_purposes--;
+	return true;
+}
+
+/* Keep qlink_sched.n_pools in step with @pp's reservation. Lock held. */
+static void qlink_pool_check(struct qlink_sched *s, struct qlink_purpose *pp)
+{
+	bool short_now = pp->pool_n < pp->reserve;
+
+	if (short_now != pp->pool_short) {
+		pp->pool_short = short_now;
+		if (short_now)
+			s->n_pools++;
+		else
+			s->n_pools--;
+	}
+}
+
+/* The record both sockets of a request start from. */
+static void qlink_rec_init(struct qlink_sched *s, const struct qlink_req *r,
+			   struct qlink_record *rec, u8 kind)
+{
+	struct qlink *remote = s->end[!r->end];
+
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = kind;
+	rec->role = QLINK_ROLE_CREATOR;
+	rec->type = r->c.type;
+	rec->create_id = r->c.create_id;
+	rec->purpose = r->pp->id;
+	rec->remote_link_id = remote ? remote->id : 0;
+	rec->index = r->done;
+	rec->slot = QLINK_SLOT_NONE;
+}
+
+/* The same record as the receiving socket sees it. */
+static void qlink_rec_receiver(struct qlink_sched *s, const struct qlink_req *r,
+			       struct qlink_record *rec)
+{
+	struct qlink *creator = s->end[r->end];
+
+	rec->role = QLINK_ROLE_RECEIVER;
+	rec->remote_link_id = creator ? creator->id : 0;
+}
+
+/* The socket that receives @r's pairs, if it still does. */
+static struct qlink_sock *qlink_req_receiver(const struct qlink_req *r)
+{
+	struct qlink_sock *rx = r->pp->sk[!r->end];
+
+	return rx && rx->receive ? rx : NULL;
+}
+
+/*
+ * End @r: with an ERR record (@error != 0) to the creator and/or the
+ * receiver as @tell says, or as a success. Frees @r. Lock held.
+ */
+#define QLINK_TELL_CREATOR	BIT(0)
+#define QLINK_TELL_RECEIVER	BIT(1)
+static void qlink_req_end(struct qlink_sched *s, struct qlink_req *r,
+			  u8 error, int sys_errno, unsigned int tell)
+{
+	struct qlink_purpose *pp = r->pp;
+	struct qlink_req_stats *st = &s->st[r->end];
+	struct qlink_sock *rx = qlink_req_receiver(r);
+	int prio = r->c.priority;
+	struct qlink_record rec;
+
+	if (error) {
+		qlink_rec_init(s, r, &rec, QLINK_REC_ERR);
+		rec.error = error;
+		rec.sys_errno = sys_errno;
+		rec.flags = QLINK_REC_LAST;
+		if (tell & QLINK_TELL_CREATOR)
+			qlink_sock_put(r->creator, &rec);
+		if (rx && (tell & QLINK_TELL_RECEIVER)) {
+			qlink_rec_receiver(s, r, &rec);
+			qlink_sock_put(rx, &rec);
+		}
+		st->failed++;
+		pp->failed++;
+	} else {
+		st->succeeded++;
+		pp->succeeded++;
+	}
+	list_del(&r->node);
+	if (list_empty(&pp->q[prio]))
+		list_del_init(&pp->active_node[prio]);
+	list_del(&r->by_sock);
+	r->creator->n_reqs--;
+	pp->outstanding--;
+	s->n_reqs--;
+	if (s->consec == r)
+		s->consec = NULL;
+	kfree(r);
+	atomic_dec(&qlink_nr_reqs);
+}
+
+/* Fidelity of a held pair now, ppm. */
+static u32 qlink_held_fidelity(struct qlink *ql, const struct qlink_held *h,
+			       u64 now_ps)
+{
+	u64 age = now_ps > h->p.herald_ps ? now_ps - h->p.herald_ps : 0;
+	u32 f = qcore_werner_decay(qcore_f_from_ppm(h->p.fidelity_herald), age,
+				   qlink_pairs_decay_ps(ql));
+
+	return qcore_f_to_ppm(f);
+}
+
+/* Has a held pair passed the link's cutoff? */
+static bool qlink_held_expired(struct qlink *ql, const struct qlink_held *h,
+			       u64 now_ps)
+{
+	u64 cutoff = qlink_pairs_cutoff_ps(ql);
+
+	return cutoff && now_ps > h->p.herald_ps &&
+	       now_ps - h->p.herald_ps > cutoff;
+}
+
+/*
+ * Ideal correlation of the outcomes of a Bell state (0..3: Phi+, Phi-,
+ * Psi+, Psi-) measured in a common basis: true if they agree.
+ */
+static const bool qlink_agree[3][4] = {
+	[QLINK_BASIS_Z] = { true, true, false, false },
+	[QLINK_BASIS_X] = { true, false, true, false },
+	[QLINK_BASIS_Y] = { false, true, true, false },
+};
+
+static u8 qlink_pick_basis(u8 basis)
+{
+	if (basis != QLINK_BASIS_RANDOM)
+		return basis;
+	return get_random_u32() & 1 ? QLINK_BASIS_X : QLINK_BASIS_Z;
+}
+
+/* Measure both qubits of a pair of fidelity @f_ppm (MEASURE requests). */
+static void qlink_measure(u8 basis, u8 bell, u32 f_ppm,
+			  struct qlink_record *c, struct qlink_record *rx)
+{
+	u32 wrong = 2 * (PPM - min(f_ppm, PPM));
+	bool flip;
+
+	c->basis = qlink_pick_basis(basis);
+	rx->basis = qlink_pick_basis(basis);
+	c->outcome = get_random_u32() & 1;
+	if (c->basis != rx->basis) {
+		rx->outcome = get_random_u32() & 1;
+		return;
+	}
+	/* P(flip) = (1 - F) 2/3 = wrong / (3 PPM) */
+	flip = mul_u64_u32_shr(get_random_u32(), 3 * PPM, 32) < wrong;
+	rx->outcome = c->outcome ^ !qlink_agree[c->basis][bell & 3] ^ flip;
+}
+
+/* Deliver one pair of @r: a record to each socket. Lock held. */
+static void qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
+			      const struct qlink_held *h, u64 now_ps,
+			      bool last)
+{
+	struct qlink_sock *rx = qlink_req_receiver(r);
+	u16 slot[2] = { h->p.slot, h->slot1 };
+	struct qlink_record c, x;
+	u32 f = qlink_held_fidelity(s->end[0], h, now_ps);
+
+	qlink_rec_init(s, r, &c, QLINK_REC_OK);
+	c.seq = h->p.seq;
+	c.seq_last = h->p.seq;
+	c.herald_time = h->p.herald_ps;
+	c.trace_id = h->p.trace_id;
+	c.pair_link_id = h->p.pair_link_id;
+	c.fidelity = f;
+	c.bell_index = h->p.bell_index;
+	c.flags = last ? QLINK_REC_LAST : 0;
+	x = c;
+	qlink_rec_receiver(s, r, &x);
+	c.slot = slot[r->end];
+	x.slot = slot[!r->end];
+	switch (r->c.type) {
+	case QLINK_REQ_MEASURE:
+		qlink_measure(r->c.basis, h->p.bell_index, f, &c, &x);
+		c.slot = QLINK_SLOT_NONE;
+		x.slot = QLINK_SLOT_NONE;
+		break;
+	case QLINK_REQ_RSP:
+		c.basis = qlink_pick_basis(r->c.basis);
+		c.outcome = get_random_u32() & 1;
+		c.slot = QLINK_SLOT_NONE;
+		break;
+	}
+	qlink_sock_put(r->creator, &c);
+	if (rx)
+		qlink_sock_put(rx, &x);
+	r->done++;
+	r->pp->delivered++;
+	s->st[r->end].delivered++;
+}
+
+/* Latency of a request's first pair (M9). */
+static void qlink_req_first(struct qlink_sched *s, struct qlink_req *r,
+			    u64 now_ns)
+{
+	struct qlink_req_stats *st = &s->st[r->end];
+	u64 lat = now_ns > r->t0_ns ? now_ns - r->t0_ns : 0;
+
+	st->n_lat++;
+	st->sum_lat_ns += lat;
+	st->max_lat_ns = max(st->max_lat_ns, lat);
+}
+
+/* WFQ and quota accounting of one pair given to @r. */
+static void qlink_req_charge(struct qlink_sched *s, struct qlink_req *r)
+{
+	struct qlink_purpose *pp = r->pp;
+	int prio = r->c.priority;
+
+	pp->vtime[prio] += div_u64(QLINK_VT_ONE, pp->weight);
+	s->vclock[prio] = pp->vtime[prio];
+	if (pp->rate)
+		pp->tokens -= min_t(u64, pp->tokens, 1000);
+}
+
+/* Give @h to @r. Lock held. */
+static void qlink_req_pair(struct qlink_sched *s, struct qlink_req *r,
+			   const struct qlink_held *h, u64 now_ns, u64 now_ps)
+{
+	u32 k;
+
+	if (!r->done && !r->n_held)
+		qlink_req_first(s, r, now_ns);
+	qlink_req_charge(s, r);
+	if (r->c.flags & QLINK_CREATE_ATOMIC) {
+		r->held[r->n_held++] = *h;
+		if (r->n_held < r->c.number)
+			return;
+		for (k = 0; k < r->n_held; k++)
+			qlink_req_deliver(s, r, &r->held[k], now_ps,
+					  k + 1 == r->n_held);
+		r->n_held = 0;
+	} else {
+		qlink_req_deliver(s, r, h, now_ps, r->done + 1 == r->c.number);
+	}
+	if (r->done == r->c.number)
+		qlink_req_end(s, r, 0, 0, 0);
+	else if (r->c.flags & QLINK_CREATE_CONSECUTIVE)
+		s->consec = r;
+}
+
+/* Can both sockets of @r take the records its next pair gives? */
+static bool qlink_req_room(struct qlink_req *r)
+{
+	struct qlink_sock *rx = qlink_req_receiver(r);
+	u32 n = 1;
+
+	if (r->c.flags & QLINK_CREATE_ATOMIC)
+		n = r->n_held + 1 == r->c.number ? r->c.number : 0;
+	if (!n)
+		return true;
+	if (!qlink_sock_room(r->creator, n)) {
+		r->creator->starved = true;
+		return false;
+	}
+	if (rx && !qlink_sock_room(rx, n)) {
+		rx->starved = true;
+		return false;
+	}
+	return true;
+}
+
+/* Refill @pp's token bucket; true if it has a pair's worth. */
+static bool qlink_tokens(struct qlink_purpose *pp, u64 now_ns)
+{
+	u64 add, cap;
+
+	if (!pp->rate)
+		return true;
+	if (now_ns > pp->tokens_ns) {
+		add = mul_u64_u64_div_u64(pp->rate, now_ns - pp->tokens_ns,
+					  NSEC_PER_SEC);
+		cap = max_t(u64, pp->rate, 1000);
+		if (add) {
+			pp->tokens = min(pp->tokens + add, cap);
+			/* Advance by the time the tokens stand for. */
+			pp->tokens_ns += div64_u64(add * NSEC_PER_SEC,
+						   pp->rate);
+		}
+		if (pp->tokens >= cap)
+			pp->tokens_ns = now_ns;
+	}
+	return pp->tokens >= 1000;
+}
+
+/**
+ * struct qlink_pick - who gets the next pair
+ * @req: a request, or
+ * @pool: a purpose's reservation
+ * @min_f: the fidelity it needs, ppm
+ */
+struct qlink_pick {
+	struct qlink_req *req;
+	struct qlink_purpose *pool;
+	u32 min_f;
+};
+
+static bool qlink_pick_pool(struct qlink_sched *s, struct qlink_pick *pk)
+{
+	struct qlink_purpose *pp;
+
+	list_for_each_entry(pp, &s->purposes, node) {
+		if (pp->pool_n < pp->reserve) {
+			pk->pool = pp;
+			pk->min_f = pp->reserve_f;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Strict classes, WFQ within a class. Lock held. */
+static bool qlink_pick(struct qlink_sched *s, u64 now_ns,
+		       struct qlink_pick *pk)
+{
+	struct qlink_purpose *pp, *best;
+	struct qlink_req *r, *best_r;
+	int prio;
+
+	memset(pk, 0, sizeof(*pk));
+	if (s->consec) {
+		if (!qlink_req_room(s->consec))
+			return false;
+		pk->req = s->consec;
+		pk->min_f = s->consec->c.min_fidelity;
+		return true;
+	}
+	for (prio = 0; prio < QLINK_NR_PRIO; prio++) {
+		if (prio == QLINK_PRIO_NORMAL && s->n_pools &&
+		    qlink_pick_pool(s, pk))
+			return true;
+		best = NULL;
+		best_r = NULL;
+		list_for_each_entry(pp, &s->active[prio], active_node[prio]) {
+			if (best && pp->vtime[prio] >= best->vtime[prio])
+				continue;
+			if (!qlink_tokens(pp, now_ns))
+				continue;
+			r = list_first_entry(&pp->q[prio], struct qlink_req,
+					     node);
+			if (!qlink_req_room(r))
+				continue;
+			best = pp;
+			best_r = r;
+		}
+		if (best_r) {
+			pk->req = best_r;
+			pk->min_f = best_r->c.min_fidelity;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Held pairs of atomic requests that passed the cutoff or decayed below
+ * the request's minimum: dropped, with an EXPIRE record for the range.
+ */
+static void qlink_req_age(struct qlink_sched *s, struct qlink_req *r,
+			  u64 now_ps)
+{
+	struct qlink *a = s->end[0];
+	struct qlink_sock *rx;
+	struct qlink_record rec;
+	u64 first = 0, last = 0;
+	u32 k, n = 0, kept = 0;
+
+	for (k = 0; k < r->n_held; k++) {
+		const struct qlink_held *h = &r->held[k];
+
+		if (qlink_held_expired(a, h, now_ps) ||
+		    qlink_held_fidelity(a, h, now_ps) < r->c.min_fidelity) {
+			if (!n++)
+				first = h->p.seq;
+			last = h->p.seq;
+			continue;
+		}
+		r->held[kept++] = *h;
+	}
+	if (!n)
+		return;
+	r->n_held = kept;
+	qlink_rec_init(s, r, &rec, QLINK_REC_ERR);
+	rec.error = QLINK_ERR_EXPIRE;
+	rec.seq = first;
+	rec.seq_last = last;
+	qlink_sock_put(r->creator, &rec);
+	rx = qlink_req_receiver(r);
+	if (rx) {
+		qlink_rec_receiver(s, r, &rec);
+		qlink_sock_put(rx, &rec);
+	}
+}
+
+/* Reserved pairs that are no longer good enough leave the pool. */
+static void qlink_pool_age(struct qlink_sched *s, struct qlink_purpose *pp,
+			   u64 now_ps)
+{
+	struct qlink *a = s->end[0];
+	u32 k, kept = 0;
+
+	for (k = 0; k < pp->pool_n; k++) {
+		const struct qlink_held *h = &pp->pool[k];
+
+		if (qlink_held_expired(a, h, now_ps) ||
+		    qlink_held_fidelity(a, h, now_ps) < pp->reserve_f)
+			continue;
+		pp->pool[kept++] = *h;
+	}
+	pp->pool_n = kept;
+	qlink_pool_check(s, pp);
+}
+
+static void qlink_sched_age(struct qlink_sched *s, u64 now_ps)
+{
+	struct qlink_purpose *pp;
+	struct qlink_req *r;
+	int prio;
+
+	list_for_each_entry(pp, &s->purposes, node) {
+		if (pp->pool_n)
+			qlink_pool_age(s, pp, now_ps);
+		for (prio = 0; prio < QLINK_NR_PRIO; prio++)
+			list_for_each_entry(r, &pp->q[prio], node)
+				if (r->n_held)
+					qlink_req_age(s, r, now_ps);
+	}
+}
+
+/* Both ends there and up? Lock held. */
+static bool qlink_sched_up(struct qlink_sched *s)
+{
+	return s->end[0] && s->end[1] && netif_running(s->end[0]->dev) &&
+	       netif_running(s->end[1]->dev);
+}
+
+/* Hand out the pairs both ends hold. Lock held. */
+static void qlink_sched_run(struct qlink_sched *s)
+{
+	struct qlink *a = s->end[0], *b = s->end[1];
+	struct qlink_pair_info pb;
+	struct qlink_held h;
+	struct qlink_pick pk;
+	u64 now_ns, now_ps, limit;
+	u32 n;
+
+	if ((!s->n_reqs && !s->n_pools) || !qlink_sched_up(s))
+		return;
+	now_ns = ktime_get_ns();
+	now_ps = qlink_now_ps(a);
+	qlink_sched_age(s, now_ps);
+	for (n = 0; n < QLINK_RUN_MAX; n++) {
+		if (!qlink_pick(s, now_ns, &pk))
+			break;
+		limit = min(qlink_pairs_next_seq(a), qlink_pairs_next_seq(b));
+		if (!limit ||
+		    qlink_pair_take(a, pk.min_f, limit - 1, &h.p))
+			break;
+		/* Gone at end 1 (dropped or expired there): try the next. */
+		if (qlink_pair_take_seq(b, h.p.seq, &pb))
+			continue;
+		h.slot1 = pb.slot;
+		if (pk.req) {
+			qlink_req_pair(s, pk.req, &h, now_ns, now_ps);
+		} else {
+			pk.pool->pool[pk.pool->pool_n++] = h;
+			qlink_pool_check(s, pk.pool);
+		}
+	}
+}
+
+/* Heralds arrived at @ql: serve what waits. Process or softirq context. */
+void qlink_sched_heralded(struct qlink *ql)
+{
+	struct qlink_sched *s = ql->sched;
+
+	if (!READ_ONCE(s->n_reqs) && !READ_ONCE(s->n_pools))
+		return;
+	spin_lock_bh(&s->lock);
+	qlink_sched_run(s);
+	spin_unlock_bh(&s->lock);
+}
+
+/* A reader made room in @qs's queue: requests waiting for it go on. */
+void qlink_sched_room(struct qlink_sock *qs)
+{
+	struct qlink_sched *s = qs->sched;
+
+	if (!s || !READ_ONCE(qs->starved))
+		return;
+	spin_lock_bh(&s->lock);
+	qs->starved = false;
+	qlink_sched_run(s);
+	spin_unlock_bh(&s->lock);
+}
+
+/* End every request of the link, e.g. it went down. Lock held. */
+static void qlink_sched_end_all(struct qlink_sched *s, int err)
+{
+	struct qlink_purpose *pp;
+	struct qlink_req *r, *tmp;
+	int prio;
+
+	list_for_each_entry(pp, &s->purposes, node) {
+		for (prio = 0; prio < QLINK_NR_PRIO; prio++)
+			list_for_each_entry_safe(r, tmp, &pp->q[prio], node)
+				qlink_req_end(s, r, QLINK_ERR_OTHER, err,
+					      QLINK_TELL_CREATOR |
+					      QLINK_TELL_RECEIVER);
+		/* The buffers restart empty: reserved pairs are void. */
+		pp->pool_n = 0;
+		qlink_pool_check(s, pp);
+	}
+}
+
+/* An end of the link went down or away (RTNL): requests end with @err. */
+void qlink_sched_link_down(struct qlink *ql, int err)
+{
+	struct qlink_sched *s = ql->sched;
+
+	if (!s)
+		return;
+	spin_lock_bh(&s->lock);
+	qlink_sched_end_all(s, err);
+	spin_unlock_bh(&s->lock);
+}
+
+static enum hrtimer_restart qlink_sched_timer(struct hrtimer *t)
+{
+	struct qlink_sched *s = container_of(t, struct qlink_sched, timer);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	u64 now = ktime_get_ns(), next = 0;
+	struct qlink_purpose *pp;
+	struct qlink_req *r, *tmp;
+	int prio;
+
+	spin_lock_bh(&s->lock);
+	list_for_each_entry(pp, &s->purposes, node) {
+		for (prio = 0; prio < QLINK_NR_PRIO; prio++) {
+			list_for_each_entry_safe(r, tmp, &pp->q[prio], node) {
+				if (!r->deadline_ns)
+					continue;
+				if (r->deadline_ns <= now)
+					qlink_req_end(s, r, QLINK_ERR_TIMEOUT,
+						      0, QLINK_TELL_CREATOR |
+						      QLINK_TELL_RECEIVER);
+				else if (!next || r->deadline_ns < next)
+					next = r->deadline_ns;
+			}
+		}
+	}
+	s->timer_ns = next;
+	if (next) {
+		hrtimer_set_expires(t, ns_to_ktime(next));
+		ret = HRTIMER_RESTART;
+	}
+	spin_unlock_bh(&s->lock);
+	return ret;
+}
+
+/* Watch @r's deadline. Lock held. */
+static void qlink_sched_arm(struct qlink_sched *s, struct qlink_req *r)
+{
+	if (!r->deadline_ns || (s->timer_ns && s->timer_ns <= r->deadline_ns))
+		return;
+	s->timer_ns = r->deadline_ns;
+	hrtimer_start(&s->timer, ns_to_ktime(r->deadline_ns),
+		      HRTIMER_MODE_ABS_SOFT);
+}
+
+/**
+ * qlink_sched_bind() - bind a socket to a link end and a purpose
+ * @qs: unbound socket
+ * @ql: link end
+ * @purpose: purpose id
+ *
+ * Caller holds RTNL (the link stays registered).
+ *
+ * Return: 0, -EADDRINUSE if a socket holds (@ql, @purpose), -ENOSPC if the
+ * link has too many purposes, -ENOMEM.
+ */
+int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose)
+{
+	struct qlink_sched *s = ql->sched;
+	struct qlink_purpose *pp, *fresh;
+	int end, err = 0;
+
+	ASSERT_RTNL();
+	fresh = qlink_purpose_alloc();
+	if (!fresh)
+		return -ENOMEM;
+	spin_lock_bh(&s->lock);
+	end = qlink_sched_end_of(s, ql);
+	pp = qlink_purpose_find(s, purpose);
+	if (pp && pp->sk[end]) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	if (!pp) {
+		if (s->n_purposes >= QLINK_PURPOSES_MAX) {
+			err = -ENOSPC;
+			goto out;
+		}
+		pp = fresh;
+		fresh = NULL;
+		qlink_purpose_add(s, pp, purpose);
+	}
+	pp->sk[end] = qs;
+	qs->pp = pp;
+	qs->end = end;
+	qs->ql = ql;
+	qs->sched = s;
+	refcount_inc(&s->ref);
+out:
+	spin_unlock_bh(&s->lock);
+	if (fresh)
+		qlink_purpose_free(fresh);
+	return err;
+}
+
+/* Requests @qs receives end with ECONNRESET for their creators. */
+static void qlink_sched_receiver_gone(struct qlink_sched *s,
+				      struct qlink_sock *qs)
+{
+	struct qlink_purpose *pp = qs->pp;
+	struct qlink_req *r, *tmp;
+	int prio;
+
+	for (prio = 0; prio < QLINK_NR_PRIO; prio++)
+		list_for_each_entry_safe(r, tmp, &pp->q[prio], node)
+			if (r->end != qs->end)
+				qlink_req_end(s, r, QLINK_ERR_OTHER,
+					      ECONNRESET, QLINK_TELL_CREATOR);
+}
+
+/*
+ * Unbind @qs: its requests end (the receivers of those it created and the
+ * creators of those it received get ERR OTHER, ECONNRESET when it closes,
+ * ENODEV when its device goes). Returns its purpose if that is no longer
+ * of use: the caller frees it after unlocking. Lock held.
+ */
+static struct qlink_purpose *__qlink_sched_unbind(struct qlink_sched *s,
+						  struct qlink_sock *qs,
+						  bool closing)
+{
+	struct qlink_purpose *pp = qs->pp;
+	struct qlink_req *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &qs->reqs, by_sock)
+		qlink_req_end(s, r, QLINK_ERR_OTHER,
+			      closing ? ECONNRESET : ENODEV,
+			      QLINK_TELL_RECEIVER);
+	if (qs->receive)
+		qlink_sched_receiver_gone(s, qs);
+	qs->receive = false;
+	pp->sk[qs->end] = NULL;
+	qs->pp = NULL;
+	WRITE_ONCE(qs->ql, NULL);
+	return qlink_purpose_unused(s, pp) ? pp : NULL;
+}
+
+/**
+ * qlink_sched_unbind() - a bound socket closes
+ * @qs: socket
+ *
+ * The device reference is the caller's to drop. Caller holds RTNL.
+ */
+void qlink_sched_unbind(struct qlink_sock *qs)
+{
+	struct qlink_sched *s = qs->sched;
+	struct qlink_purpose *gone = NULL;
+
+	ASSERT_RTNL();
+	spin_lock_bh(&s->lock);
+	if (qs->pp)
+		gone = __qlink_sched_unbind(s, qs, true);
+	spin_unlock_bh(&s->lock);
+	if (gone)
+		qlink_purpose_free(gone);
+}
+
+/**
+ * qlink_sched_dev_gone() - a link end is unregistered (or leaves its netns)
+ * @ql: the link end
+ *
+ * Every request of the link ends with ERR OTHER / ENODEV, and the sockets
+ * bound to @ql are unbound (qlink_sock_unbound() drops their device
+ * references). RTNL held.
+ */
+void qlink_sched_dev_gone(struct qlink *ql)
+{
+	struct qlink_sched *s = ql->sched;
+	struct qlink_purpose *pp, *tmp;
+	struct qlink_sock *qs;
+	LIST_HEAD(gone);
+	int end;
+
+	ASSERT_RTNL();
+	if (!s)
+		return;
+	spin_lock_bh(&s->lock);
+	qlink_sched_end_all(s, ENODEV);
+	end = qlink_sched_end_of(s, ql);
+	list_for_each_entry_safe(pp, tmp, &s->purposes, node) {
+		qs = pp->sk[end];
+		if (!qs)
+			continue;
+		if (__qlink_sched_unbind(s, qs, false))
+			list_add(&pp->node, &gone);
+		qlink_sock_unbound(qs, ql);
+	}
+	spin_unlock_bh(&s->lock);
+	list_for_each_entry_safe(pp, tmp, &gone, node)
+		qlink_purpose_free(pp);
+}
+
+/* The purpose @qs is bound to, 0 if none. Lock held. */
+u32 qlink_sched_purpose_id(struct qlink_sock *qs)
+{
+	return qs->pp ? qs->pp->id : 0;
+}
+
+/* QLINK_SO_RECEIVE. */
+int qlink_sched_set_receive(struct qlink_sock *qs, bool on)
+{
+	struct qlink_sched *s = qs->sched;
+	int err = 0;
+
+	if (!s)
+		return -ENOTCONN;
+	spin_lock_bh(&s->lock);
+	if (!qs->pp) {
+		err = -ENOTCONN;
+	} else if (qs->receive && !on) {
+		qlink_sched_receiver_gone(s, qs);
+		qs->receive = false;
+	} else if (on) {
+		qs->receive = true;
+	}
+	spin_unlock_bh(&s->lock);
+	return err;
+}
+
+/* A request refused at once: one ERR record to its creator. Lock held. */
+static void qlink_sched_refuse(struct qlink_sched *s, struct qlink_req *r,
+			       u8 error)
+{
+	struct qlink_record rec;
+
+	qlink_rec_init(s, r, &rec, QLINK_REC_ERR);
+	rec.error = error;
+	rec.flags = QLINK_REC_LAST;
+	qlink_sock_put(r->creator, &rec);
+	s->st[r->end].failed++;
+	r->pp->failed++;
+}
+
+/* Why @c cannot be served on this link, or 0. Lock held. */
+static u8 qlink_sched_check(struct qlink_sched *s, struct qlink_sock *qs,
+			    const struct qlink_create *c)
+{
+	struct qlink_sock *rx = qs->pp->sk[!qs->end];
+	u32 atomic_max = QLINK_ATOMIC_MAX;
+	u64 need_ns;
+
+	if (!s->end[1])
+		return QLINK_ERR_UNSUPP;	/* no local peer end */
+	if (!rx || !rx->receive)
+		return QLINK_ERR_REJECTED;
+	if (c->min_fidelity > s->f_max)
+		return QLINK_ERR_UNSUPP;
+	if (s->slots)
+		atomic_max = min(atomic_max, s->slots);
+	if ((c->flags & QLINK_CREATE_ATOMIC) && c->number > atomic_max)
+		return QLINK_ERR_UNSUPP;
+	if (c->max_time) {
+		if (!s->exp_rate)
+			return QLINK_ERR_NOTIME;
+		/* number / (rate / 1000) s */
+		need_ns = mul_u64_u64_div_u64(c->number, 1000 * NSEC_PER_SEC,
+					      s->exp_rate);
+		if (need_ns > c->max_time)
+			return QLINK_ERR_NOTIME;
+	}
+	if (qs->pp->max_outstanding &&
+	    qs->pp->outstanding >= qs->pp->max_outstanding)
+		return QLINK_ERR_NORES;
+	return 0;
+}
+
+/* An interactive request served from its purpose's reservation. */
+static void qlink_pool_serve(struct qlink_sched *s, struct qlink_req *r,
+			     u64 now_ns)
+{
+	struct qlink_purpose *pp = r->pp;
+	u64 now_ps = qlink_now_ps(s->end[0]);
+	u32 k = 0, kept = 0;
+
+	qlink_pool_age(s, pp, now_ps);
+	/* Atomic requests take them only if all are there. */
+	if ((r->c.flags & QLINK_CREATE_ATOMIC) && pp->pool_n < r->c.number)
+		return;
+	for (k = 0; k < pp->pool_n; k++) {
+		const struct qlink_held *h = &pp->pool[k];
+
+		if (r->done + r->n_held < r->c.number &&
+		    qlink_held_fidelity(s->end[0], h, now_ps) >=
+		    r->c.min_fidelity && qlink_req_room(r)) {
+			struct qlink_held copy = *h;
+			bool last = r->done + r->n_held + 1 == r->c.number;
+
+			qlink_req_pair(s, r, &copy, now_ns, now_ps);
+			if (last) {
+				k++;
+				break;
+			}
+			continue;
+		}
+		pp->pool[kept++] = *h;
+	}
+	for (; k < pp->pool_n; k++)
+		pp->pool[kept++] = pp->pool[k];
+	pp->pool_n = kept;
+	qlink_pool_check(s, pp);
+}
+
+/**
+ * qlink_sched_create() - a CREATE request from a bound socket
+ * @qs: the socket (its lock held)
+ * @c: the request, fields checked by the caller
+ *
+ * Return: 0 (the request is queued, or refused with an ERR record),
+ * -ENOTCONN (not bound), -ENODEV (its device went away), -EINVAL (another
+ * purpose), -ENETDOWN, -ENOBUFS (too many requests on the socket), -ENOMEM.
+ */
+int qlink_sched_create(struct qlink_sock *qs, const struct qlink_create *c)
+{
+	struct qlink_sched *s = qs->sched;
+	bool atomic = c->flags & QLINK_CREATE_ATOMIC;
+	struct qlink_purpose *pp;
+	struct qlink_req *r;
+	u64 now_ns;
+	int err = 0;
+	u8 why;
+
+	if (!s)
+		return -ENOTCONN;
+	r = kzalloc(struct_size(r, held, atomic ? c->number : 0), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	atomic_inc(&qlink_nr_reqs);
+	r->c = *c;
+	r->creator = qs;
+
+	spin_lock_bh(&s->lock);
+	pp = qs->pp;
+	if (!pp) {
+		err = -ENODEV;		/* the device went away */
+		goto out_free;
+	}
+	if (c->purpose && c->purpose != pp->id) {
+		err = -EINVAL;
+		goto out_free;
+	}
+	if (!qlink_sched_up(s) && s->end[1]) {
+		err = -ENETDOWN;
+		goto out_free;
+	}
+	if (qs->n_reqs >= QLINK_SOCK_REQS_MAX) {
+		err = -ENOBUFS;
+		goto out_free;
+	}
+	r->pp = pp;
+	r->end = qs->end;
+	s->st[r->end].requests++;
+	pp->requests++;
+	why = qlink_sched_check(s, qs, c);
+	if (why) {
+		qlink_sched_refuse(s, r, why);
+		goto out_free;
+	}
+
+	now_ns = ktime_get_ns();
+	r->t0_ns = now_ns;
+	if (c->max_time)
+		r->deadline_ns = now_ns + c->max_time;
+	if (list_empty(&pp->q[c->priority])) {
+		pp->vtime[c->priority] = max(pp->vtime[c->priority],
+					     s->vclock[c->priority]);
+		list_add_tail(&pp->active_node[c->priority],
+			      &s->active[c->priority]);
+	}
+	list_add_tail(&r->node, &pp->q[c->priority]);
+	list_add_tail(&r->by_sock, &qs->reqs);
+	qs->n_reqs++;
+	pp->outstanding++;
+	s->n_reqs++;
+	qlink_sched_arm(s, r);
+	/* r may be served (and freed) from here on. */
+	if (c->priority == QLINK_PRIO_INTERACTIVE && pp->pool_n)
+		qlink_pool_serve(s, r, now_ns);
+	qlink_sched_run(s);
+	spin_unlock_bh(&s->lock);
+	return 0;
+
+out_free:
+	spin_unlock_bh(&s->lock);
+	kfree(r);
+	atomic_dec(&qlink_nr_reqs);
+	return err;
+}
+
+/* The request counters of @ql's end inside an open %QLINK_A_STATS nest. */
+int qlink_sched_fill_stats(struct sk_buff *msg, struct qlink *ql)
+{
+	struct qlink_sched *s = ql->sched;
+	struct qlink_req_stats st;
+
+	if (!s)
+		return 0;
+	spin_lock_bh(&s->lock);
+	st = s->st[qlink_sched_end_of(s, ql)];
+	spin_unlock_bh(&s->lock);
+	if (nla_put_u64_64bit(msg, QLINK_A_STATS_REQUESTS, st.requests,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_SUCCEEDED, st.succeeded,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_FAILED, st.failed,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_LATENCY_MEAN,
+			      st.n_lat ? div64_u64(st.sum_lat_ns, st.n_lat) : 0,
+			      QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_LATENCY_MAX,
+			      st.max_lat_ns, QLINK_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_STATS_DELIVERED, st.delivered,
+			      QLINK_A_STATS_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * qlink_sched_purpose_set() - QLINK_CMD_PURPOSE_SET
+ * @ql: link (RTNL held)
+ * @tb: the parsed %QLINK_A_PURPOSE nest (policy checked)
+ * @extack: for errors
+ *
+ * Return: 0 or a negative errno with an extack message.
+ */
+int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
+			    struct netlink_ext_ack *extack)
+{
+	struct qlink_sched *s = ql->sched;
+	struct qlink_held *pool = NULL, *old = NULL;
+	struct qlink_purpose *pp, *fresh;
+	u32 id, reserve = 0;
+
+	ASSERT_RTNL();
+	if (!tb[QLINK_A_PURPOSE_ID]) {
+		NL_SET_ERR_MSG(extack, "QLINK_A_PURPOSE_ID required");
+		return -EINVAL;
+	}
+	id = nla_get_u32(tb[QLINK_A_PURPOSE_ID]);
+	if (tb[QLINK_A_PURPOSE_RESERVE]) {
+		reserve = nla_get_u32(tb[QLINK_A_PURPOSE_RESERVE]);
+		if (reserve) {
+			pool = kcalloc(reserve, sizeof(*pool), GFP_KERNEL);
+			if (!pool)
+				return -ENOMEM;
+		}
+	}
+	fresh = qlink_purpose_alloc();
+	if (!fresh) {
+		kfree(pool);
+		return -ENOMEM;
+	}
+
+	spin_lock_bh(&s->lock);
+	pp = qlink_purpose_find(s, id);
+	if (!pp) {
+		if (s->n_purposes >= QLINK_PURPOSES_MAX) {
+			spin_unlock_bh(&s->lock);
+			NL_SET_ERR_MSG(extack, "too many purposes on this link");
+			kfree(pool);
+			qlink_purpose_free(fresh);
+			return -ENOSPC;
+		}
+		pp = fresh;
+		fresh = NULL;
+		qlink_purpose_add(s, pp, id);
+	}
+	pp->configured = true;
+	if (tb[QLINK_A_PURPOSE_WEIGHT])
+		pp->weight = nla_get_u32(tb[QLINK_A_PURPOSE_WEIGHT]);
+	if (tb[QLINK_A_PURPOSE_RATE]) {
+		pp->rate = nla_get_u64(tb[QLINK_A_PURPOSE_RATE]);
+		pp->tokens = max_t(u64, pp->rate, 1000);
+		pp->tokens_ns = ktime_get_ns();
+	}
+	if (tb[QLINK_A_PURPOSE_MAX_OUTSTANDING])
+		pp->max_outstanding =
+			nla_get_u32(tb[QLINK_A_PURPOSE_MAX_OUTSTANDING]);
+	if (tb[QLINK_A_PURPOSE_RESERVE_FIDELITY])
+		pp->reserve_f = nla_get_u32(tb[QLINK_A_PURPOSE_RESERVE_FIDELITY]);
+	if (tb[QLINK_A_PURPOSE_RESERVE]) {
+		/* Keep the oldest pairs that still fit. */
+		pp->pool_n = min(pp->pool_n, reserve);
+		if (pool && pp->pool_n)
+			memcpy(pool, pp->pool, pp->pool_n * sizeof(*pool));
+		old = pp->pool;
+		pp->pool = pool;
+		pp->reserve = reserve;
+	}
+	qlink_pool_check(s, pp);
+	qlink_sched_run(s);
+	spin_unlock_bh(&s->lock);
+	kfree(old);
+	if (fresh)
+		qlink_purpose_free(fresh);
+	return 0;
+}
+
+static int qlink_purpose_fill(struct sk_buff *skb, struct qlink *ql,
+			      const struct qlink_purpose *pp, u32 portid,
+			      u32 seq, int flags)
+{
+	struct nlattr *nest;
+	u32 receivers = 0;
+	void *hdr;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		receivers += pp->sk[i] && pp->sk[i]->receive;
+	hdr = qlink_genlmsg_put(skb, portid, seq, flags, QLINK_CMD_PURPOSE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, QLINK_A_IFINDEX, ql->dev->ifindex) ||
+	    nla_put_u32(skb, QLINK_A_LINK_ID, ql->id))
+		goto cancel;
+	nest = nla_nest_start(skb, QLINK_A_PURPOSE);
+	if (!nest)
+		goto cancel;
+	if (nla_put_u32(skb, QLINK_A_PURPOSE_ID, pp->id) ||
+	    nla_put_u32(skb, QLINK_A_PURPOSE_WEIGHT, pp->weight) ||
+	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_RATE, pp->rate,
+			      QLINK_A_PURPOSE_PAD) ||
+	    nla_put_u32(skb, QLINK_A_PURPOSE_MAX_OUTSTANDING,
+			pp->max_outstanding) ||
+	    nla_put_u32(skb, QLINK_A_PURPOSE_RESERVE, pp->reserve) ||
+	    nla_put_u32(skb, QLINK_A_PURPOSE_RESERVE_FIDELITY, pp->reserve_f) ||
+	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_REQUESTS, pp->requests,
+			      QLINK_A_PURPOSE_PAD) ||
+	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_REQ_SUCCEEDED,
+			      pp->succeeded, QLINK_A_PURPOSE_PAD) ||
+	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_REQ_FAILED, pp->failed,
+			      QLINK_A_PURPOSE_PAD) ||
+	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_DELIVERED, pp->delivered,
+			      QLINK_A_PURPOSE_PAD) ||
+	    nla_put_u32(skb, QLINK_A_PURPOSE_OUTSTANDING, pp->outstanding) ||
+	    nla_put_u32(skb, QLINK_A_PURPOSE_RESERVED, pp->pool_n) ||
+	    nla_put_u32(skb, QLINK_A_PURPOSE_RECEIVERS, receivers)) {
+		nla_nest_cancel(skb, nest);
+		goto cancel;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/**
+ * qlink_sched_purpose_dump() - purposes of a link as PURPOSE_GET replies
+ * @ql: link (RTNL held)
+ * @skb: message buffer
+ * @portid: requester
+ * @seq: request sequence number
+ * @flags: NLM_F_MULTI for dumps
+ * @id: only this purpose (doit), or 0 for all from *@cursor
+ * @cursor: dumps: purposes already reported; advanced
+ *
+ * Return: 0 when all were put, -EMSGSIZE when the buffer is full,
+ * -ENOENT if purpose @id does not exist.
+ */
+int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
+			     u32 portid, u32 seq, int flags, u32 id,
+			     u32 *cursor)
+{
+	struct qlink_sched *s = ql->sched;
+	struct qlink_purpose *pp;
+	u32 k = 0;
+	int err = id ? -ENOENT : 0;
+
+	spin_lock_bh(&s->lock);
+	list_for_each_entry(pp, &s->purposes, node) {
+		if (id) {
+			if (pp->id != id)
+				continue;
+			err = qlink_purpose_fill(skb, ql, pp, portid, seq,
+						 flags);
+			break;
+		}
+		if (k++ < *cursor)
+			continue;
+		err = qlink_purpose_fill(skb, ql, pp, portid, seq, flags);
+		if (err)
+			break;
+		(*cursor)++;
+	}
+	spin_unlock_bh(&s->lock);
+	return err;
+}

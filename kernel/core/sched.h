@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Request scheduling between the AF_QLINK sockets of one link (qlink.md
+ * §4, §5): the objects shared by sched.c and socket.c.
+ */
+#ifndef _QLINK_SCHED_H
+#define _QLINK_SCHED_H
+
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <net/sock.h>
+#include <net/qlink.h>
+
+#define QLINK_NR_PRIO		(QLINK_PRIO_BATCH + 1)
+
+struct qlink_purpose;
+
+/**
+ * struct qlink_sock - an AF_QLINK socket
+ * @sk: the socket; first
+ * @sched: scheduler of the link bound to; set at bind, a reference held
+ *	until the socket is destroyed, so it can always be locked
+ * @ql: the link end bound to, NULL before bind and after the device went
+ *	away. Written under RTNL and @sched's lock; read under either.
+ * @dev_tracker: the device reference held while bound
+ * @pp: the purpose entry bound to (RTNL and @sched's lock)
+ * @end: index of @ql in @sched->end[]
+ * @receive: accepts the requests the other end creates (QLINK_SO_RECEIVE);
+ *	@sched's lock
+ * @starved: a request waits for room in this socket's queue; @sched's lock
+ * @reqs: requests this socket created and that are not finished; @sched's
+ *	lock
+ * @n_reqs: their number
+ */
+struct qlink_sock {
+	struct sock sk;
+	struct qlink_sched *sched;
+	struct qlink *ql;
+	netdevice_tracker dev_tracker;
+	struct qlink_purpose *pp;
+	u8 end;
+	bool receive;
+	bool starved;
+	struct list_head reqs;
+	u32 n_reqs;
+};
+
+static inline struct qlink_sock *qlink_sk(const struct sock *sk)
+{
+	return container_of(sk, struct qlink_sock, sk);
+}
+
+/**
+ * struct qlink_req_stats - request counters of one link end (M7, M9)
+ * @requests: CREATE requests received
+ * @succeeded: requests that got all their pairs
+ * @failed: requests that ended with an ERR record
+ * @delivered: pairs delivered
+ * @n_lat: requests that got a first pair
+ * @sum_lat_ns: sum of their request to first pair latencies
+ * @max_lat_ns: the largest
+ */
+struct qlink_req_stats {
+	u64 requests;
+	u64 succeeded;
+	u64 failed;
+	u64 delivered;
+	u64 n_lat;
+	u64 sum_lat_ns;
+	u64 max_lat_ns;
+};
+
+/**
+ * struct qlink_sched - the scheduler shared by the two ends of one link
+ * @lock: protects everything below and the scheduling fields of the
+ *	sockets bound to the link (struct qlink_sock). BH-safe: heralds
+ *	arrive in softirq context and run the scheduler. Taken before a
+ *	link's pair lock (kernel/core/pairs.c), never after it.
+ * @ref: one per link end attached, one per socket that has bound to it
+ * @end: the link ends; [1] is NULL while the link has no local peer end.
+ *	Written under RTNL and @lock.
+ * @exp_rate: expected herald rate of the link, mHz (RTNL and @lock)
+ * @f_max: fidelity of a fresh pair, ppm (RTNL and @lock)
+ * @slots: memory slots of the link, 0 if none (RTNL and @lock)
+ * @purposes: every struct qlink_purpose of the link
+ * @n_purposes: their number
+ * @active: per priority class, the purposes with requests of that class
+ * @vclock: per class, virtual time of the last pair served (WFQ)
+ * @consec: a consecutive request being served: it gets every pair
+ * @n_reqs: requests queued on the link
+ * @n_pools: purposes whose reservation is not full
+ * @timer: fires at the earliest request deadline
+ * @timer_ns: when @timer is set to fire, 0 if not armed
+ * @st: request counters, per creating end
+ */
+struct qlink_sched {
+	spinlock_t lock;	/* see above */
+	refcount_t ref;
+	struct qlink *end[2];
+	u64 exp_rate;
+	u32 f_max;
+	u32 slots;
+	struct list_head purposes;
+	u32 n_purposes;
+	struct list_head active[QLINK_NR_PRIO];
+	u64 vclock[QLINK_NR_PRIO];
+	struct qlink_req *consec;
+	u32 n_reqs;
+	u32 n_pools;
+	struct hrtimer timer;
+	u64 timer_ns;
+	struct qlink_req_stats st[2];
+};
+
+/* Purposes one link may have at once (configured or bound). */
+#define QLINK_PURPOSES_MAX	4096
+/* Unfinished requests one socket may have. */
+#define QLINK_SOCK_REQS_MAX	1024
+
+/* sched.c */
+int qlink_sched_attach(struct qlink *ql);
+void qlink_sched_detach(struct qlink *ql);
+void qlink_sched_put(struct qlink_sched *s);
+void qlink_sched_params(struct qlink *ql);
+void qlink_sched_heralded(struct qlink *ql);
+void qlink_sched_link_down(struct qlink *ql, int err);
+int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose);
+void qlink_sched_unbind(struct qlink_sock *qs);
+void qlink_sched_dev_gone(struct qlink *ql);
+u32 qlink_sched_purpose_id(struct qlink_sock *qs);
+int qlink_sched_set_receive(struct qlink_sock *qs, bool on);
+int qlink_sched_create(struct qlink_sock *qs, const struct qlink_create *c);
+void qlink_sched_room(struct qlink_sock *qs);
+int qlink_sched_fill_stats(struct sk_buff *msg, struct qlink *ql);
+int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
+			    struct netlink_ext_ack *extack);
+int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
+			     u32 portid, u32 seq, int flags, u32 id,
+			     u32 *cursor);
+
+/* socket.c */
+int qlink_sock_put(struct qlink_sock *qs, const struct qlink_record *rec);
+bool qlink_sock_room(struct qlink_sock *qs, u32 n);
+void qlink_sock_unbound(struct qlink_sock *qs, struct qlink *ql);
+
+#endif /* _QLINK_SCHED_H */
