@@ -572,8 +572,8 @@ def main():
             assert p.returncode == 2 and p.stderr.startswith("Error: "), \
                 p.stderr
             p = run(front(fe, [], ["purpose", "show", "dev", "qlt_nosuch"]))
-            assert p.returncode == 2 and "no such device" in p.stderr, \
-                p.stderr
+            assert p.returncode == 2 and \
+                "no such device" in p.stderr.lower(), p.stderr
             return True
         check("%s-purpose-errors" % fe, purpose_errors)
 
@@ -597,7 +597,14 @@ def main():
                 env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 universal_newlines=True)
             try:
-                assert wait_receivers(pid), "receiver never registered"
+                if not wait_receivers(pid):
+                    rx.kill()
+                    out, err = rx.communicate(timeout=10)
+                    raise AssertionError("receiver never registered: "
+                                         "exit %s, %r, purposes %r" % (
+                                             rx.returncode, err, run(
+                                                 [QLINK, "-j", "purpose",
+                                                  "show", "dev", A]).stdout))
                 p = run(front(fe, ["-j"], ["request", "dev", A, "purpose",
                                            pid, "number", "3", "type",
                                            "measure", "basis", "x",
