@@ -176,6 +176,7 @@ static int qlink_nl_fill(struct sk_buff *msg, struct qlink *ql, u8 cmd,
 			       netif_carrier_ok(dev)) ||
 		    nla_put_u32(msg, QLINK_A_LINK_PAIR_ID,
 				qlink_pair_link_id(ql)) ||
+		    qlink_pairs_fill_clock(msg, ql) ||
 		    qlink_nl_fill_caps(msg, &ql->caps) ||
 		    qlink_params_fill(msg, QLINK_A_LINK_PARAMS, &ql->params) ||
 		    qlink_nl_fill_expected(msg, ql) ||

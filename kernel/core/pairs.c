@@ -836,6 +836,17 @@ u64 qlink_pairs_next_seq(struct qlink *ql)
 	return READ_ONCE(ql->pairs->pb.next_seq);
 }
 
+/* %QLINK_A_LINK_CLOCK_BASE, once the clock has started. */
+int qlink_pairs_fill_clock(struct sk_buff *msg, struct qlink *ql)
+{
+	struct qlink_pairs *ps = ql->pairs;
+
+	if (!READ_ONCE(ps->started))
+		return 0;
+	return nla_put_u64_64bit(msg, QLINK_A_LINK_CLOCK_BASE,
+				 READ_ONCE(ps->t0_ns), QLINK_A_PAD);
+}
+
 /* The link's cutoff in ps, 0 = none. Any context. */
 u64 qlink_pairs_cutoff_ps(struct qlink *ql)
 {

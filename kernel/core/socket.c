@@ -54,6 +54,8 @@ int qlink_sock_put(struct qlink_sock *qs, const struct qlink_record *rec)
 	skb = alloc_skb(sizeof(*rec), GFP_ATOMIC);
 	if (skb) {
 		skb_put_data(skb, rec, sizeof(*rec));
+		/* SO_TIMESTAMP* report when the record was queued. */
+		__net_timestamp(skb);
 		if (!sock_queue_rcv_skb(sk, skb))
 			return 0;
 		kfree_skb(skb);

@@ -204,6 +204,10 @@ enum qlink_drop_reason {
  * @QLINK_A_PAIR_COUNT: u32, number of pairs an event reports
  * @QLINK_A_DROP_REASON: u32, enum qlink_drop_reason
  * @QLINK_A_PURPOSE: nest, enum qlink_purpose_attr: one purpose
+ * @QLINK_A_LINK_CLOCK_BASE: u64, CLOCK_MONOTONIC time (ns) of the link
+ *	clock's zero: herald times (ps) of pairs and records map to the
+ *	system clock as base + herald_time / 1000. Absent before the link
+ *	first started generating.
  */
 enum qlink_attr {
 	QLINK_A_UNSPEC,
@@ -234,6 +238,7 @@ enum qlink_attr {
 	QLINK_A_PAIR_COUNT,
 	QLINK_A_DROP_REASON,
 	QLINK_A_PURPOSE,
+	QLINK_A_LINK_CLOCK_BASE,
 
 	__QLINK_A_MAX,
 	QLINK_A_MAX = __QLINK_A_MAX - 1
