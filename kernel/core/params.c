@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Link parameters: defaults, parsing with range checks, cross-field checks,
- * netlink encoding, and the fixed-point helper the physics models share.
+ * Link parameters: defaults, parsing with range checks, cross-field checks
+ * and netlink encoding.  The physics models' fixed-point helpers are in
+ * kernel/qcore/fidelity.c.
  *
  * The policy below checks types only; ranges are checked against
  * qlink_param_desc[] so that a rejected value gets a message naming the
  * attribute and its range (the 6.1 policy messages name neither).
  */
 #include <linux/kernel.h>
-#include <linux/math64.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <net/netlink.h>
@@ -447,38 +447,3 @@ int qlink_params_set(struct qlink *ql, const struct nlattr *nest,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(qlink_params_set);
-
-/*
- * 10^(-mdb/10000) as a fraction scaled by 2^32 (so 1 << 32 is 1.0),
- * without the FPU: 10^(-x/10) = 2^-y with y = x * log2(10) / 10; the
- * integer part of y is a shift, the fraction f gives e^(-f ln 2) by its
- * Taylor series, which converges to well below 2^-32 in 16 terms for
- * f ln 2 < 0.7. Relative error is below 1e-6 up to 200 dB.
- */
-#define QLINK_LOG2_10_PER_MDB_Q32	1426757ULL	/* log2(10)/10000 * 2^32 */
-#define QLINK_LN2_Q32			2977044472ULL	/* ln(2) * 2^32 */
-
-u64 qlink_db_to_frac32(u64 mdb)
-{
-	u64 y, z, term, sum;
-	unsigned int n, k;
-
-	if (mdb > 1000000)	/* 1000 dB: nothing gets through */
-		return 0;
-	y = mdb * QLINK_LOG2_10_PER_MDB_Q32;
-	n = y >> 32;
-	if (n > 32)
-		return 0;
-	z = mul_u64_u64_shr(y & U32_MAX, QLINK_LN2_Q32, 32);
-	term = 1ULL << 32;
-	sum = term;
-	for (k = 1; k < 16; k++) {
-		term = div_u64(mul_u64_u64_shr(term, z, 32), k);
-		if (k & 1)
-			sum -= term;
-		else
-			sum += term;
-	}
-	return sum >> n;
-}
-EXPORT_SYMBOL_GPL(qlink_db_to_frac32);

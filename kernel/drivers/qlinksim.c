@@ -219,8 +219,9 @@ struct qlinksim_gen {
 static u64 qlinksim_arm(u32 eff_ppm, u64 loss_mdb)
 {
 	u64 eff = div_u64((u64)eff_ppm << 32, PPM);
+	u32 trans = qcore_db_to_transmission(min_t(u64, loss_mdb, U32_MAX));
 
-	return mul_u64_u64_shr(eff, qlink_db_to_frac32(loss_mdb), 32);
+	return mul_u64_u64_shr(eff, trans, QCORE_F_SHIFT);
 }
 
 static void qlinksim_losses(const struct qlink_params *p, u64 *loss_a,

@@ -173,6 +173,7 @@ u32 qcore_db_to_transmission(u32 loss_mdb)
 
 	return (u32)((qcore_exp_neg_q32(x) + 2) >> 2);
 }
+EXPORT_SYMBOL_GPL(qcore_db_to_transmission);
 
 /**
  * qcore_fiber_transmission() - transmission of a fiber span

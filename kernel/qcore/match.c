@@ -17,8 +17,12 @@
  */
 #include "match.h"
 
-/* Steps per unrolled block of the fast merge. */
-#define QM_UNROLL	8
+/*
+ * Steps per unrolled block of the fast merge.  A block's bookkeeping
+ * (cursors, step count, loop test) is shared by its steps: 16 instead
+ * of 8 saves about 0.2 instructions per timestamp under callgrind.
+ */
+#define QM_UNROLL	16
 /*
  * Fewest tags for which the two-lane split pays off.  Overridable at
  * build time so that the fuzzer reaches the split with small inputs.
@@ -143,17 +147,18 @@ static __always_inline unsigned long qm_pair_check(const u64 *p,
  * neighbours straight from memory.  Hiding the pointer between pairs
  * stops GCC from loading every neighbour into a register of its own, and
  * distinct exits stop it from folding the tests into setcc/or chains:
- * about 2.6 instructions per tag.
+ * five instructions per two tags, plus the loop's, which chunks of 64
+ * tags make small: about 2.6 instructions per tag.
  */
 static unsigned long qm_first_unsorted(const u64 *t, unsigned long n)
 {
 	unsigned long k, i, bad;
 	const u64 *p;
 
-	for (k = 0; k + 16 < n; k += 16) {
+	for (k = 0; k + 64 < n; k += 64) {
 		p = t + k;
-#pragma GCC unroll 8
-		for (i = 1; i < 16; i += 2) {
+#pragma GCC unroll 32
+		for (i = 1; i < 64; i += 2) {
 			p = qm_opaque_ptr(p);
 			bad = qm_pair_check(p, i);
 			if (unlikely(bad))
@@ -328,7 +333,7 @@ static void qm_fast(struct qcore_matcher *m, const u64 *a, u32 na,
 		u = i;
 		while (steps >= QM_UNROLL) {
 			u0 = u;
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 			for (k = 0; k < QM_UNROLL; k++)
 				if (qm_step(a, b, &u, &j, k, lo, span))
 					goto hit;
@@ -426,7 +431,7 @@ static void qm_fast2(struct qcore_matcher *m, const u64 *a, u32 na,
 		while (steps >= QM_UNROLL) {
 			u10 = u1;
 			u20 = u2;
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 			for (k = 0; k < QM_UNROLL; k++) {
 				if (qm_step(a, b, &u1, &j1, k, lo, span))
 					goto hit1;

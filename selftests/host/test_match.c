@@ -375,4 +375,64 @@ TEST(dirty_vs_reference)
 	}
 }
 
+/*
+ * One bad tag at every position of a batch, on either channel: a tag
+ * earlier than its predecessor or one with the top bit set, so that the
+ * order check meets it in every slot of its unrolled chunks and in the
+ * tail.  The batch must take the careful path and agree with the model.
+ */
+TEST(bad_tag_at_every_position)
+{
+	enum { N = 300 };
+	static u64 a[N], b[N], fa[N], fb[N];
+	static struct qcore_coinc ref[N], got[N];
+	u32 pos, kind, chan, n, k;
+
+	for (kind = 0; kind < 2; kind++) {
+		for (chan = 0; chan < 2; chan++) {
+			for (pos = 0; pos < N; pos++) {
+				u64 *t = chan ? b : a, la = 0, lb = 0;
+				bool sa = false, sb = false;
+				size_t nfa, nfb, nref;
+
+				for (k = 0; k < N; k++) {
+					a[k] = 1000000 + 5000 * k;
+					/* every third A tag has a partner */
+					b[k] = a[k] + (k % 3 ? 2500 : 40);
+				}
+				if (kind)
+					t[pos] |= QCORE_TS_LIMIT;
+				else
+					t[pos] = pos ? t[pos - 1] - 1 : 0;
+				/* 0 is a fine first tag: give it a history */
+				if (!kind && !pos) {
+					la = 1;
+					lb = 1;
+					sa = true;
+					sb = true;
+				}
+				ASSERT_EQ(0, qcore_match_init(&mt, 0, 100));
+				mt.last_a = la;
+				mt.last_b = lb;
+				mt.seen_a = sa;
+				mt.seen_b = sb;
+				nfa = ref_filter(a, N, fa, &la, &sa);
+				nfb = ref_filter(b, N, fb, &lb, &sb);
+				nref = ref_match(fa, nfa, fb, nfb, 0, 100, ref, N);
+				EXPECT_EQ(N - 1, nfa + nfb - N);
+				n = qcore_match_batch(&mt, a, N, b, N, got, N);
+				ASSERT_EQ(nref, n) TH_LOG("kind %u chan %u pos %u",
+							  kind, chan, pos);
+				for (k = 0; k < n; k++) {
+					ASSERT_EQ(ref[k].a_ps, got[k].a_ps);
+					ASSERT_EQ(ref[k].b_ps, got[k].b_ps);
+				}
+				EXPECT_EQ(1, mt.stats.slow_batches);
+				EXPECT_EQ(kind ? 0 : 1, mt.stats.rejected_order);
+				EXPECT_EQ(kind ? 1 : 0, mt.stats.rejected_wrap);
+			}
+		}
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -293,9 +293,6 @@ static inline void qlink_params_get(struct qlink *ql, struct qlink_params *p)
 	} while (read_seqretry(&ql->params_lock, seq));
 }
 
-/* Fixed point: 10^(-mdb / 10000) as a fraction scaled by 2^32. */
-u64 qlink_db_to_frac32(u64 mdb);
-
 /* Count @n events of kind @stat on @ql; any context, lock-free. */
 static inline void qlink_stats_add(struct qlink *ql, enum qlink_stat stat,
 				   u64 n)
