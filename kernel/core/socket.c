@@ -88,6 +88,7 @@ void qlink_sock_unbound(struct qlink_sock *qs, struct qlink *ql)
 
 	netdev_put(ql->dev, &qs->dev_tracker);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sk->sk_state = TCP_CLOSE;
 	sk->sk_state_change(sk);
 }
 
@@ -143,8 +144,11 @@ static int qlink_sock_bind(struct socket *sock, struct sockaddr *uaddr,
 		goto out;
 	}
 	err = qlink_sched_bind(qs, qlink_from_dev(dev), sq->sq_purpose);
-	if (!err)
+	if (!err) {
 		netdev_hold(dev, &qs->dev_tracker, GFP_KERNEL);
+		/* datagram_poll() says EPOLLHUP for a closed SEQPACKET socket */
+		sk->sk_state = TCP_ESTABLISHED;
+	}
 out:
 	release_sock(sk);
 	rtnl_unlock();
