@@ -591,6 +591,10 @@ def main():
         pid = str(30 + i)
 
         def request_receive(fe=fe, pid=pid):
+            # Configured, the purpose (and its counters) outlives the
+            # sockets; unconfigured it is listed only while bound.
+            run(front(fe, [], ["purpose", "set", "dev", A, "id", pid,
+                               "weight", "1"]), check=True)
             rx = subprocess.Popen(
                 [SYS_IP, "netns", "exec", NS, QLINK, "-j", "receive", "dev",
                  B, "purpose", pid, "count", "3", "timeout", "30s"],

@@ -78,9 +78,10 @@
  *	%QLINK_A_PURPOSE_ID) or dump the purposes of one link (%QLINK_A_IFINDEX
  *	or %QLINK_A_IFNAME required): each reply carries %QLINK_A_IFINDEX,
  *	%QLINK_A_LINK_ID and one %QLINK_A_PURPOSE with its configuration and
- *	counters. A purpose is listed once it is configured or a socket has
- *	used it. Both ends of a link share one scheduler: either end answers
- *	for both.
+ *	counters. A purpose is listed while it is configured (it then stays
+ *	until the link is deleted) or a socket is bound to it or it has
+ *	requests. Both ends of a link share one scheduler: either end
+ *	answers for both.
  * @QLINK_CMD_PURPOSE_SET: configure the scheduling of one purpose of a
  *	link (and its other end): %QLINK_A_IFINDEX or %QLINK_A_IFNAME and a
  *	%QLINK_A_PURPOSE nest with %QLINK_A_PURPOSE_ID and the settings to
