@@ -104,6 +104,8 @@ iproute2 ip-qlink: libqlink
 tools: libqlink ip-qlink
 	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/qlink O=$(BUILD)/tools \
 		IPROUTE2=$(BUILD)/iproute2 LIBQLINK=$(BUILD)/libqlink $(USERSPACE_VARS)
+	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/qkd O=$(BUILD)/tools \
+		LIBQLINK=$(BUILD)/libqlink $(USERSPACE_VARS)
 
 plugin: ip-qlink
 	@$(MAKE) -s --no-print-directory -C $(TOP)/iproute-plugin \
@@ -125,6 +127,8 @@ install: userspace
 	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/qlink O=$(BUILD)/tools \
 		IPROUTE2=$(BUILD)/iproute2 LIBQLINK=$(BUILD)/libqlink \
 		$(USERSPACE_VARS) install
+	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/qkd O=$(BUILD)/tools \
+		LIBQLINK=$(BUILD)/libqlink $(USERSPACE_VARS) install
 	@$(MAKE) -s --no-print-directory -C $(TOP)/iproute-plugin \
 		O=$(BUILD)/iproute-plugin IPROUTE2=$(BUILD)/iproute2 \
 		$(USERSPACE_VARS) install
@@ -151,12 +155,20 @@ demo: deps
 vm: deps modules userspace
 	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh shell
 
-# Host benchmarks of the shared core (guest benchmarks join them as the
-# socket path lands); figures are ratios against baselines of the same run.
+# Host benchmarks of the shared core, then the guest's (ingest, AF_QLINK
+# latency and throughput against UDP); figures are ratios against
+# baselines of the same run. Builds every program the guest runs, and
+# fails unless the guest's benchmarks all ran (bench.status).
+BENCH_OUT = $(BUILD)/vm/$(KERNEL)/out
 bench: deps
-	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/bench O=$(BUILD)/bench run
+	@$(MAKE) -s --no-print-directory -C $(TOP)/tools/bench O=$(BUILD)/bench all run
 	@$(MAKE) -s --no-print-directory modules
 	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh bench
+	@st=$$(cat $(BENCH_OUT)/bench.status 2>/dev/null); \
+	if [ "$$st" != 0 ]; then \
+		echo "bench: guest benchmarks failed (status $${st:-missing}; output $(BENCH_OUT)/bench.txt, console $(BENCH_OUT)/console.log)" >&2; \
+		exit 1; \
+	fi
 
 # A longer libFuzzer run than the bounded one in `make check`.
 fuzz: deps
