@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libnl plumbing shared by the qlink selftests (see qlink_nl.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <net/if.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -465,4 +471,507 @@ int qlink_pair_list_add(struct nlattr **attrs, void *arg)
 	    !qlink_parse_pair(attrs[QLINK_A_PAIR], &l->p[l->n]))
 		l->n++;
 	return 0;
+}
+
+/* ---- AF_QLINK sockets, two namespaces, purposes ---- */
+
+int qlink_af(void)
+{
+	FILE *f = fopen("/sys/module/qlink/parameters/family", "r");
+	int af = AF_QLINK;
+
+	if (f) {
+		if (fscanf(f, "%d", &af) != 1)
+			af = AF_QLINK;
+		fclose(f);
+	}
+	return af;
+}
+
+int qlink_netns_unshare(void)
+{
+	int fd;
+
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int qlink_netns_new(void)
+{
+	int here = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int fd, err = 0;
+
+	if (here < 0)
+		return -errno;
+	fd = qlink_netns_unshare();
+	if (setns(here, CLONE_NEWNET))
+		err = -errno;
+	close(here);
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+int qlink_sock_in(int nsfd, int type)
+{
+	int here = -1, fd, err = 0;
+
+	if (nsfd >= 0) {
+		here = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (here < 0)
+			return -errno;
+		if (setns(nsfd, CLONE_NEWNET)) {
+			err = -errno;
+			close(here);
+			return err;
+		}
+	}
+	fd = socket(qlink_af(), type, 0);
+	if (fd < 0)
+		err = -errno;
+	if (here >= 0) {
+		if (setns(here, CLONE_NEWNET) && !err)
+			err = -errno;
+		close(here);
+	}
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	qlink_sock_timeout(fd, QLINK_SOCK_TIMEOUT_MS);
+	return fd;
+}
+
+int qlink_sock_bind(int fd, int ifindex, uint32_t purpose)
+{
+	struct sockaddr_qlink sq = {
+		.sq_family = qlink_af(),
+		.sq_ifindex = ifindex,
+		.sq_purpose = purpose,
+	};
+
+	return bind(fd, (struct sockaddr *)&sq, sizeof(sq)) ? -errno : 0;
+}
+
+int qlink_sock_receive(int fd, int on)
+{
+	return setsockopt(fd, SOL_QLINK, QLINK_SO_RECEIVE, &on, sizeof(on)) ?
+	       -errno : 0;
+}
+
+int qlink_sock_outstanding(int fd)
+{
+	socklen_t len = sizeof(int);
+	int n = -1;
+
+	if (getsockopt(fd, SOL_QLINK, QLINK_SO_OUTSTANDING, &n, &len))
+		return -errno;
+	return len == sizeof(int) ? n : -EINVAL;
+}
+
+int qlink_sock_timeout(int fd, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ?
+	       -errno : 0;
+}
+
+void qlink_create_init(struct qlink_create *c, uint32_t id, uint32_t number,
+		       int type)
+{
+	memset(c, 0, sizeof(*c));
+	c->create_id = id;
+	c->number = number;
+	c->type = type;
+	c->basis = QLINK_BASIS_Z;
+	c->priority = QLINK_PRIO_NORMAL;
+}
+
+int qlink_sock_create(int fd, const struct qlink_create *c)
+{
+	ssize_t n = send(fd, c, sizeof(*c), 0);
+
+	if (n < 0)
+		return -errno;
+	return n == sizeof(*c) ? 0 : -EMSGSIZE;
+}
+
+int qlink_sock_rec(int fd, struct qlink_record *r, int flags)
+{
+	struct iovec iov = { r, sizeof(*r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n = recvmsg(fd, &mh, flags);
+
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (n == 0)
+		return 0;
+	if (n != sizeof(*r) || (mh.msg_flags & MSG_TRUNC))
+		return -EMSGSIZE;
+	return 1;
+}
+
+#define RECS_BATCH	64
+
+int qlink_sock_recs(int fd, struct qlink_record *r, int max, int flags)
+{
+	struct mmsghdr mm[RECS_BATCH];
+	struct iovec iov[RECS_BATCH];
+	int i, n;
+
+	if (max > RECS_BATCH)
+		max = RECS_BATCH;
+	memset(mm, 0, sizeof(mm[0]) * max);
+	for (i = 0; i < max; i++) {
+		iov[i].iov_base = &r[i];
+		iov[i].iov_len = sizeof(*r);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(fd, mm, max, flags | MSG_WAITFORONE, NULL);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	for (i = 0; i < n; i++) {
+		if (mm[i].msg_len == 0)	/* end of file */
+			return i;
+		if (mm[i].msg_len != sizeof(*r) ||
+		    (mm[i].msg_hdr.msg_flags & MSG_TRUNC))
+			return -EMSGSIZE;
+	}
+	return n;
+}
+
+int qlink_sock_read_last(int fd, struct qlink_record *r, int max, int *nread)
+{
+	int n = 0, ret = 0;
+
+	while (n < max) {
+		ret = qlink_sock_rec(fd, &r[n], 0);
+		if (ret <= 0)
+			break;
+		if (r[n++].flags & QLINK_REC_LAST)
+			break;
+	}
+	if (nread)
+		*nread = n;
+	if (ret < 0)
+		return ret;
+	return ret == 0 && n < max ? -ENOTCONN : n;
+}
+
+int qlink_sock_read_n(int fd, struct qlink_record *r, int want, int *nread)
+{
+	int n = 0, got, i, last = 0;
+
+	while (n < want && !last) {
+		got = qlink_sock_recs(fd, r + n, want - n, 0);
+		if (got <= 0) {
+			if (nread)
+				*nread = n;
+			return got ? got : -ENOTCONN;
+		}
+		for (i = 0; i < got && !last; i++)
+			last = r[n + i].flags & QLINK_REC_LAST;
+		n += got;
+	}
+	if (nread)
+		*nread = n;
+	return n;
+}
+
+static int parse_link_v(struct nlattr **a, void *arg)
+{
+	struct nlattr *tb[QLINK_A_PARAM_MAX + 1];
+	struct nlattr *e[QLINK_A_EXP_MAX + 1];
+	struct nlattr *c[QLINK_A_CAPS_MAX + 1];
+	struct qlink_link_v *l = arg;
+	int i;
+
+	if (a[QLINK_A_IFINDEX])
+		l->ifindex = nla_get_u32(a[QLINK_A_IFINDEX]);
+	if (a[QLINK_A_LINK_ID])
+		l->link_id = nla_get_u32(a[QLINK_A_LINK_ID]);
+	if (a[QLINK_A_LINK_PAIR_ID])
+		l->pair_link_id = nla_get_u32(a[QLINK_A_LINK_PAIR_ID]);
+	if (a[QLINK_A_LINK_PEER_IFINDEX])
+		l->peer_ifindex = nla_get_u32(a[QLINK_A_LINK_PEER_IFINDEX]);
+	if (a[QLINK_A_LINK_UP])
+		l->up = nla_get_u8(a[QLINK_A_LINK_UP]);
+	if (a[QLINK_A_LINK_CARRIER])
+		l->carrier = nla_get_u8(a[QLINK_A_LINK_CARRIER]);
+	if (a[QLINK_A_LINK_EXPECTED] &&
+	    !nla_parse_nested(e, QLINK_A_EXP_MAX, a[QLINK_A_LINK_EXPECTED],
+			      NULL)) {
+		if (e[QLINK_A_EXP_HERALD_RATE])
+			l->exp_herald_mhz = nla_get_u64(e[QLINK_A_EXP_HERALD_RATE]);
+		if (e[QLINK_A_EXP_FIDELITY])
+			l->exp_fid = nla_get_u32(e[QLINK_A_EXP_FIDELITY]);
+	}
+	if (a[QLINK_A_LINK_CAPS] &&
+	    !nla_parse_nested(c, QLINK_A_CAPS_MAX, a[QLINK_A_LINK_CAPS], NULL) &&
+	    c[QLINK_A_CAPS_MEMORY_SLOTS])
+		l->caps_slots = nla_get_u32(c[QLINK_A_CAPS_MEMORY_SLOTS]);
+	if (a[QLINK_A_LINK_PARAMS] &&
+	    !nla_parse_nested(tb, QLINK_A_PARAM_MAX, a[QLINK_A_LINK_PARAMS],
+			      NULL))
+		for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX; i++)
+			if (tb[i])
+				l->params[i] = qlink_param_get(i, tb[i]);
+	return 0;
+}
+
+int qlink_nl_link(struct qlink_nl *nl, const char *name,
+		  struct qlink_link_v *l)
+{
+	memset(l, 0, sizeof(*l));
+	return qlink_nl_get(nl, QLINK_CMD_LINK_GET, name, parse_link_v, l);
+}
+
+int qlink_purpose_is64(int attr)
+{
+	switch (attr) {
+	case QLINK_A_PURPOSE_RATE:
+	case QLINK_A_PURPOSE_REQUESTS:
+	case QLINK_A_PURPOSE_REQ_SUCCEEDED:
+	case QLINK_A_PURPOSE_REQ_FAILED:
+	case QLINK_A_PURPOSE_DELIVERED:
+		return 1;
+	}
+	return 0;
+}
+
+int qlink_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
+		      const struct qlink_pv *pv, int n)
+{
+	struct nl_msg *msg = qlink_nl_msg(nl, QLINK_CMD_PURPOSE_SET, 0);
+	struct nlattr *nest;
+	int i, err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = nla_put_string(msg, QLINK_A_IFNAME, name);
+	nest = nla_nest_start(msg, QLINK_A_PURPOSE);
+	if (err || !nest)
+		goto nomem;
+	err = nla_put_u32(msg, QLINK_A_PURPOSE_ID, purpose);
+	for (i = 0; i < n && !err; i++)
+		err = qlink_purpose_is64(pv[i].attr) ?
+		      nla_put_u64(msg, pv[i].attr, (uint64_t)pv[i].val) :
+		      nla_put_u32(msg, pv[i].attr, (uint32_t)pv[i].val);
+	if (err)
+		goto nomem;
+	nla_nest_end(msg, nest);
+	return qlink_nl_transact(nl, msg, NULL, NULL);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+static int parse_purpose(struct nlattr **a, void *arg)
+{
+	struct nlattr *tb[QLINK_A_PURPOSE_MAX + 1];
+	struct qlink_purpose_v *p = arg;
+	int i;
+
+	if (!a[QLINK_A_PURPOSE] ||
+	    nla_parse_nested(tb, QLINK_A_PURPOSE_MAX, a[QLINK_A_PURPOSE], NULL))
+		return 0;
+	p->found++;
+	for (i = QLINK_A_PURPOSE_PAD + 1; i <= QLINK_A_PURPOSE_MAX; i++) {
+		if (!tb[i])
+			continue;
+		p->has[i] = 1;
+		p->v[i] = nla_len(tb[i]) == 8 ? (int64_t)nla_get_u64(tb[i]) :
+						nla_get_u32(tb[i]);
+	}
+	return 0;
+}
+
+int qlink_purpose_get(struct qlink_nl *nl, const char *name, uint32_t purpose,
+		      struct qlink_purpose_v *p)
+{
+	struct nl_msg *msg = qlink_nl_msg(nl, QLINK_CMD_PURPOSE_GET, 0);
+	struct nlattr *nest;
+
+	memset(p, 0, sizeof(*p));
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, QLINK_A_IFNAME, name) ||
+	    !(nest = nla_nest_start(msg, QLINK_A_PURPOSE)) ||
+	    nla_put_u32(msg, QLINK_A_PURPOSE_ID, purpose)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, nest);
+	return qlink_nl_transact(nl, msg, parse_purpose, p);
+}
+
+long qlink_objects_nonzero(char *name, int len)
+{
+	FILE *f = fopen("/sys/kernel/debug/qlink/objects", "r");
+	char n[32];
+	long v;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %ld", n, &v) == 2) {
+		if (v) {
+			if (name)
+				snprintf(name, len, "%s", n);
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+long qlink_objects_wait_zero(int ms, char *name, int len)
+{
+	long v;
+
+	for (;;) {
+		v = qlink_objects_nonzero(name, len);
+		if (v == 0 || ms <= 0)
+			return v;
+		usleep(20000);
+		ms -= 20;
+	}
+}
+
+int64_t qlink_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Open genl and rtnl sockets in netns NSFD. */
+static int open_nl_in(int nsfd, int back, struct qlink_nl *gn,
+		      struct qlink_nl *rt)
+{
+	int err;
+
+	if (setns(nsfd, CLONE_NEWNET))
+		return -errno;
+	err = qlink_nl_open(gn);
+	if (!err) {
+		err = qlink_rt_open(rt);
+		if (err)
+			qlink_nl_close(gn);
+	}
+	if (setns(back, CLONE_NEWNET) && !err) {
+		err = -errno;
+		qlink_nl_close(gn);
+		qlink_nl_close(rt);
+	}
+	return err;
+}
+
+int qlink_ns_link_create(struct qlink_ns_link *l, const struct qlink_pv *pv,
+			 int n)
+{
+	int err;
+
+	err = qlinksim_create(&l->rt, l->name_a, l->name_b, l->ns_b, pv, n);
+	if (err) {
+		fprintf(stderr, "# qlinksim_create: %s (%s)\n", strerror(-err),
+			l->rt.extack);
+		return err;
+	}
+	err = qlink_nl_link(&l->gn, l->name_a, &l->a);
+	if (!err)
+		err = qlink_nl_link(&l->gn_b, l->name_b, &l->b);
+	return err;
+}
+
+int qlink_ns_link_setup(struct qlink_ns_link *l, const char *name_a,
+			const char *name_b, const struct qlink_pv *pv, int n)
+{
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->ns_a = l->ns_b = -1;
+	snprintf(l->name_a, sizeof(l->name_a), "%s", name_a);
+	snprintf(l->name_b, sizeof(l->name_b), "%s", name_b);
+	l->ns_a = qlink_netns_unshare();
+	if (l->ns_a < 0)
+		return l->ns_a;
+	l->ns_b = qlink_netns_new();
+	if (l->ns_b < 0)
+		return l->ns_b;
+	err = qlink_nl_open(&l->gn);
+	if (err)
+		return err;
+	err = qlink_rt_open(&l->rt);
+	if (err)
+		return err;
+	err = open_nl_in(l->ns_b, l->ns_a, &l->gn_b, &l->rt_b);
+	if (err)
+		return err;
+	return qlink_ns_link_create(l, pv, n);
+}
+
+int qlink_ns_link_up(struct qlink_ns_link *l, int up)
+{
+	int err = qlink_rt_set_up(&l->rt, l->name_a, up);
+
+	return err ? err : qlink_rt_set_up(&l->rt_b, l->name_b, up);
+}
+
+void qlink_ns_link_teardown(struct qlink_ns_link *l)
+{
+	if (l->rt.sk)
+		qlink_rt_del(&l->rt, l->name_a);
+	if (l->gn.sk)
+		qlink_nl_close(&l->gn);
+	if (l->rt.sk)
+		qlink_nl_close(&l->rt);
+	if (l->gn_b.sk)
+		qlink_nl_close(&l->gn_b);
+	if (l->rt_b.sk)
+		qlink_nl_close(&l->rt_b);
+	if (l->ns_b >= 0)
+		close(l->ns_b);
+	if (l->ns_a >= 0)
+		close(l->ns_a);
+	l->ns_a = l->ns_b = -1;
+}
+
+int qlink_ev_params(struct qlink_pv *pv, int64_t rate_hz, int f0_ppm)
+{
+	const struct qlink_pv v[] = {
+		{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_EVENTS },
+		{ QLINK_A_PARAM_SOURCE_RATE, rate_hz * 1000 },
+		{ QLINK_A_PARAM_DET_EFF_A, 1000000 },
+		{ QLINK_A_PARAM_DET_EFF_B, 1000000 },
+		{ QLINK_A_PARAM_FIBER_LEN_A, 0 },
+		{ QLINK_A_PARAM_FIBER_LEN_B, 0 },
+		{ QLINK_A_PARAM_FIDELITY, f0_ppm },
+		{ QLINK_A_PARAM_SEED, 1 },
+		{ QLINK_A_PARAM_DARK_RATE, 0 },
+	};
+
+	memcpy(pv, v, sizeof(v));
+	return sizeof(v) / sizeof(v[0]);
+}
+
+int qlink_sock_rcvbuf(int fd, int bytes)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes,
+			  sizeof(bytes)) ? -errno : 0;
+}
+
+int64_t qlink_link_time(struct qlink_nl *nl, const char *name)
+{
+	struct qlink_stats_v st;
+
+	if (qlink_nl_stats(nl, name, &st) || !st.has[QLINK_A_STATS_LINK_TIME])
+		return -1;
+	return st.v[QLINK_A_STATS_LINK_TIME];
 }

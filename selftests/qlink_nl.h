@@ -140,4 +140,144 @@ struct qlink_pair_list {
 /* qlink_nl_dump_pairs() callback appending to a struct qlink_pair_list. */
 int qlink_pair_list_add(struct nlattr **attrs, void *arg);
 
+/* ---- AF_QLINK sockets, two namespaces, purposes (the sock_* tests) ---- */
+
+/* The family number: /sys/module/qlink/parameters/family, else AF_QLINK. */
+int qlink_af(void);
+
+/*
+ * Namespaces. qlink_netns_unshare() moves the caller into a new netns and
+ * returns an fd of it; qlink_netns_new() makes another one and returns its
+ * fd, the caller staying where it is. Both return -errno on failure.
+ */
+int qlink_netns_unshare(void);
+int qlink_netns_new(void);
+
+/*
+ * An AF_QLINK socket of TYPE created in the netns NSFD (-1: the caller's),
+ * with SO_RCVTIMEO of QLINK_SOCK_TIMEOUT_MS so no read blocks forever.
+ * Returns the fd or -errno.
+ */
+#define QLINK_SOCK_TIMEOUT_MS	10000
+int qlink_sock_in(int nsfd, int type);
+
+/* bind() to (IFINDEX, PURPOSE); 0 or -errno. */
+int qlink_sock_bind(int fd, int ifindex, uint32_t purpose);
+/* QLINK_SO_RECEIVE; 0 or -errno. */
+int qlink_sock_receive(int fd, int on);
+/* QLINK_SO_OUTSTANDING, or -errno. */
+int qlink_sock_outstanding(int fd);
+/* SO_RCVTIMEO in ms (0: block forever); 0 or -errno. */
+int qlink_sock_timeout(int fd, int ms);
+
+/* A valid request: TYPE, NUMBER pairs, normal priority, no deadline. */
+void qlink_create_init(struct qlink_create *c, uint32_t id, uint32_t number,
+		       int type);
+/* send() a request: 0 when the whole struct was taken, else -errno. */
+int qlink_sock_create(int fd, const struct qlink_create *c);
+/*
+ * recv() one record: 1 with a whole record, 0 at end of file, -errno
+ * (-EAGAIN on timeout or nothing queued with MSG_DONTWAIT), -EMSGSIZE if
+ * the datagram was not one record.
+ */
+int qlink_sock_rec(int fd, struct qlink_record *r, int flags);
+/*
+ * Up to MAX records at once (recvmmsg, waiting for the first one only):
+ * the count, 0 at end of file, or -errno.
+ */
+int qlink_sock_recs(int fd, struct qlink_record *r, int max, int flags);
+/*
+ * Read records one at a time into R until one with QLINK_REC_LAST
+ * (included) or MAX are read; each wait is bounded by the socket's
+ * SO_RCVTIMEO. Returns the count, or -errno (-ENOTCONN at end of file) if
+ * a read failed first (*N then says how many were read). Nothing after
+ * the LAST record is consumed.
+ */
+int qlink_sock_read_last(int fd, struct qlink_record *r, int max, int *n);
+/*
+ * The same in batches (recvmmsg) for a request of WANT pairs: never asks
+ * for more than WANT records in all, so nothing of a later request is
+ * consumed unless this one ended early.
+ */
+int qlink_sock_read_n(int fd, struct qlink_record *r, int want, int *n);
+
+/* What the tests need to know about a link end (LINK_GET). */
+struct qlink_link_v {
+	uint32_t ifindex, link_id, pair_link_id, peer_ifindex;
+	uint64_t exp_herald_mhz;	/* expected herald rate */
+	uint32_t exp_fid;		/* expected herald fidelity, ppm */
+	uint32_t caps_slots;		/* driver's memory slots */
+	int up, carrier;
+	int64_t params[QLINK_A_PARAM_MAX + 1];
+};
+int qlink_nl_link(struct qlink_nl *nl, const char *name,
+		  struct qlink_link_v *l);
+
+/* One purpose of a link, by enum qlink_purpose_attr. */
+struct qlink_purpose_v {
+	int found;
+	int64_t v[QLINK_A_PURPOSE_MAX + 1];
+	int has[QLINK_A_PURPOSE_MAX + 1];
+};
+
+/* Is purpose attribute ATTR 64 bits wide on the wire? */
+int qlink_purpose_is64(int attr);
+/* PURPOSE_SET of N settings PV (enum qlink_purpose_attr); 0 or -errno. */
+int qlink_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
+		      const struct qlink_pv *pv, int n);
+/* PURPOSE_GET of one purpose; 0 or -errno. */
+int qlink_purpose_get(struct qlink_nl *nl, const char *name, uint32_t purpose,
+		      struct qlink_purpose_v *p);
+
+/*
+ * Every counter of debugfs qlink/objects is zero: 0, else the first
+ * counter that is not (its name in NAME) and its value; -1 if unreadable.
+ */
+long qlink_objects_nonzero(char *name, int len);
+/* Wait up to MS for qlink_objects_nonzero() to be 0; its last answer. */
+long qlink_objects_wait_zero(int ms, char *name, int len);
+
+/*
+ * A qlinksim link between two namespaces: end A NAME_A in the caller's
+ * netns (made new by qlink_ns_link_setup()), end B NAME_B in netns B.
+ * rt, gn work in A; rt_b, gn_b in B.
+ */
+struct qlink_ns_link {
+	int ns_a, ns_b;
+	struct qlink_nl rt, gn, rt_b, gn_b;
+	struct qlink_link_v a, b;
+	char name_a[16], name_b[16];
+};
+
+/*
+ * Move into a new netns A, make netns B, create the link with N parameters
+ * PV (down), open the netlink sockets. 0 or -errno (+ a message on stderr).
+ */
+int qlink_ns_link_setup(struct qlink_ns_link *l, const char *name_a,
+			const char *name_b, const struct qlink_pv *pv, int n);
+/* (Re)create the link of L after it was deleted; 0 or -errno. */
+int qlink_ns_link_create(struct qlink_ns_link *l, const struct qlink_pv *pv,
+			 int n);
+/* Both ends up (or down); 0 or -errno. */
+int qlink_ns_link_up(struct qlink_ns_link *l, int up);
+/* Close what setup opened (the link goes with the namespaces). */
+void qlink_ns_link_teardown(struct qlink_ns_link *l);
+
+/* CLOCK_MONOTONIC in ms. */
+int64_t qlink_now_ms(void);
+
+/*
+ * Parameters of a herald-event link whose attempts always succeed (both
+ * detector efficiencies 1, no fiber): exactly RATE_HZ pairs per second of
+ * initial fidelity F0_PPM, seed 1, no decay, no dark counts (so no
+ * accidentals expected). Writes at most 9 into PV and returns how many.
+ */
+int qlink_ev_params(struct qlink_pv *pv, int64_t rate_hz, int f0_ppm);
+
+/* SO_RCVBUFFORCE (root) of BYTES; 0 or -errno. */
+int qlink_sock_rcvbuf(int fd, int bytes);
+
+/* The link's clock now (STATS_GET LINK_TIME of NAME), ps, or -1. */
+int64_t qlink_link_time(struct qlink_nl *nl, const char *name);
+
 #endif /* _QLINK_SELFTEST_NL_H */
