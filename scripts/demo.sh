@@ -4,7 +4,8 @@
 # What `make demo` shows, run inside the guest with the modules loaded and
 # the build tree at the same path: a simulated quantum link across two
 # network namespaces, created with the ip link plugin and managed with
-# `ip qlink` and the qlink tool.
+# `ip qlink` and the qlink tool; applications getting pairs through
+# AF_QLINK sockets; and the BBM92 QKD example making a key over them.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -21,6 +22,7 @@ say_fail() {
 bin=$(mktemp -d)
 ln -s "$build/iproute2/ip/ip" "$bin/ip"
 ln -s "$build/tools/qlink" "$bin/qlink"
+ln -s "$build/tools/qkd" "$bin/qkd"
 export PATH="$bin:$PATH" IP_LIB_DIR="$build/iproute-plugin"
 trap 'ip netns del site-b 2>/dev/null; ip link del qa 2>/dev/null; rm -rf "$bin"' EXIT
 
@@ -64,6 +66,39 @@ ip -n site-b qlink pair show dev qb | head -4
 printf '\n\033[1m$ %s\033[0m\n' "qlink -j pair show dev qa | python3 -m json.tool | head -20"
 qlink -j pair show dev qa | python3 -m json.tool | head -20
 say qlink -n site-b -s link show dev qb
+
+# Sockets: site-b receives for purpose 7, this side requests pairs.
+say qlink purpose set dev qa id 7 weight 2 reserve 4 reserve-fidelity 0.9
+printf '\n\033[1m$ %s\033[0m\n' "ip netns exec site-b qlink receive dev qb purpose 7 count 3 & qlink request dev qa purpose 7 number 3 type measure basis z"
+ip netns exec site-b qlink receive dev qb purpose 7 count 3 timeout 20s \
+	> "$bin/rx" &
+rx=$!
+for i in $(seq 50); do
+	qlink -j purpose show dev qa id 7 | grep -q '"receivers":1' && break
+	sleep 0.1
+done
+qlink request dev qa purpose 7 number 3 type measure basis z timeout 20s
+wait $rx || true
+echo "(site-b got:)"
+cat "$bin/rx"
+say_fail qlink request dev qa purpose 8
+say qlink purpose show dev qa
+
+# QKD: BBM92 over the link, sifting and error correction over TCP.
+say ip link add va type veth peer name vb netns site-b
+ip addr add 10.77.0.1/24 dev va && ip link set va up
+ip -n site-b addr add 10.77.0.2/24 dev vb && ip -n site-b link set vb up
+head -c 32 /dev/urandom > "$bin/psk"
+printf '\n\033[1m$ %s\033[0m\n' "ip netns exec site-b qkd -q bob dev qb purpose 9 listen 10.77.0.2:7700 psk psk out bob.key & qkd alice dev qa purpose 9 peer 10.77.0.2:7700 psk psk out alice.key time 5 block 64k"
+ip netns exec site-b qkd -q bob dev qb purpose 9 listen 10.77.0.2:7700 \
+	psk "$bin/psk" out "$bin/bob.key" &
+bob=$!
+sleep 0.5
+qkd alice dev qa purpose 9 peer 10.77.0.2:7700 psk "$bin/psk" \
+	out "$bin/alice.key" time 5 block 64k || true
+wait $bob || true
+say cmp "$bin/alice.key" "$bin/bob.key"
+echo "(identical keys: $(stat -c %s "$bin/alice.key") bytes)"
 
 say ip netns del site-b
 say ip qlink link show
