@@ -166,6 +166,7 @@ bench: deps
 	@KDIR=$(KDIR) $(TOP)/scripts/vm.sh bench
 	@st=$$(cat $(BENCH_OUT)/bench.status 2>/dev/null); \
 	if [ "$$st" != 0 ]; then \
+		grep -h 'FAIL' $(BENCH_OUT)/bench.txt >&2 2>/dev/null; \
 		echo "bench: guest benchmarks failed (status $${st:-missing}; output $(BENCH_OUT)/bench.txt, console $(BENCH_OUT)/console.log)" >&2; \
 		exit 1; \
 	fi
