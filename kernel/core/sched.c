@@ -249,6 +249,7 @@ void qlink_sched_params(struct qlink *ql)
 	s->exp_rate = e.herald_rate;
 	s->f_max = f;
 	s->slots = slots;
+	s->bit_flip = ql->params.bit_flip;
 	spin_unlock_bh(&s->lock);
 }
 
@@ -436,8 +437,17 @@ static u8 qlink_pick_basis(u8 basis)
 	return get_random_u32() & 1 ? QLINK_BASIS_X : QLINK_BASIS_Z;
 }
 
-/* Measure both qubits of a pair of fidelity @f_ppm (MEASURE requests). */
-static void qlink_measure(u8 basis, u8 bell, u32 f_ppm,
+/* true with probability @num / @den */
+static bool qlink_chance(u32 num, u32 den)
+{
+	return mul_u64_u32_shr(get_random_u32(), den, 32) < num;
+}
+
+/*
+ * Measure both qubits of a pair of fidelity @f_ppm (MEASURE requests);
+ * the receiving end's outcome also flips with the F7 probability.
+ */
+static void qlink_measure(u8 basis, u8 bell, u32 f_ppm, u32 bit_flip,
 			  struct qlink_record *c, struct qlink_record *rx)
 {
 	u32 wrong = 2 * (PPM - min(f_ppm, PPM));
@@ -451,7 +461,8 @@ static void qlink_measure(u8 basis, u8 bell, u32 f_ppm,
 		return;
 	}
 	/* P(flip) = (1 - F) 2/3 = wrong / (3 PPM) */
-	flip = mul_u64_u32_shr(get_random_u32(), 3 * PPM, 32) < wrong;
+	flip = qlink_chance(wrong, 3 * PPM);
+	flip ^= bit_flip && qlink_chance(bit_flip, PPM);
 	rx->outcome = c->outcome ^ !qlink_agree[c->basis][bell & 3] ^ flip;
 }
 
@@ -480,7 +491,8 @@ static void qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
 	x.slot = slot[!r->end];
 	switch (r->c.type) {
 	case QLINK_REQ_MEASURE:
-		qlink_measure(r->c.basis, h->p.bell_index, f, &c, &x);
+		qlink_measure(r->c.basis, h->p.bell_index, f, s->bit_flip, &c,
+			      &x);
 		c.slot = QLINK_SLOT_NONE;
 		x.slot = QLINK_SLOT_NONE;
 		break;

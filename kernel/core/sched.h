@@ -84,6 +84,8 @@ struct qlink_req_stats {
  * @exp_rate: expected herald rate of the link, mHz (RTNL and @lock)
  * @f_max: fidelity of a fresh pair, ppm (RTNL and @lock)
  * @slots: memory slots of the link, 0 if none (RTNL and @lock)
+ * @bit_flip: F7 fault, ppm: a measured outcome of the receiving end flips
+ *	with this probability (RTNL and @lock)
  * @purposes: every struct qlink_purpose of the link
  * @n_purposes: their number
  * @active: per priority class, the purposes with requests of that class
@@ -102,6 +104,7 @@ struct qlink_sched {
 	u64 exp_rate;
 	u32 f_max;
 	u32 slots;
+	u32 bit_flip;
 	struct list_head purposes;
 	u32 n_purposes;
 	struct list_head active[QLINK_NR_PRIO];

@@ -163,6 +163,9 @@ struct qs_emit {
  * @next_dark: next dark count per detector
  * @seq: emissions numbered so far (ground truth tags)
  * @last_tag: last tag per channel (tags never go backwards)
+ * @keep_q32: F5 saturation: share of detections a detector registers,
+ *	2^32 = all
+ * @dead_ps: F5 detector dead time
  * @fifo: detected emissions whose tags are not all out, a ring
  * @fifo_head: oldest entry of @fifo
  * @fifo_len: entries in @fifo
@@ -200,6 +203,8 @@ struct qlinksim_gen {
 	u64 next_dark[2];
 	u32 seq;
 	u64 last_tag[2];
+	u64 keep_q32[2];
+	u64 dead_ps;
 	struct qs_emit *fifo;
 	u32 fifo_head;
 	u32 fifo_len;
@@ -263,6 +268,38 @@ static s32 qs_jitter(struct qlinksim_gen *g)
 }
 
 /* The model's constants from the parameters (tick, softirq). */
+/*
+ * F5, detector saturation: above max-det-rate a detector registers only
+ * that share of its photons and dark counts (thinning, the model of
+ * qlinksim_get_expected()); dead time then drops what arrives within
+ * dead-time of the last registered detection (non-paralysable).
+ */
+static void qs_saturation(struct qlinksim_gen *g, const struct qlink_params *p)
+{
+	int ch;
+
+	for (ch = 0; ch < 2; ch++) {
+		u64 s = mul_u64_u64_shr(p->source_rate, g->pdet[ch], 32) +
+			p->dark_rate;
+
+		g->keep_q32[ch] = 1ULL << 32;
+		if (p->max_det_rate && s > p->max_det_rate)
+			g->keep_q32[ch] = mul_u64_u64_div_u64(p->max_det_rate,
+							      1ULL << 32, s);
+	}
+	g->dead_ps = (u64)p->dead_time * 1000;
+}
+
+/* Does detector @ch register a photon or dark count at @t (F5)? */
+static bool qs_registers(struct qlinksim_gen *g, int ch, u64 t)
+{
+	if (g->keep_q32[ch] >> 32 == 0 &&
+	    prandom_u32_state(&g->rnd) >= g->keep_q32[ch])
+		return false;
+	return !g->dead_ps || !g->last_tag[ch] ||
+	       t >= g->last_tag[ch] + g->dead_ps;
+}
+
 static void qs_model(struct qlinksim_gen *g, const struct qlink_params *p)
 {
 	u64 loss_a, loss_b, pa, pb, q, rate_any, s_max, slice;
@@ -287,6 +324,7 @@ static void qs_model(struct qlinksim_gen *g, const struct qlink_params *p)
 	g->gap_emit_q8 = qs_gap_q8(rate_any);
 	g->gap_dark_q8 = qs_gap_q8(p->dark_rate);
 	g->sigma3_q16 = (u64)p->jitter * 113512;	/* sqrt(3) << 16 */
+	qs_saturation(g, p);
 	g->delay[0] = (u64)p->fiber_len_a * QS_PS_PER_M;
 	g->delay[1] = (u64)p->fiber_len_b * QS_PS_PER_M;
 
@@ -454,6 +492,8 @@ static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
 			f = sig_f[i];
 			i++;
 		}
+		if (unlikely(!qs_registers(g, ch, t)))
+			continue;
 		t = max(t, g->last_tag[ch]);
 		g->last_tag[ch] = t;
 		if (m == QS_TAGS_MAX) {
@@ -791,9 +831,24 @@ static void qlinksim_params_changed(struct qlink *ql,
 /*
  * qlink.md §7, in integers: rates in mHz, probabilities in 2^-32 units.
  * Detector saturation (F5 max rate) caps the singles rate of an arm and
- * scales its true coincidences by the same factor; dead time and the
- * faults that act on generation (F4, F6-F8) do not change these numbers.
+ * scales its true coincidences by the same factor; a dead time tau_d then
+ * leaves S / (1 + S tau_d) of the singles and the same share of the
+ * coincidences (non-paralysable detector; the product of both arms'
+ * shares ignores that pairs make their dead periods coincide, so it is
+ * a few percent low when S tau_d is large). The faults that act on
+ * generation (F4, F6-F8) do not change these numbers.
  */
+/* Singles @s (mHz) and coincidences @c through a dead time (ns). */
+static void qs_dead_share(u64 *s, u64 *c, u32 dead_ns)
+{
+	/* S tau in units of 1e-9: mHz * ns = 1e-12 */
+	u64 st = min_t(u64, mul_u64_u64_div_u64(*s, dead_ns, 1000),
+		       1000000000000000000ULL);
+
+	*c = mul_u64_u64_div_u64(*c, NSEC_PER_SEC, NSEC_PER_SEC + st);
+	*s = mul_u64_u64_div_u64(*s, NSEC_PER_SEC, NSEC_PER_SEC + st);
+}
+
 static void qlinksim_get_expected(struct qlink *ql, const struct qlink_params *p,
 				  struct qlink_expected *e)
 {
@@ -813,6 +868,10 @@ static void qlinksim_get_expected(struct qlink *ql, const struct qlink_params *p
 	if (p->max_det_rate && sb > p->max_det_rate) {
 		c = mul_u64_u64_div_u64(c, p->max_det_rate, sb);
 		sb = p->max_det_rate;
+	}
+	if (p->dead_time) {
+		qs_dead_share(&sa, &c, p->dead_time);
+		qs_dead_share(&sb, &c, p->dead_time);
 	}
 	/* S_A [mHz] * S_B [mHz] * tau [ps] / 1e15 = mHz; S_A * tau < 2^64 */
 	acc = mul_u64_u64_div_u64(sa * p->window, sb, 1000000000000000ULL);
