@@ -306,7 +306,8 @@ static int qlink_netdev_event(struct notifier_block *nb, unsigned long event,
 		qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_UP);
 		break;
 	case NETDEV_DOWN:
-		qlink_sched_link_down(ql, ENETDOWN);
+		/* Closed on the way out of the system (or the netns)? */
+		qlink_sched_link_down(ql, dev->dismantle ? ENODEV : ENETDOWN);
 		qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF,
 				QLINK_CHANGE_DOWN);
 		break;

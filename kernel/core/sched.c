@@ -227,6 +227,8 @@ void qlink_connect(struct qlink *a, struct qlink *b)
 	b->sched = s;
 	old->end[0] = NULL;
 	qlink_sched_put(old);
+	/* a decides the heralds: both ends name the pairs by its id */
+	qlink_set_pair_link_id(b, a->id);
 }
 EXPORT_SYMBOL_GPL(qlink_connect);
 

@@ -266,8 +266,13 @@ static int qlink_sock_recvmsg(struct socket *sock, struct msghdr *msg,
 	if (flags & (MSG_OOB | MSG_ERRQUEUE))
 		return -EOPNOTSUPP;
 	skb = skb_recv_datagram(sk, flags, &err);
-	if (!skb)
+	if (!skb) {
+		/* The device went away: end of file, waiting or not. */
+		if (err == -EAGAIN &&
+		    (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+			return 0;
 		return err;
+	}
 	copied = skb->len;
 	if (copied > size) {
 		copied = size;
