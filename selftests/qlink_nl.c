@@ -731,7 +731,7 @@ int qlink_nl_link(struct qlink_nl *nl, const char *name,
 	return qlink_nl_get(nl, QLINK_CMD_LINK_GET, name, parse_link_v, l);
 }
 
-int qlink_purpose_is64(int attr)
+int qlink_nl_purpose_is64(int attr)
 {
 	switch (attr) {
 	case QLINK_A_PURPOSE_RATE:
@@ -744,7 +744,7 @@ int qlink_purpose_is64(int attr)
 	return 0;
 }
 
-int qlink_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
+int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
 		      const struct qlink_pv *pv, int n)
 {
 	struct nl_msg *msg = qlink_nl_msg(nl, QLINK_CMD_PURPOSE_SET, 0);
@@ -759,7 +759,7 @@ int qlink_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
 		goto nomem;
 	err = nla_put_u32(msg, QLINK_A_PURPOSE_ID, purpose);
 	for (i = 0; i < n && !err; i++)
-		err = qlink_purpose_is64(pv[i].attr) ?
+		err = qlink_nl_purpose_is64(pv[i].attr) ?
 		      nla_put_u64(msg, pv[i].attr, (uint64_t)pv[i].val) :
 		      nla_put_u32(msg, pv[i].attr, (uint32_t)pv[i].val);
 	if (err)
@@ -791,7 +791,7 @@ static int parse_purpose(struct nlattr **a, void *arg)
 	return 0;
 }
 
-int qlink_purpose_get(struct qlink_nl *nl, const char *name, uint32_t purpose,
+int qlink_nl_purpose_get(struct qlink_nl *nl, const char *name, uint32_t purpose,
 		      struct qlink_purpose_v *p)
 {
 	struct nl_msg *msg = qlink_nl_msg(nl, QLINK_CMD_PURPOSE_GET, 0);

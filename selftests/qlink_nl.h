@@ -221,12 +221,12 @@ struct qlink_purpose_v {
 };
 
 /* Is purpose attribute ATTR 64 bits wide on the wire? */
-int qlink_purpose_is64(int attr);
+int qlink_nl_purpose_is64(int attr);
 /* PURPOSE_SET of N settings PV (enum qlink_purpose_attr); 0 or -errno. */
-int qlink_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
+int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
 		      const struct qlink_pv *pv, int n);
 /* PURPOSE_GET of one purpose; 0 or -errno. */
-int qlink_purpose_get(struct qlink_nl *nl, const char *name, uint32_t purpose,
+int qlink_nl_purpose_get(struct qlink_nl *nl, const char *name, uint32_t purpose,
 		      struct qlink_purpose_v *p);
 
 /*

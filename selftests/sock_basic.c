@@ -425,7 +425,7 @@ TEST_F_TIMEOUT(sk, keep_pairs_both_ends, 120)
 		       (long)sc1->v[QLINK_A_STATS_REQ_LATENCY_MAX]);
 
 		/* the purpose's counters, from either end */
-		ASSERT_EQ(0, qlink_purpose_get(&self->l.gn, "qa", purpose, &pu));
+		ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn, "qa", purpose, &pu));
 		ASSERT_EQ(1, pu.found);
 		EXPECT_EQ(purpose, pu.v[QLINK_A_PURPOSE_ID]);
 		EXPECT_EQ(1, pu.v[QLINK_A_PURPOSE_REQUESTS]);
@@ -434,7 +434,7 @@ TEST_F_TIMEOUT(sk, keep_pairs_both_ends, 120)
 		EXPECT_EQ(KEEP_N, pu.v[QLINK_A_PURPOSE_DELIVERED]);
 		EXPECT_EQ(0, pu.v[QLINK_A_PURPOSE_OUTSTANDING]);
 		EXPECT_EQ(1, pu.v[QLINK_A_PURPOSE_RECEIVERS]);
-		ASSERT_EQ(0, qlink_purpose_get(&self->l.gn_b, "qb", purpose, &pu));
+		ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn_b, "qb", purpose, &pu));
 		EXPECT_EQ(KEEP_N, pu.v[QLINK_A_PURPOSE_DELIVERED]);
 	}
 }
@@ -701,7 +701,7 @@ static int64_t delivered(struct qlink_nl *nl, uint32_t purpose)
 {
 	struct qlink_purpose_v pu;
 
-	if (qlink_purpose_get(nl, "qa", purpose, &pu))
+	if (qlink_nl_purpose_get(nl, "qa", purpose, &pu))
 		return -1;
 	return pu.v[QLINK_A_PURPOSE_DELIVERED];
 }
@@ -811,7 +811,7 @@ static int unpriv_request(int ifindex, int how)
 	/* configuring purposes needs CAP_NET_ADMIN */
 	if (qlink_nl_open(&nl))
 		return 17;
-	if (qlink_purpose_set(&nl, "qa", 30, &w, 1) != -EPERM)
+	if (qlink_nl_purpose_set(&nl, "qa", 30, &w, 1) != -EPERM)
 		return 18;
 	qlink_nl_close(&nl);
 	return 0;

@@ -445,7 +445,7 @@ TEST_F_TIMEOUT(sch, refusals, 120)
 	failed++;
 
 	/* NORES: two outstanding at most */
-	ASSERT_EQ(0, qlink_purpose_set(&self->l.gn, "qa", 20, &maxout, 1));
+	ASSERT_EQ(0, qlink_nl_purpose_set(&self->l.gn, "qa", 20, &maxout, 1));
 	qlink_create_init(&c, 12, 1000000, QLINK_REQ_KEEP);
 	ASSERT_EQ(0, qlink_sock_create(cs, &c));
 	c.create_id = 13;
@@ -457,7 +457,7 @@ TEST_F_TIMEOUT(sch, refusals, 120)
 	EXPECT_EQ(QLINK_ERR_NORES, find_err(cs, 14));
 	failed++;
 	EXPECT_EQ(2, qlink_sock_outstanding(cs));
-	ASSERT_EQ(0, qlink_purpose_get(&self->l.gn_b, "qb", 20, &pu));
+	ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn_b, "qb", 20, &pu));
 	EXPECT_EQ(2, pu.v[QLINK_A_PURPOSE_OUTSTANDING]);
 	EXPECT_EQ(2, pu.v[QLINK_A_PURPOSE_MAX_OUTSTANDING]);
 	EXPECT_EQ(pu.v[QLINK_A_PURPOSE_REQUESTS],
@@ -764,7 +764,7 @@ TEST_F_TIMEOUT(sch, wfq_64_sockets, 180)
 				   &plog[i].rs));
 		w.val = i < N_NORMAL ? 1 + i % 4 : 1;
 		wsum += i < N_NORMAL ? w.val : 0;
-		ASSERT_EQ(0, qlink_purpose_set(&self->l.gn, "qa", 100 + i, &w, 1));
+		ASSERT_EQ(0, qlink_nl_purpose_set(&self->l.gn, "qa", 100 + i, &w, 1));
 		ev = (struct epoll_event){ .events = EPOLLIN,
 					   .data.u32 = i << 1 };
 		ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, plog[i].cs, &ev));
@@ -896,7 +896,7 @@ TEST_F_TIMEOUT(sch, rate_quota, 120)
 	int cs, rs, i;
 
 	ASSERT_EQ(0, set_params(self, pv, 2));
-	ASSERT_EQ(0, qlink_purpose_set(&self->l.gn, "qa", 70, &rate, 1));
+	ASSERT_EQ(0, qlink_nl_purpose_set(&self->l.gn, "qa", 70, &rate, 1));
 	ASSERT_EQ(0, socks(self, 70, 0, &cs, &rs));
 	ASSERT_EQ(0, qlink_ns_link_up(&self->l, 1));
 	qlink_create_init(&c, 1, 1500, QLINK_REQ_MEASURE);
@@ -918,7 +918,7 @@ TEST_F_TIMEOUT(sch, rate_quota, 120)
 	       t[1499] - t[0], got, by_herald);
 	EXPECT_LE(fabs_d(got - 500), 50);
 	EXPECT_LT(by_herald, 1000);
-	ASSERT_EQ(0, qlink_purpose_get(&self->l.gn, "qa", 70, &pu));
+	ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn, "qa", 70, &pu));
 	EXPECT_EQ(500000, pu.v[QLINK_A_PURPOSE_RATE]);
 	EXPECT_EQ(1500, pu.v[QLINK_A_PURPOSE_DELIVERED]);
 }
@@ -945,14 +945,14 @@ TEST_F_TIMEOUT(sch, reservation, 120)
 	int64_t t_end, lt;
 
 	ASSERT_EQ(0, set_params(self, pv, 2));
-	ASSERT_EQ(0, qlink_purpose_set(&self->l.gn, "qa", 80, res, 2));
+	ASSERT_EQ(0, qlink_nl_purpose_set(&self->l.gn, "qa", 80, res, 2));
 	ASSERT_EQ(0, socks(self, 80, 0, &cs, &rs));
 	ASSERT_EQ(0, socks(self, 81, 0, &c2, &r2));
 	ASSERT_EQ(0, qlink_ns_link_up(&self->l, 1));
 	t_end = qlink_now_ms() + 10000;
 	do {
 		usleep(50000);
-		ASSERT_EQ(0, qlink_purpose_get(&self->l.gn_b, "qb", 80, &pu));
+		ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn_b, "qb", 80, &pu));
 	} while (pu.v[QLINK_A_PURPOSE_RESERVED] < 4 && qlink_now_ms() < t_end);
 	ASSERT_EQ(4, pu.v[QLINK_A_PURPOSE_RESERVED]);
 	EXPECT_EQ(4, pu.v[QLINK_A_PURPOSE_RESERVE]);
@@ -977,7 +977,7 @@ TEST_F_TIMEOUT(sch, reservation, 120)
 	}
 	EXPECT_TRUE(cr[2].flags & QLINK_REC_LAST);
 	EXPECT_TRUE(rr[2].flags & QLINK_REC_LAST);
-	ASSERT_EQ(0, qlink_purpose_get(&self->l.gn, "qa", 80, &pu));
+	ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn, "qa", 80, &pu));
 	EXPECT_LE(pu.v[QLINK_A_PURPOSE_RESERVED], 2);
 
 	/* without a reservation: wait for heralds */
@@ -992,7 +992,7 @@ TEST_F_TIMEOUT(sch, reservation, 120)
 	t_end = qlink_now_ms() + 10000;
 	do {
 		usleep(50000);
-		ASSERT_EQ(0, qlink_purpose_get(&self->l.gn, "qa", 80, &pu));
+		ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn, "qa", 80, &pu));
 	} while (pu.v[QLINK_A_PURPOSE_RESERVED] < 4 && qlink_now_ms() < t_end);
 	EXPECT_EQ(4, pu.v[QLINK_A_PURPOSE_RESERVED]);
 }
@@ -1017,19 +1017,19 @@ TEST_F(sch, purpose_set_checks)
 	int err;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err = qlink_purpose_set(&self->l.gn, "qa", 90, &bad[i], 1);
+		err = qlink_nl_purpose_set(&self->l.gn, "qa", 90, &bad[i], 1);
 		EXPECT_TRUE(err == -EINVAL || err == -ERANGE)
 			TH_LOG("setting %u: %d", i, err);
 		EXPECT_NE('\0', self->l.gn.extack[0]) TH_LOG("setting %u", i);
 	}
-	err = qlink_purpose_set(&self->l.gn, "qa", 0, cfg, 1);
+	err = qlink_nl_purpose_set(&self->l.gn, "qa", 0, cfg, 1);
 	EXPECT_TRUE(err == -EINVAL || err == -ERANGE) TH_LOG("id 0: %d", err);
-	EXPECT_EQ(-ENODEV, qlink_purpose_set(&self->l.gn, "nosuch", 90, cfg, 1));
-	EXPECT_NE(0, qlink_purpose_set(&self->l.gn, "lo", 90, cfg, 1));
+	EXPECT_EQ(-ENODEV, qlink_nl_purpose_set(&self->l.gn, "nosuch", 90, cfg, 1));
+	EXPECT_NE(0, qlink_nl_purpose_set(&self->l.gn, "lo", 90, cfg, 1));
 
-	ASSERT_EQ(0, qlink_purpose_set(&self->l.gn, "qa", 90, cfg, 5));
+	ASSERT_EQ(0, qlink_nl_purpose_set(&self->l.gn, "qa", 90, cfg, 5));
 	/* both ends share one scheduler */
-	ASSERT_EQ(0, qlink_purpose_get(&self->l.gn_b, "qb", 90, &pu));
+	ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn_b, "qb", 90, &pu));
 	ASSERT_EQ(1, pu.found);
 	for (i = 0; i < 5; i++)
 		EXPECT_EQ(cfg[i].val, pu.v[cfg[i].attr]) TH_LOG("setting %u", i);

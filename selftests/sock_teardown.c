@@ -186,7 +186,7 @@ TEST_F_TIMEOUT(td, close_creator_mid_request, 60)
 	/* nothing after the ERR records */
 	usleep(200000);
 	EXPECT_EQ(-EAGAIN, qlink_sock_rec(rb, &r, MSG_DONTWAIT));
-	ASSERT_EQ(0, qlink_purpose_get(&self->l.gn, "qa", 1, &pu));
+	ASSERT_EQ(0, qlink_nl_purpose_get(&self->l.gn, "qa", 1, &pu));
 	EXPECT_EQ(0, pu.v[QLINK_A_PURPOSE_OUTSTANDING]);
 	EXPECT_EQ(2, pu.v[QLINK_A_PURPOSE_REQ_FAILED]);
 	/* the other purpose's request goes on */

@@ -406,14 +406,17 @@ TEST_F(lib, purposes)
 	EXPECT_EQ(1, c.seen);
 	EXPECT_EQ(5, c.p.weight);
 
-	/* Out of range: nothing changes and the message names it. */
+	/*
+	 * Out of range (the netlink policy's ERANGE): nothing changes and
+	 * the message names the attribute.
+	 */
 	p.weight = 0;
-	EXPECT_EQ(-EINVAL, qlink_purpose_set(self->h, A, &p,
+	EXPECT_EQ(-ERANGE, qlink_purpose_set(self->h, A, &p,
 					     QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT)));
 	EXPECT_NE(NULL, strstr(qlink_errmsg(self->h), "QLINK_A_PURPOSE_WEIGHT"))
 		TH_LOG("%s", qlink_errmsg(self->h));
 	p.reserve = QLINK_RESERVE_MAX + 1;
-	EXPECT_EQ(-EINVAL, qlink_purpose_set(self->h, A, &p,
+	EXPECT_EQ(-ERANGE, qlink_purpose_set(self->h, A, &p,
 					     QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE)));
 	EXPECT_NE(NULL, strstr(qlink_errmsg(self->h), "QLINK_A_PURPOSE_RESERVE"))
 		TH_LOG("%s", qlink_errmsg(self->h));
