@@ -574,10 +574,30 @@ static const struct nla_policy qlink_purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
 	[QLINK_A_PURPOSE_RECEIVERS] = { .type = NLA_REJECT },
 };
 
-/*
- * PURPOSE_GET of one purpose (with %QLINK_A_PURPOSE_ID) or, without,
- * the first purposes that fit (a doit reply holds one message).
- */
+/* A doit's %QLINK_A_PURPOSE nest into @tb; %QLINK_A_PURPOSE_ID required. */
+static int qlink_nl_purpose_parse(struct genl_info *info, struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[QLINK_A_PURPOSE];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_PURPOSE)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "QLINK_A_PURPOSE with QLINK_A_PURPOSE_ID required");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, QLINK_A_PURPOSE_MAX, nest,
+			       qlink_purpose_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[QLINK_A_PURPOSE_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "QLINK_A_PURPOSE_ID required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* PURPOSE_GET doit: the purpose %QLINK_A_PURPOSE_ID names (dumps list all). */
 static int qlink_nl_purpose_get_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
@@ -587,21 +607,9 @@ static int qlink_nl_purpose_get_doit(struct sk_buff *skb,
 	u32 id, cursor = 0;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_PURPOSE)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "QLINK_A_PURPOSE with QLINK_A_PURPOSE_ID required (or dump)");
-		return -EINVAL;
-	}
-	err = nla_parse_nested(tb, QLINK_A_PURPOSE_MAX,
-			       info->attrs[QLINK_A_PURPOSE], qlink_purpose_policy,
-			       info->extack);
+	err = qlink_nl_purpose_parse(info, tb);
 	if (err)
 		return err;
-	if (!tb[QLINK_A_PURPOSE_ID]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[QLINK_A_PURPOSE],
-				    "QLINK_A_PURPOSE_ID required");
-		return -EINVAL;
-	}
 	id = nla_get_u32(tb[QLINK_A_PURPOSE_ID]);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -657,13 +665,7 @@ static int qlink_nl_purpose_set_doit(struct sk_buff *skb,
 	struct qlink *ql;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_PURPOSE)) {
-		NL_SET_ERR_MSG(info->extack, "QLINK_A_PURPOSE required");
-		return -EINVAL;
-	}
-	err = nla_parse_nested(tb, QLINK_A_PURPOSE_MAX,
-			       info->attrs[QLINK_A_PURPOSE], qlink_purpose_policy,
-			       info->extack);
+	err = qlink_nl_purpose_parse(info, tb);
 	if (err)
 		return err;
 	rtnl_lock();

@@ -761,6 +761,39 @@ static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,
 	ps->sum_age_taken_ns += div_u64(out->age_ps, PS_PER_NS);
 }
 
+/*
+ * Take the oldest pair of at least @min_ppm numbered up to @seq, or with
+ * @exact pair @seq itself, after discarding the older ones.
+ */
+static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
+			       bool exact, struct qlink_pair_info *out)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	struct qcore_pb_report rep = {};
+	struct qcore_pair p;
+	u64 now;
+	int err;
+
+	spin_lock_bh(&ps->lock);
+	now = qlink_clock_ps(ps);
+	if (!exact) {
+		err = qcore_pairbuf_take_upto(&ps->pb, now,
+					      qcore_f_from_ppm(min_ppm), seq,
+					      &p, &rep);
+	} else {
+		/* no pair reaches fidelity U32_MAX: all before @seq go */
+		if (seq)
+			qcore_pairbuf_take_upto(&ps->pb, now, U32_MAX, seq - 1,
+						&p, &rep);
+		err = qcore_pairbuf_take_seq(&ps->pb, seq, &p);
+	}
+	if (!err)
+		qlink_pair_taken(ps, &p, now, out);
+	spin_unlock_bh(&ps->lock);
+	qlink_report_events(ql, &rep, now);
+	return err;
+}
+
 /**
  * qlink_pair_take() - take the oldest pair of at least @min_fidelity
  * @ql: link
@@ -778,22 +811,7 @@ static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,
 int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
 		    struct qlink_pair_info *out)
 {
-	struct qlink_pairs *ps = ql->pairs;
-	struct qcore_pb_report rep = {};
-	struct qcore_pair p;
-	u64 now;
-	int err;
-
-	spin_lock_bh(&ps->lock);
-	now = qlink_clock_ps(ps);
-	err = qcore_pairbuf_take_upto(&ps->pb, now,
-				      qcore_f_from_ppm(min_fidelity), max_seq,
-				      &p, &rep);
-	if (!err)
-		qlink_pair_taken(ps, &p, now, out);
-	spin_unlock_bh(&ps->lock);
-	qlink_report_events(ql, &rep, now);
-	return err;
+	return qlink_pair_take_one(ql, min_fidelity, max_seq, false, out);
 }
 EXPORT_SYMBOL_GPL(qlink_pair_take);
 
@@ -811,23 +829,7 @@ EXPORT_SYMBOL_GPL(qlink_pair_take);
  */
 int qlink_pair_take_seq(struct qlink *ql, u64 seq, struct qlink_pair_info *out)
 {
-	struct qlink_pairs *ps = ql->pairs;
-	struct qcore_pb_report rep = {};
-	struct qcore_pair p;
-	u64 now;
-	int err;
-
-	spin_lock_bh(&ps->lock);
-	now = qlink_clock_ps(ps);
-	if (seq)
-		qcore_pairbuf_take_upto(&ps->pb, now, U32_MAX, seq - 1, &p,
-					&rep);
-	err = qcore_pairbuf_take_seq(&ps->pb, seq, &p);
-	if (!err)
-		qlink_pair_taken(ps, &p, now, out);
-	spin_unlock_bh(&ps->lock);
-	qlink_report_events(ql, &rep, now);
-	return err;
+	return qlink_pair_take_one(ql, 0, seq, true, out);
 }
 
 /* The next sequence number the link's buffer will store. Any context. */

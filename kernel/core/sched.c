@@ -1264,7 +1264,7 @@ int qlink_sched_fill_stats(struct sk_buff *msg, struct qlink *ql)
 /**
  * qlink_sched_purpose_set() - QLINK_CMD_PURPOSE_SET
  * @ql: link (RTNL held)
- * @tb: the parsed %QLINK_A_PURPOSE nest (policy checked)
+ * @tb: the parsed %QLINK_A_PURPOSE nest (policy checked, with an id)
  * @extack: for errors
  *
  * Return: 0 or a negative errno with an extack message.
@@ -1278,10 +1278,6 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 	u32 id, reserve = 0;
 
 	ASSERT_RTNL();
-	if (!tb[QLINK_A_PURPOSE_ID]) {
-		NL_SET_ERR_MSG(extack, "QLINK_A_PURPOSE_ID required");
-		return -EINVAL;
-	}
 	id = nla_get_u32(tb[QLINK_A_PURPOSE_ID]);
 	if (tb[QLINK_A_PURPOSE_RESERVE]) {
 		reserve = nla_get_u32(tb[QLINK_A_PURPOSE_RESERVE]);
