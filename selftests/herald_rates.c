@@ -23,43 +23,7 @@
 
 #include "kselftest_harness.h"
 #include "qlink_nl.h"
-
-/* No libm in the selftest link line: Newton's square root and fabs. */
-static double sqrt_d(double x)
-{
-	double r = x > 1 ? x : 1;
-	int i;
-
-	if (x <= 0)
-		return 0;
-	for (i = 0; i < 200; i++)
-		r = (r + x / r) / 2;
-	return r;
-}
-
-static double fabs_d(double x)
-{
-	return x < 0 ? -x : x;
-}
-
-/* 10^x without libm: e^(x ln 10) by halving and Taylor. */
-static double pow10_d(double x)
-{
-	double y = x * 2.302585092994046, s = 1, t = 1;
-	int i, k = 0;
-
-	while (y > 0.125 || y < -0.125) {
-		y /= 2;
-		k++;
-	}
-	for (i = 1; i < 16; i++) {
-		t *= y / i;
-		s += t;
-	}
-	while (k--)
-		s *= s;
-	return s;
-}
+#include "qlink_math.h"
 
 /*
  * Share of the S_A S_B tau uncorrelated coincidences that become

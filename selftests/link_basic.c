@@ -24,6 +24,7 @@
 
 #include "kselftest_harness.h"
 #include "qlink_nl.h"
+#include "qlink_math.h"
 
 #define NS_NAME "qlt_basic"
 
@@ -467,25 +468,6 @@ TEST_F(qlink, params_roundtrip)
 	EXPECT_EQ(0, wait_objects_zero(2000));
 }
 
-/* 10^x without libm (the selftests link no -lm): e^(x ln 10). */
-static double pow10_(double x)
-{
-	double y = x * 2.302585092994046, term = 1, sum = 1;
-	int k, halvings = 0;
-
-	while (y > 0.5 || y < -0.5) {
-		y /= 2;
-		halvings++;
-	}
-	for (k = 1; k < 30; k++) {
-		term *= y / k;
-		sum += term;
-	}
-	while (halvings--)
-		sum *= sum;
-	return sum;
-}
-
 static double expected_check(const struct link_info *li, double *acc,
 			     double *fid)
 {
@@ -497,8 +479,8 @@ static double expected_check(const struct link_info *li, double *acc,
 			     p[QLINK_A_PARAM_FIBER_LEN_B] / 1000) +
 		    (p[QLINK_A_PARAM_EXTRA_LOSS] - p[QLINK_A_PARAM_EXTRA_LOSS] / 2);
 	double r = p[QLINK_A_PARAM_SOURCE_RATE];
-	double pa = p[QLINK_A_PARAM_DET_EFF_A] / 1e6 * pow10_(-la / 10000);
-	double pb = p[QLINK_A_PARAM_DET_EFF_B] / 1e6 * pow10_(-lb / 10000);
+	double pa = p[QLINK_A_PARAM_DET_EFF_A] / 1e6 * pow10_d(-la / 10000);
+	double pb = p[QLINK_A_PARAM_DET_EFF_B] / 1e6 * pow10_d(-lb / 10000);
 	double sa = r * pa + p[QLINK_A_PARAM_DARK_RATE];
 	double sb = r * pb + p[QLINK_A_PARAM_DARK_RATE];
 	double c = r * pa * pb;
@@ -511,9 +493,7 @@ static double expected_check(const struct link_info *li, double *acc,
 
 static int close_to(double want, double got)
 {
-	double d = want - got;
-
-	return (d < 0 ? -d : d) <= 2 + want * 1e-5;
+	return fabs_d(want - got) <= 2 + want * 1e-5;
 }
 
 TEST_F(qlink, expected_rates)

@@ -21,27 +21,9 @@
 
 #include "kselftest_harness.h"
 #include "qlink_nl.h"
+#include "qlink_math.h"
 
 #define MS_NS	1000000LL
-
-/* e^-x for x >= 0, without libm: halve, Taylor, square back. */
-static double exp_neg(double x)
-{
-	double s = 1, t = 1;
-	int i, k = 0;
-
-	while (x > 0.125) {
-		x /= 2;
-		k++;
-	}
-	for (i = 1; i < 16; i++) {
-		t *= -x / i;
-		s += t;
-	}
-	while (k--)
-		s *= s;
-	return s;
-}
 
 static int64_t mono_ms(void)
 {

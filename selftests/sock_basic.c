@@ -31,6 +31,7 @@
 
 #include "kselftest_harness.h"
 #include "qlink_nl.h"
+#include "qlink_math.h"
 
 #define RATE_HZ		20000
 #define F0		900000
@@ -482,25 +483,6 @@ TEST_F_TIMEOUT(sk, rsp_and_photonic_keep, 120)
 		ASSERT_EQ(0xffff, cr[i].slot);
 		ASSERT_EQ(0xffff, rr[i].slot);
 	}
-}
-
-/* e^-x for x >= 0 without libm. */
-static double exp_neg(double x)
-{
-	double s = 1, t = 1;
-	int i, k = 0;
-
-	while (x > 0.125) {
-		x /= 2;
-		k++;
-	}
-	for (i = 1; i < 16; i++) {
-		t *= -x / i;
-		s += t;
-	}
-	while (k--)
-		s *= s;
-	return s;
 }
 
 /*

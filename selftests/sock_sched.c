@@ -27,6 +27,7 @@
 
 #include "kselftest_harness.h"
 #include "qlink_nl.h"
+#include "qlink_math.h"
 
 FIXTURE(sch)
 {
@@ -87,24 +88,6 @@ static int set_params(FIXTURE_DATA(sch) *self, const struct qlink_pv *pv,
 	if (!err)
 		err = qlink_nl_link(&self->l.gn, "qa", &self->l.a);
 	return err;
-}
-
-/* No libm: Newton's square root. */
-static double sqrt_d(double x)
-{
-	double r = x > 1 ? x : 1;
-	int i;
-
-	if (x <= 0)
-		return 0;
-	for (i = 0; i < 100; i++)
-		r = (r + x / r) / 2;
-	return r;
-}
-
-static double fabs_d(double x)
-{
-	return x < 0 ? -x : x;
 }
 
 /*
