@@ -187,25 +187,12 @@ static int bench_udp(size_t n, double rate, struct dist *d)
 
 /* ---- AF_QLINK plumbing ---- */
 
-static int qlink_family(void)
-{
-	FILE *f = fopen("/sys/module/qlink/parameters/family", "r");
-	int af = AF_QLINK;
-
-	if (f) {
-		if (fscanf(f, "%d", &af) != 1)
-			af = AF_QLINK;
-		fclose(f);
-	}
-	return af;
-}
-
 /* SOCK_SEQPACKET (-T seqpacket, the default) or SOCK_DGRAM (-T dgram). */
 static int sock_type = SOCK_SEQPACKET;
 
 static int sock_open(const char *ifname, int receive, int rcvbuf)
 {
-	struct sockaddr_qlink sq = { .sq_family = qlink_family(),
+	struct sockaddr_qlink sq = { .sq_family = qlink_af(),
 				     .sq_purpose = PURPOSE };
 	struct timeval tv = { RECV_TIMEOUT_MS / 1000, 0 };
 	int fd, one = 1;
