@@ -93,6 +93,20 @@ static int big_request(int fd, uint32_t id)
 	return qlink_sock_create(fd, &c);
 }
 
+/*
+ * A creator on A (*CA) and a receiver on B (*RB) for purpose 1, the link
+ * up and two big requests (1 and 2) queued on it: 0, or -1 if any failed.
+ */
+static int busy_link(FIXTURE_DATA(td) *self, int *ca, int *rb)
+{
+	*ca = sock_at(self, 0, 1, 0);
+	*rb = sock_at(self, 1, 1, 1);
+	if (*ca < 0 || *rb < 0 || qlink_ns_link_up(&self->l, 1) ||
+	    big_request(*ca, 1) || big_request(*ca, 2))
+		return -1;
+	return 0;
+}
+
 /* The ERR records a socket got. */
 struct errs {
 	int n, ok, eof, rerr;
@@ -206,13 +220,7 @@ TEST_F_TIMEOUT(td, close_receiver_mid_request, 60)
 	struct errs es;
 	int ca, rb;
 
-	ca = sock_at(self, 0, 1, 0);
-	rb = sock_at(self, 1, 1, 1);
-	ASSERT_GE(ca, 0);
-	ASSERT_GE(rb, 0);
-	ASSERT_EQ(0, qlink_ns_link_up(&self->l, 1));
-	ASSERT_EQ(0, big_request(ca, 1));
-	ASSERT_EQ(0, big_request(ca, 2));
+	ASSERT_EQ(0, busy_link(self, &ca, &rb));
 	ASSERT_EQ(1, qlink_sock_rec(rb, &r, 0));
 
 	close_fd(self, rb);
@@ -263,24 +271,26 @@ static void check_four(struct __test_metadata *_metadata, struct four *f,
 		       int sys_errno, int to_eof)
 {
 	static const uint32_t ab[] = { 1, 2 }, ba[] = { 3 };
+	const struct {
+		int fd;
+		const char *who;
+		const uint32_t *ids;
+		int nids, role;
+	} ends[] = {
+		{ f->ca, "A creator", ab, 2, QLINK_ROLE_CREATOR },
+		{ f->rb, "B receiver", ab, 2, QLINK_ROLE_RECEIVER },
+		{ f->cb, "B creator", ba, 1, QLINK_ROLE_CREATOR },
+		{ f->ra, "A receiver", ba, 1, QLINK_ROLE_RECEIVER },
+	};
 	struct errs es;
+	size_t i;
 
-	read_errs(f->ca, to_eof ? 0 : 2, 5000, &es);
-	check_errs(_metadata, "A creator", &es, ab, 2, QLINK_ROLE_CREATOR,
-		   sys_errno);
-	EXPECT_EQ(to_eof, es.eof);
-	read_errs(f->rb, to_eof ? 0 : 2, 5000, &es);
-	check_errs(_metadata, "B receiver", &es, ab, 2, QLINK_ROLE_RECEIVER,
-		   sys_errno);
-	EXPECT_EQ(to_eof, es.eof);
-	read_errs(f->cb, to_eof ? 0 : 1, 5000, &es);
-	check_errs(_metadata, "B creator", &es, ba, 1, QLINK_ROLE_CREATOR,
-		   sys_errno);
-	EXPECT_EQ(to_eof, es.eof);
-	read_errs(f->ra, to_eof ? 0 : 1, 5000, &es);
-	check_errs(_metadata, "A receiver", &es, ba, 1, QLINK_ROLE_RECEIVER,
-		   sys_errno);
-	EXPECT_EQ(to_eof, es.eof);
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		read_errs(ends[i].fd, to_eof ? 0 : ends[i].nids, 5000, &es);
+		check_errs(_metadata, ends[i].who, &es, ends[i].ids,
+			   ends[i].nids, ends[i].role, sys_errno);
+		EXPECT_EQ(to_eof, es.eof) TH_LOG("%s: eof", ends[i].who);
+	}
 }
 
 TEST_F_TIMEOUT(td, link_down_mid_request, 60)
@@ -430,13 +440,7 @@ TEST_F_TIMEOUT(td, peer_netns_delete_mid_request, 60)
 	struct errs es;
 	int ca, rb, i;
 
-	ca = sock_at(self, 0, 1, 0);
-	rb = sock_at(self, 1, 1, 1);
-	ASSERT_GE(ca, 0);
-	ASSERT_GE(rb, 0);
-	ASSERT_EQ(0, qlink_ns_link_up(&self->l, 1));
-	ASSERT_EQ(0, big_request(ca, 1));
-	ASSERT_EQ(0, big_request(ca, 2));
+	ASSERT_EQ(0, busy_link(self, &ca, &rb));
 	close_fd(self, rb);
 	release_ns_b(self);
 	read_errs(ca, 0, 20000, &es);
