@@ -10,16 +10,7 @@ build=${BUILD:-$top/build}
 dumper=$build/selftests/qlink_dump
 objects=/sys/kernel/debug/qlink/objects
 npairs=50
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
-check() {	# check NAME CMD...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
+. "$top/selftests/lib.sh"
 
 # The .ko built for the running kernel: the Debian build lives in the tree,
 # the debug-kernel build in build/kmod-debug.

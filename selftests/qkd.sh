@@ -25,16 +25,7 @@ secs=${QKD_TIME:-15}
 rate=${QKD_RATE:-1M}
 block=${QKD_BLOCK:-256k}
 fid=0.97
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); echo "not ok $n $1"; failed=1; }
-check() {	# check NAME CMD...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
+. "$top/selftests/lib.sh"
 
 # field VALUE-NAME FILE: the number after NAME on the summary lines
 field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' "$2"; }
