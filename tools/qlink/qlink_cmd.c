@@ -110,6 +110,30 @@ int qc_open_handle(struct qlink_handle **hp)
 	return 0;
 }
 
+void qc_required(const char *name)
+{
+	fprintf(stderr, "Error: \"%s\" is required.\n", name);
+	exit(-1);
+}
+
+const char *qc_dev(const char *dev)
+{
+	if (!dev)
+		qc_required("dev");
+	if (check_ifname(dev))
+		invarg("not a valid ifname", dev);
+	return dev;
+}
+
+void qc_print_name(const char *key, const char *name, const char *name_fmt,
+		   const char *num_fmt, unsigned int v)
+{
+	if (name)
+		print_string(PRINT_ANY, key, name_fmt, name);
+	else
+		print_uint(PRINT_ANY, key, num_fmt, v);
+}
+
 static void to_qp(const struct qlink_param_set *ps, struct qp_set *s)
 {
 	int i;
@@ -428,12 +452,7 @@ static int link_set(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (!dev) {
-		fprintf(stderr, "Error: \"dev\" is required.\n");
-		exit(-1);
-	}
-	if (check_ifname(dev))
-		invarg("not a valid ifname", dev);
+	qc_dev(dev);
 	if (!s.present) {
 		fprintf(stderr,
 			"Error: nothing to set, try \"%s link set help\".\n",
@@ -558,12 +577,7 @@ static int do_pair(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (!dev) {
-		fprintf(stderr, "Error: \"dev\" is required.\n");
-		exit(-1);
-	}
-	if (check_ifname(dev))
-		invarg("not a valid ifname", dev);
+	qc_dev(dev);
 	err = qc_open_handle(&h);
 	if (err)
 		return err;
@@ -598,12 +612,8 @@ static void print_pair_event(const struct qlink_event *ev, const char *name)
 		print_string(PRINT_ANY, "ifname", "%s: ", ifname);
 	print_uint(PRINT_ANY, "link_id", "id %u ", pe->link_id);
 	if (ev->cmd == QLINK_CMD_PAIR_DROP_NTF) {
-		const char *r = qlink_drop_reason_name(pe->reason);
-
-		if (r)
-			print_string(PRINT_ANY, "reason", "%s ", r);
-		else
-			print_uint(PRINT_ANY, "reason", "reason %u ", pe->reason);
+		qc_print_name("reason", qlink_drop_reason_name(pe->reason),
+			      "%s ", "reason %u ", pe->reason);
 	}
 	print_u64(PRINT_ANY, "seq_first", "seq %llu", pe->seq_first);
 	print_u64(PRINT_ANY, "seq_last", "-%llu ", pe->seq_last);

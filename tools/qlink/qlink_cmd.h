@@ -43,6 +43,19 @@ int qc_kernel_error(struct qlink_handle *h, const char *what);
 /* qlink_open() with the tool's messages; 0 or ERR_LOCAL. */
 int qc_open_handle(struct qlink_handle **hp);
 
+/* "Error: \"NAME\" is required." and exit(-1), as ip's argument errors. */
+void qc_required(const char *name) __attribute__((noreturn));
+
+/* DEV, which must be given and be a valid ifname (else exits as above). */
+const char *qc_dev(const char *dev);
+
+/*
+ * Print the enum value V under KEY: its NAME with NAME_FMT when there is
+ * one, else the number with NUM_FMT (a value newer than this tool).
+ */
+void qc_print_name(const char *key, const char *name, const char *name_fmt,
+		   const char *num_fmt, unsigned int v);
+
 /* The objects of qlink_req.c: purpose, request, receive. */
 int qc_do_purpose(int argc, char **argv);
 int qc_do_request(int argc, char **argv);

@@ -533,22 +533,33 @@ void qp_help(FILE *f)
 		"window and offset in ps, coherence and delays in ns, losses in dB.\n");
 }
 
-bool qp_explain(const char *msg, char *buf, size_t len)
+bool qp_attr_name(const char *msg, const char *prefix, char *name,
+		  size_t len)
 {
-	const char *p = msg ? strstr(msg, "QLINK_A_PARAM_") : NULL;
-	const struct qp_desc *d = NULL;
-	char name[48];
-	long long lo, hi;
-	size_t i, n;
+	const char *p = msg ? strstr(msg, prefix) : NULL;
+	size_t n;
 
-	if (!p)
+	if (!p || !len)
 		return false;
-	p += strlen("QLINK_A_PARAM_");
-	for (n = 0; n < sizeof(name) - 1 &&
+	p += strlen(prefix);
+	for (n = 0; n < len - 1 &&
 	     ((p[n] >= 'A' && p[n] <= 'Z') || p[n] == '_' ||
 	      (p[n] >= '0' && p[n] <= '9')); n++)
 		name[n] = p[n] - (p[n] >= 'A' && p[n] <= 'Z' ? 'A' - 'a' : 0);
 	name[n] = '\0';
+	return true;
+}
+
+bool qp_explain(const char *msg, char *buf, size_t len)
+{
+	const struct qp_desc *d = NULL;
+	const char *p;
+	char name[48];
+	long long lo, hi;
+	size_t i;
+
+	if (!qp_attr_name(msg, "QLINK_A_PARAM_", name, sizeof(name)))
+		return false;
 	for (i = 0; i < qp_table_len; i++)
 		if (qp_table[i].json && !strcmp(qp_table[i].json, name))
 			d = &qp_table[i];

@@ -124,4 +124,12 @@ void qp_help(FILE *f);
  */
 bool qp_explain(const char *msg, char *buf, size_t len);
 
+/*
+ * The attribute MSG names after PREFIX, lower case, into NAME (LEN bytes):
+ * "... QLINK_A_PARAM_DARK_RATE out of range" with "QLINK_A_PARAM_" gives
+ * "dark_rate", the json name. False if MSG names no PREFIX attribute.
+ */
+bool qp_attr_name(const char *msg, const char *prefix, char *name,
+		  size_t len);
+
 #endif /* _QLINK_PARAMS_H */

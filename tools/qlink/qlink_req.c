@@ -99,32 +99,27 @@ static uint64_t qr_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static const char *qr_dev(const char *dev)
+/* How long to wait until END (qr_now_ns()) in ms; -1 (forever) if END is 0. */
+static int qr_wait_ms(uint64_t end)
 {
-	if (!dev) {
-		fprintf(stderr, "Error: \"dev\" is required.\n");
-		exit(-1);
-	}
-	if (check_ifname(dev))
-		invarg("not a valid ifname", dev);
-	return dev;
+	uint64_t now;
+
+	if (!end)
+		return -1;
+	now = qr_now_ns();
+	return now >= end ? 0 : (int)((end - now + 999999) / 1000000);
 }
 
 bool qc_purpose_explain(const char *msg, char *buf, size_t len)
 {
-	const char *p = msg ? strstr(msg, "QLINK_A_PURPOSE_") : NULL;
 	const struct qp_desc *d = NULL;
+	const char *p;
 	char name[48];
 	long long lo, hi;
-	size_t i, n;
+	size_t i;
 
-	if (!p)
+	if (!qp_attr_name(msg, "QLINK_A_PURPOSE_", name, sizeof(name)))
 		return false;
-	p += strlen("QLINK_A_PURPOSE_");
-	for (n = 0; n < sizeof(name) - 1 &&
-	     ((p[n] >= 'A' && p[n] <= 'Z') || p[n] == '_'); n++)
-		name[n] = p[n] == '_' ? '_' : p[n] - 'A' + 'a';
-	name[n] = '\0';
 	if (!strcmp(name, "id")) {
 		snprintf(buf, len, "the purpose \"id\"");
 		return true;
@@ -277,7 +272,7 @@ static int qr_purpose_show(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	qr_dev(c.dev);
+	qc_dev(c.dev);
 	err = qc_open_handle(&h);
 	if (err)
 		return err;
@@ -367,11 +362,9 @@ static int qr_purpose_set(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	qr_dev(dev);
-	if (!p.id) {
-		fprintf(stderr, "Error: \"id\" is required.\n");
-		exit(-1);
-	}
+	qc_dev(dev);
+	if (!p.id)
+		qc_required("id");
 	if (!mask) {
 		fprintf(stderr,
 			"Error: nothing to set, try \"%s purpose help\".\n",
@@ -415,11 +408,8 @@ static void qr_print_record(const struct qlink_record *r)
 		     r->kind == QLINK_REC_OK ? "ok" :
 		     r->kind == QLINK_REC_ERR ? "err" : "unknown");
 	if (r->kind == QLINK_REC_ERR) {
-		s = qlink_err_name(r->error);
-		if (s)
-			print_string(PRINT_ANY, "error", " %s", s);
-		else
-			print_uint(PRINT_ANY, "error", " error %u", r->error);
+		qc_print_name("error", qlink_err_name(r->error), " %s",
+			      " error %u", r->error);
 	}
 	print_uint(PRINT_ANY, "create_id", " create-id %u", r->create_id);
 	print_uint(PRINT_ANY, "index", " index %u", r->index);
@@ -559,7 +549,7 @@ int qc_do_request(int argc, char **argv)
 		.basis = QLINK_BASIS_Z, .priority = QLINK_PRIO_NORMAL,
 	};
 	int64_t timeout = -1, v;
-	uint64_t end = 0, now;
+	uint64_t end = 0;
 	bool failed = false, done = false;
 	const char *dev = NULL;
 	int fd, err = 0;
@@ -621,11 +611,9 @@ int qc_do_request(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	qr_dev(dev);
-	if (!req.purpose) {
-		fprintf(stderr, "Error: \"purpose\" is required.\n");
-		exit(-1);
-	}
+	qc_dev(dev);
+	if (!req.purpose)
+		qc_required("purpose");
 	if (timeout < 0)
 		timeout = req.max_time ? (int64_t)req.max_time + 5000000000ll :
 			  10000000000ll;
@@ -646,13 +634,8 @@ int qc_do_request(int argc, char **argv)
 	new_json_obj(json);
 	while (!done && !qr_stop) {
 		struct qlink_record rec;
-		int ms = -1;
 
-		if (end) {
-			now = qr_now_ns();
-			ms = now >= end ? 0 : (int)((end - now + 999999) / 1000000);
-		}
-		err = qlink_sock_recv(fd, &rec, ms);
+		err = qlink_sock_recv(fd, &rec, qr_wait_ms(end));
 		if (err == -EINTR)
 			continue;
 		if (err == -EAGAIN) {
@@ -703,7 +686,7 @@ int qc_do_receive(int argc, char **argv)
 	const char *dev = NULL;
 	uint32_t purpose = 0;
 	int64_t count = 0, timeout = 0;
-	uint64_t end = 0, now, seen = 0;
+	uint64_t end = 0, seen = 0;
 	int fd, err = 0;
 
 	while (argc > 0) {
@@ -733,11 +716,9 @@ int qc_do_receive(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	qr_dev(dev);
-	if (!purpose) {
-		fprintf(stderr, "Error: \"purpose\" is required.\n");
-		exit(-1);
-	}
+	qc_dev(dev);
+	if (!purpose)
+		qc_required("purpose");
 	fd = qr_sock(dev, purpose);
 	if (fd < 0)
 		return ERR_KERNEL;
@@ -754,13 +735,8 @@ int qc_do_receive(int argc, char **argv)
 	new_json_obj(json);
 	while (!qr_stop && (!count || seen < (uint64_t)count)) {
 		struct qlink_record rec;
-		int ms = -1;
 
-		if (end) {
-			now = qr_now_ns();
-			ms = now >= end ? 0 : (int)((end - now + 999999) / 1000000);
-		}
-		err = qlink_sock_recv(fd, &rec, ms);
+		err = qlink_sock_recv(fd, &rec, qr_wait_ms(end));
 		if (err == -EINTR) {
 			err = 0;
 			continue;
