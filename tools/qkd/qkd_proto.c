@@ -386,6 +386,25 @@ static void stats_add(struct qkd_stats *st, const struct block *b,
 	st->blocks++;
 }
 
+/* A block that went through (both ends): count it and log it. */
+static void block_done(const struct qkd_opts *o, struct qkd_stats *st,
+		       const struct block *b, const struct cascade *cs,
+		       size_t m, bool ok)
+{
+	stats_add(st, b, cs, cs->leak);
+	block_log(o, st, b, cs, m, ok);
+}
+
+/* What alice_block() and bob_block() both free, however the block ended. */
+static void block_release(struct block *b, struct cascade *cs,
+			  struct wbuf *w, struct rbuf *r)
+{
+	wbuf_free(w);
+	free((void *)r->b);
+	cascade_free(cs);
+	block_free(b);
+}
+
 static int qber_check(const struct qkd_opts *o, const struct block *b)
 {
 	double q = b->sample ? (double)b->sample_err / b->sample : 0;
@@ -694,18 +713,13 @@ static int alice_block(struct qkd_chan *c, const struct qkd_opts *o,
 	} else {
 		st->blocks_failed++;
 	}
-	if (!err) {
-		stats_add(st, &b, &cs, cs.leak);
-		block_log(o, st, &b, &cs, m, ok);
-	}
+	if (!err)
+		block_done(o, st, &b, &cs, m, ok);
 out:
-	wbuf_free(&w);
-	free((void *)r.b);
+	block_release(&b, &cs, &w, &r);
 	free(basis);
 	free(keep);
 	free(pa_seed);
-	cascade_free(&cs);
-	block_free(&b);
 	return err;
 }
 
@@ -1099,20 +1113,15 @@ static int bob_block(struct qkd_chan *c, struct qkd_source *src,
 	} else {
 		st->blocks_failed++;
 	}
-	if (!err) {
-		stats_add(st, &b, &cs, cs.leak);
-		block_log(o, st, &b, &cs, m, ok);
-	}
+	if (!err)
+		block_done(o, st, &b, &cs, m, ok);
 out:
-	wbuf_free(&w);
-	free((void *)r.b);
+	block_release(&b, &cs, &w, &r);
 	free(seq);
 	free(basis);
 	free(keep);
 	free(sel);
 	free(pa_seed);
-	cascade_free(&cs);
-	block_free(&b);
 	return err;
 }
 
