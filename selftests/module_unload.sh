@@ -40,7 +40,7 @@ links() { sed -n 's/^links //p' "$objects" 2>/dev/null; }
 qlinksim_devs() { ip -d link show 2>/dev/null | grep -c 'qlinksim' || true; }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..13"
 
 qlink_ko=$(find_ko kernel/core/qlink.ko)
 qlinksim_ko=$(find_ko kernel/drivers/qlinksim.ko)
@@ -78,6 +78,17 @@ check "objects-zero-after-driver-unload" [ "$(links)" = 0 ]
 sleep 1
 check "rmmod-qlink-during-dumps" unload qlink
 check "family-gone" bash -c '! genl ctrl get name qlink > /dev/null 2>&1'
+
+# The AF_QLINK number: a taken one refuses the load with a message that
+# says what to do; another free one (12, AF_DECnet's, gone in 6.1) works.
+check "taken-family-refused" bash -c "! insmod '$qlink_ko' family=2 2>/dev/null"
+check "taken-family-says-so" bash -c \
+	"dmesg | grep -q 'address family 2 is taken in this kernel; load with qlink.family=N'"
+check "other-family-works" bash -c "insmod '$qlink_ko' family=12 && \
+	[ \"\$(cat /sys/module/qlink/parameters/family)\" = 12 ] && \
+	python3 -c 'import socket; socket.socket(12, socket.SOCK_SEQPACKET).close()' && \
+	! python3 -c 'import socket; socket.socket(23, socket.SOCK_SEQPACKET)' 2>/dev/null && \
+	rmmod qlink"
 
 check "reload" bash -c "insmod '$qlink_ko' && insmod '$qlinksim_ko'"
 sleep 1
