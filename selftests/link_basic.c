@@ -228,7 +228,7 @@ FIXTURE_TEARDOWN(qlink)
 	}
 }
 
-TEST_F(qlink, create_delete)
+TEST_F_TIMEOUT(qlink, create_delete, 120)
 {
 	struct link_info a, b;
 	uint64_t cookie = netns_cookie(&self->gn);
@@ -287,7 +287,7 @@ TEST_F(qlink, create_delete)
 }
 
 /* What iproute2 can do without a qlinksim plugin. */
-TEST_F(qlink, ip_link_default_peer)
+TEST_F_TIMEOUT(qlink, ip_link_default_peer, 120)
 {
 	char peer[IFNAMSIZ] = "";
 	struct link_info a;
@@ -351,7 +351,7 @@ static int check_qb_gone(void *arg)
 	return wait_gone("qb", 2000) ? 1 : 0;
 }
 
-TEST_F(qlink, cross_netns)
+TEST_F_TIMEOUT(qlink, cross_netns, 120)
 {
 	struct peer_expect pe;
 	struct link_info a;
