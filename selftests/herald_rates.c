@@ -102,6 +102,36 @@ FIXTURE_TEARDOWN(rates)
 	qlink_nl_close(&self->rt);
 }
 
+/*
+ * Create a link with PV, read its expectations into @e, run it until it
+ * has covered MIN_PS of link time and stop it; @st gets end A's final
+ * statistics. Returns the wall time waited, ms.
+ */
+static int run_link(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(rates) *self, const struct qlink_pv *pv,
+		    int n, uint64_t min_ps, struct exp_info *e,
+		    struct qlink_stats_v *st)
+{
+	int waited;
+
+	ASSERT_EQ(0, qlinksim_create(&self->rt, "qhr_a", "qhr_b", -1, pv, n));
+	ASSERT_EQ(0, qlink_nl_get(&self->nl, QLINK_CMD_LINK_GET, "qhr_a",
+				  parse_exp, e));
+	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 1));
+	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_b", 1));
+	for (waited = 0; waited < 120000; waited += 200) {
+		usleep(200000);
+		ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", st));
+		if ((uint64_t)st->v[QLINK_A_STATS_COVERED_TIME] >= min_ps)
+			break;
+	}
+	ASSERT_GE((uint64_t)st->v[QLINK_A_STATS_COVERED_TIME], min_ps);
+	/* Down: both ends stop; then the counters are final. */
+	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 0));
+	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", st));
+	return waited;
+}
+
 /* Run a link with PV until it has covered MIN_PS of link time. */
 static void run_set(struct __test_metadata *_metadata, FIXTURE_DATA(rates) *self,
 		    const char *label, const struct qlink_pv *pv, int n,
@@ -114,21 +144,7 @@ static void run_set(struct __test_metadata *_metadata, FIXTURE_DATA(rates) *self
 	double f_an, p_a, p_b;
 	int i, waited;
 
-	ASSERT_EQ(0, qlinksim_create(&self->rt, "qhr_a", "qhr_b", -1, pv, n));
-	ASSERT_EQ(0, qlink_nl_get(&self->nl, QLINK_CMD_LINK_GET, "qhr_a",
-				  parse_exp, &e));
-	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 1));
-	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_b", 1));
-	for (waited = 0; waited < 120000; waited += 200) {
-		usleep(200000);
-		ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", &st));
-		if ((uint64_t)st.v[QLINK_A_STATS_COVERED_TIME] >= min_ps)
-			break;
-	}
-	ASSERT_GE((uint64_t)st.v[QLINK_A_STATS_COVERED_TIME], min_ps);
-	/* Down: both ends stop; then the counters are final. */
-	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 0));
-	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", &st));
+	waited = run_link(_metadata, self, pv, n, min_ps, &e, &st);
 	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_b", &sb));
 
 	secs = st.v[QLINK_A_STATS_COVERED_TIME] / 1e12;
@@ -265,23 +281,10 @@ TEST_F_TIMEOUT(rates, detector_saturation, 180)
 	struct qlink_stats_v st;
 	struct exp_info e = {};
 	double secs, s_raw[2], s_exp[2], s_meas[2], n_true, e_true, p;
-	int ch, waited;
+	int ch;
 
-	ASSERT_EQ(0, qlinksim_create(&self->rt, "qhr_a", "qhr_b", -1, pv, 4));
-	ASSERT_EQ(0, qlink_nl_get(&self->nl, QLINK_CMD_LINK_GET, "qhr_a",
-				  parse_exp, &e));
-	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 1));
-	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_b", 1));
-	for (waited = 0; waited < 120000; waited += 200) {
-		usleep(200000);
-		ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", &st));
-		if (st.v[QLINK_A_STATS_COVERED_TIME] >= 1000000000000LL)
-			break;
-	}
-	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 0));
-	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qhr_a", &st));
+	run_link(_metadata, self, pv, 4, 1000000000000ULL, &e, &st);
 	secs = st.v[QLINK_A_STATS_COVERED_TIME] / 1e12;
-	ASSERT_GE(secs, 1.0);
 
 	for (ch = 0; ch < 2; ch++) {
 		p = (ch ? e.eta_b : e.eta_a) *
