@@ -525,6 +525,29 @@ static int qlink_nl_pair_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
+/*
+ * A change made through @ql (parameters, purposes) applies to the other
+ * end of its link too, which may be in another netns: the caller needs
+ * CAP_NET_ADMIN there as well (GENL_UNS_ADMIN_PERM checked it over
+ * @ql's). RTNL held.
+ */
+static int qlink_nl_may_change(struct sk_buff *skb, struct qlink *ql,
+			       struct netlink_ext_ack *extack)
+{
+	struct qlink *other = qlink_sched_other_end(ql);
+	struct net *net;
+
+	if (!other)
+		return 0;
+	net = dev_net(other->dev);
+	if (net_eq(net, dev_net(ql->dev)) ||
+	    netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "the change applies to the link's other end too: CAP_NET_ADMIN over its netns needed");
+	return -EPERM;
+}
+
 static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qlink *ql;
@@ -540,7 +563,8 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(ql))
 		err = PTR_ERR(ql);
 	else
-		err = qlink_params_set(ql, info->attrs[QLINK_A_LINK_PARAMS],
+		err = qlink_nl_may_change(skb, ql, info->extack) ?:
+		      qlink_params_set(ql, info->attrs[QLINK_A_LINK_PARAMS],
 				       info->extack);
 	rtnl_unlock();
 	return err;
@@ -549,6 +573,10 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 static struct netlink_range_validation qlink_weight_range = {
 	.min = 1,
 	.max = QLINK_WEIGHT_MAX,
+};
+
+static struct netlink_range_validation qlink_purpose_rate_range = {
+	.max = QLINK_PURPOSE_RATE_MAX,
 };
 
 static struct netlink_range_validation qlink_ppm_range = {
@@ -560,7 +588,8 @@ static const struct nla_policy qlink_purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
 	[QLINK_A_PURPOSE_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[QLINK_A_PURPOSE_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						  &qlink_weight_range),
-	[QLINK_A_PURPOSE_RATE]	= { .type = NLA_U64 },
+	[QLINK_A_PURPOSE_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U64,
+						&qlink_purpose_rate_range),
 	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = { .type = NLA_U32 },
 	[QLINK_A_PURPOSE_RESERVE] = NLA_POLICY_MAX(NLA_U32, QLINK_RESERVE_MAX),
 	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = NLA_POLICY_FULL_RANGE(NLA_U32,
@@ -572,6 +601,8 @@ static const struct nla_policy qlink_purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
 	[QLINK_A_PURPOSE_OUTSTANDING] = { .type = NLA_REJECT },
 	[QLINK_A_PURPOSE_RESERVED] = { .type = NLA_REJECT },
 	[QLINK_A_PURPOSE_RECEIVERS] = { .type = NLA_REJECT },
+	[QLINK_A_PURPOSE_OWNER_UID] = { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_OWNER_GID] = { .type = NLA_U32 },
 };
 
 /* A doit's %QLINK_A_PURPOSE nest into @tb; %QLINK_A_PURPOSE_ID required. */
@@ -604,7 +635,8 @@ static int qlink_nl_purpose_get_doit(struct sk_buff *skb,
 	struct nlattr *tb[QLINK_A_PURPOSE_MAX + 1];
 	struct sk_buff *msg;
 	struct qlink *ql;
-	u32 id, cursor = 0;
+	u64 cursor = 0;
+	u32 id;
 	int err;
 
 	err = qlink_nl_purpose_parse(info, tb);
@@ -633,15 +665,17 @@ static int qlink_nl_purpose_get_doit(struct sk_buff *skb,
 	return genlmsg_reply(msg, info);
 }
 
-/* PURPOSE_GET dump of one link; cb->args[0] counts purposes reported. */
+/* PURPOSE_GET dump of one link; cb->args[0]: the lowest id not reported. */
 static int qlink_nl_purpose_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	u32 cursor = cb->args[0];
+	u64 cursor = cb->args[0];
 	struct qlink *ql;
 	int err;
 
+	if (cb->args[1])
+		return 0;
 	rtnl_lock();
 	ql = qlink_nl_lookup(sock_net(skb->sk), info->attrs, cb->extack);
 	if (IS_ERR(ql)) {
@@ -652,7 +686,9 @@ static int qlink_nl_purpose_dumpit(struct sk_buff *skb,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI, 0,
 				       &cursor);
 	rtnl_unlock();
-	cb->args[0] = cursor;
+	/* args[] are longs: a cursor past the last id is kept as a flag */
+	cb->args[0] = min_t(u64, cursor, U32_MAX);
+	cb->args[1] = cursor > U32_MAX;
 	if (err && !skb->len)
 		return err;
 	return skb->len;
@@ -673,7 +709,8 @@ static int qlink_nl_purpose_set_doit(struct sk_buff *skb,
 	if (IS_ERR(ql))
 		err = PTR_ERR(ql);
 	else
-		err = qlink_sched_purpose_set(ql, tb, info->extack);
+		err = qlink_nl_may_change(skb, ql, info->extack) ?:
+		      qlink_sched_purpose_set(ql, tb, info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -741,6 +778,8 @@ static const struct genl_ops qlink_genl_ops[] = {
 		.dumpit = qlink_nl_pair_dumpit,
 		.policy = qlink_pair_get_policy,
 		.maxattr = ARRAY_SIZE(qlink_pair_get_policy) - 1,
+		/* pairs are the applications': see the "pairs" group */
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = QLINK_CMD_PURPOSE_GET,
@@ -759,9 +798,17 @@ static const struct genl_ops qlink_genl_ops[] = {
 	},
 };
 
+/*
+ * Link events are public, as RTNLGRP_LINK's are. Pair events (and
+ * PAIR_GET) name every pair with its Bell state and herald time, which
+ * with one end's measurement outcomes make key bits: only CAP_NET_ADMIN
+ * over the netns may see them (the applications see their own pairs on
+ * their sockets).
+ */
 static const struct genl_multicast_group qlink_genl_mcgrps[] = {
 	[QLINK_MCGRP_LINK] = { .name = QLINK_MCGRP_LINK_NAME },
-	[QLINK_MCGRP_PAIRS] = { .name = QLINK_MCGRP_PAIRS_NAME },
+	[QLINK_MCGRP_PAIRS] = { .name = QLINK_MCGRP_PAIRS_NAME,
+				.flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family qlink_genl_family __ro_after_init = {

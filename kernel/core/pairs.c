@@ -766,7 +766,8 @@ static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,
  * @exact pair @seq itself, after discarding the older ones.
  */
 static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
-			       bool exact, struct qlink_pair_info *out)
+			       bool exact, struct qlink_pair_info *out,
+			       u32 *n_low)
 {
 	struct qlink_pairs *ps = ql->pairs;
 	struct qcore_pb_report rep = {};
@@ -790,6 +791,8 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
 	if (!err)
 		qlink_pair_taken(ps, &p, now, out);
 	spin_unlock_bh(&ps->lock);
+	if (n_low)
+		*n_low = rep.n_low_f;
 	qlink_report_events(ql, &rep, now);
 	return err;
 }
@@ -801,6 +804,8 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
  * @max_seq: take no pair numbered above it (the other end of the link
  *	may not have it yet)
  * @out: the pair
+ * @n_low: set to the number of pairs discarded for being below
+ *	@min_fidelity (the scheduler charges them to whoever asked)
  *
  * Older pairs that are expired or below @min_fidelity are discarded and
  * reported on the way (fidelity only decays). For the socket layer.
@@ -809,9 +814,10 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
  * Return: 0, or -ENOENT if no pair qualifies.
  */
 int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
-		    struct qlink_pair_info *out)
+		    struct qlink_pair_info *out, u32 *n_low)
 {
-	return qlink_pair_take_one(ql, min_fidelity, max_seq, false, out);
+	return qlink_pair_take_one(ql, min_fidelity, max_seq, false, out,
+				   n_low);
 }
 EXPORT_SYMBOL_GPL(qlink_pair_take);
 
@@ -829,7 +835,7 @@ EXPORT_SYMBOL_GPL(qlink_pair_take);
  */
 int qlink_pair_take_seq(struct qlink *ql, u64 seq, struct qlink_pair_info *out)
 {
-	return qlink_pair_take_one(ql, 0, seq, true, out);
+	return qlink_pair_take_one(ql, 0, seq, true, out, NULL);
 }
 
 /* The next sequence number the link's buffer will store. Any context. */

@@ -8,15 +8,18 @@
  * either end, its quotas, its reservation and its queued requests, and it
  * decides which request gets the next pair:
  *
- *   consecutive request in progress (it gets every pair until done)
+ *   consecutive request in progress (it gets every pair until done, at
+ *     most QLINK_CONSECUTIVE_MAX, or ends when it cannot take the next)
  *   > interactive requests
  *   > refilling reservations
  *   > normal requests
  *   > batch requests
  *
  * and within one class weighted fair queueing between purposes (virtual
- * time advances by 1/weight per pair served), skipping purposes out of
- * pair-rate tokens and requests whose sockets have no room for records.
+ * time advances by 1/weight per pair served or discarded for being below
+ * the request's minimum fidelity, so that no request destroys more than
+ * its share), skipping purposes out of pair-rate tokens and requests whose
+ * sockets have no room for records.
  *
  * A pair is usable once both ends have stored it: the scheduler runs after
  * every batch of heralds at either end (qlink_sched_heralded()), takes the
@@ -31,8 +34,11 @@
  * (sockets, genetlink) and from softirq context (heralds, the deadline
  * timer); records are queued with GFP_ATOMIC allocations.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/overflow.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -49,6 +55,10 @@
 #define QLINK_VT_ONE	((u64)QLINK_WEIGHT_MAX)
 /* Pairs one scheduler run hands out at most (bounds time in softirq). */
 #define QLINK_RUN_MAX	1024
+/* Most purposes one run looks at while picking (bounds it too). */
+#define QLINK_RUN_VISITS	16384
+/* Longest refill a token bucket needs (1000 pairs at the lowest rate). */
+#define QLINK_TOKENS_SPAN_NS	(1000ULL * NSEC_PER_SEC)
 
 atomic_t qlink_nr_scheds = ATOMIC_INIT(0);
 atomic_t qlink_nr_reqs = ATOMIC_INIT(0);
@@ -69,9 +79,14 @@ struct qlink_held {
  *	scheduler's lock
  * @node: in qlink_sched.purposes
  * @active_node: per class, in qlink_sched.active[] while @q[] is not empty
+ * @short_node: in qlink_sched.short_pools while @pool_short
+ * @pooled_node: in qlink_sched.pooled while @pool_n
  * @q: per class, queued requests, oldest first
  * @id: purpose id
  * @configured: set by QLINK_CMD_PURPOSE_SET; kept while the link lives
+ * @owner_uid: who may bind to it besides CAP_NET_ADMIN (or invalid)
+ * @owner_gid: the group that may (or invalid)
+ * @creator: the user whose bind brought it into being (unconfigured)
  * @weight: WFQ weight
  * @rate: quota, pairs per second in mHz, 0 = none
  * @tokens: token bucket of @rate, in thousandths of a pair
@@ -93,9 +108,14 @@ struct qlink_held {
 struct qlink_purpose {
 	struct list_head node;
 	struct list_head active_node[QLINK_NR_PRIO];
+	struct list_head short_node;
+	struct list_head pooled_node;
 	struct list_head q[QLINK_NR_PRIO];
 	u32 id;
 	bool configured;
+	kuid_t owner_uid;
+	kgid_t owner_gid;
+	kuid_t creator;
 	u32 weight;
 	u64 rate;
 	u64 tokens;
@@ -119,6 +139,8 @@ struct qlink_purpose {
  * struct qlink_req - a queued CREATE request; under the scheduler's lock
  * @node: in its purpose's queue of its class
  * @by_sock: in the creating socket's list
+ * @dl_node: in qlink_sched.deadlines if it has a deadline
+ * @hold_node: in qlink_sched.holding while @n_held
  * @creator: the socket that sent it
  * @pp: its purpose
  * @c: the request
@@ -127,11 +149,14 @@ struct qlink_purpose {
  * @t0_ns: when it was made
  * @deadline_ns: when it times out, 0 = never
  * @n_held: atomic requests: pairs in @held
- * @held: atomic requests: the pairs collected, @c.number entries
+ * @held: atomic requests: the pairs collected, @c.number entries (at most
+ *	%QLINK_ATOMIC_MAX: larger atomic requests are refused unallocated)
  */
 struct qlink_req {
 	struct list_head node;
 	struct list_head by_sock;
+	struct list_head dl_node;
+	struct list_head hold_node;
 	struct qlink_sock *creator;
 	struct qlink_purpose *pp;
 	struct qlink_create c;
@@ -151,12 +176,16 @@ int qlink_sched_attach(struct qlink *ql)
 	struct qlink_sched *s;
 	int i;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	spin_lock_init(&s->lock);
 	refcount_set(&s->ref, 1);
 	INIT_LIST_HEAD(&s->purposes);
+	INIT_LIST_HEAD(&s->short_pools);
+	INIT_LIST_HEAD(&s->pooled);
+	INIT_LIST_HEAD(&s->holding);
+	INIT_LIST_HEAD(&s->deadlines);
 	for (i = 0; i < QLINK_NR_PRIO; i++)
 		INIT_LIST_HEAD(&s->active[i]);
 	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
@@ -250,6 +279,7 @@ void qlink_sched_params(struct qlink *ql)
 	spin_lock_bh(&s->lock);
 	s->exp_rate = e.herald_rate;
 	s->f_max = f;
+	s->decays = ql->params.coherence != 0;
 	s->slots = slots;
 	s->bit_flip = ql->params.bit_flip;
 	spin_unlock_bh(&s->lock);
@@ -264,35 +294,53 @@ static struct qlink_purpose *qlink_purpose_find(struct qlink_sched *s, u32 id)
 {
 	struct qlink_purpose *pp;
 
-	list_for_each_entry(pp, &s->purposes, node)
+	lockdep_assert_held(&s->lock);
+	list_for_each_entry(pp, &s->purposes, node) {
 		if (pp->id == id)
 			return pp;
+		if (pp->id > id)
+			break;
+	}
 	return NULL;
 }
 
 static struct qlink_purpose *qlink_purpose_alloc(void)
 {
-	struct qlink_purpose *pp = kzalloc(sizeof(*pp), GFP_KERNEL);
+	struct qlink_purpose *pp = kzalloc(sizeof(*pp), GFP_KERNEL_ACCOUNT);
 	int i;
 
 	if (!pp)
 		return NULL;
 	INIT_LIST_HEAD(&pp->node);
+	INIT_LIST_HEAD(&pp->short_node);
+	INIT_LIST_HEAD(&pp->pooled_node);
 	for (i = 0; i < QLINK_NR_PRIO; i++) {
 		INIT_LIST_HEAD(&pp->q[i]);
 		INIT_LIST_HEAD(&pp->active_node[i]);
 	}
 	pp->weight = 1;
+	pp->owner_uid = INVALID_UID;
+	pp->owner_gid = INVALID_GID;
+	pp->creator = INVALID_UID;
 	atomic_inc(&qlink_nr_purposes);
 	return pp;
 }
 
-/* Add @pp (from qlink_purpose_alloc()) as purpose @id. Lock held. */
+/*
+ * Add @pp (from qlink_purpose_alloc()) as purpose @id, keeping the list
+ * sorted by id: dumps resume from an id. Lock held.
+ */
 static void qlink_purpose_add(struct qlink_sched *s, struct qlink_purpose *pp,
 			      u32 id)
 {
+	struct qlink_purpose *next;
+
+	lockdep_assert_held(&s->lock);
 	pp->id = id;
-	list_add_tail(&pp->node, &s->purposes);
+	list_for_each_entry(next, &s->purposes, node)
+		if (next->id > id)
+			break;
+	list_add_tail(&pp->node, &next->node);
 	s->n_purposes++;
 }
 
@@ -300,25 +348,38 @@ static void qlink_purpose_add(struct qlink_sched *s, struct qlink_purpose *pp,
 static bool qlink_purpose_unused(struct qlink_sched *s,
 				 struct qlink_purpose *pp)
 {
+	lockdep_assert_held(&s->lock);
 	if (pp->configured || pp->sk[0] || pp->sk[1] || pp->outstanding)
 		return false;
+	/* Unconfigured: it has no reservation, so it is on no pool list. */
 	list_del(&pp->node);
 	s->n_purposes--;
 	return true;
 }
 
-/* Keep qlink_sched.n_pools in step with @pp's reservation. Lock held. */
+/*
+ * Keep qlink_sched.n_pools, .short_pools and .pooled in step with @pp's
+ * reservation. Lock held.
+ */
 static void qlink_pool_check(struct qlink_sched *s, struct qlink_purpose *pp)
 {
 	bool short_now = pp->pool_n < pp->reserve;
 
+	lockdep_assert_held(&s->lock);
 	if (short_now != pp->pool_short) {
 		pp->pool_short = short_now;
-		if (short_now)
+		if (short_now) {
 			s->n_pools++;
-		else
+			list_add_tail(&pp->short_node, &s->short_pools);
+		} else {
 			s->n_pools--;
+			list_del_init(&pp->short_node);
+		}
 	}
+	if (pp->pool_n && list_empty(&pp->pooled_node))
+		list_add_tail(&pp->pooled_node, &s->pooled);
+	else if (!pp->pool_n && !list_empty(&pp->pooled_node))
+		list_del_init(&pp->pooled_node);
 }
 
 /* The record both sockets of a request start from. */
@@ -392,6 +453,8 @@ static void qlink_req_end(struct qlink_sched *s, struct qlink_req *r,
 	if (list_empty(&pp->q[prio]))
 		list_del_init(&pp->active_node[prio]);
 	list_del(&r->by_sock);
+	list_del(&r->dl_node);
+	list_del(&r->hold_node);
 	r->creator->n_reqs--;
 	pp->outstanding--;
 	s->n_reqs--;
@@ -524,14 +587,28 @@ static void qlink_req_first(struct qlink_sched *s, struct qlink_req *r,
 	st->max_lat_ns = max(st->max_lat_ns, lat);
 }
 
-/* WFQ and quota accounting of one pair given to @r. */
-static void qlink_req_charge(struct qlink_sched *s, struct qlink_req *r)
+/*
+ * WFQ accounting of @n pairs used up by @r: served, or discarded because
+ * they were below its minimum fidelity (a request that discards what
+ * others could use pays for it with its share).
+ */
+static void qlink_req_vcharge(struct qlink_sched *s, struct qlink_req *r,
+			      u32 n)
 {
 	struct qlink_purpose *pp = r->pp;
 	int prio = r->c.priority;
 
-	pp->vtime[prio] += div_u64(QLINK_VT_ONE, pp->weight);
-	s->vclock[prio] = pp->vtime[prio];
+	/* n <= ring size (2^20) times 10^6: no overflow */
+	pp->vtime[prio] += (u64)n * div_u64(QLINK_VT_ONE, pp->weight);
+	s->vclock[prio] = max(s->vclock[prio], pp->vtime[prio]);
+}
+
+/* WFQ and quota accounting of one pair given to @r. */
+static void qlink_req_charge(struct qlink_sched *s, struct qlink_req *r)
+{
+	struct qlink_purpose *pp = r->pp;
+
+	qlink_req_vcharge(s, r, 1);
 	if (pp->rate)
 		pp->tokens -= min_t(u64, pp->tokens, 1000);
 }
@@ -547,12 +624,16 @@ static void qlink_req_pair(struct qlink_sched *s, struct qlink_req *r,
 	qlink_req_charge(s, r);
 	if (r->c.flags & QLINK_CREATE_ATOMIC) {
 		r->held[r->n_held++] = *h;
-		if (r->n_held < r->c.number)
+		if (r->n_held < r->c.number) {
+			if (list_empty(&r->hold_node))
+				list_add_tail(&r->hold_node, &s->holding);
 			return;
+		}
 		for (k = 0; k < r->n_held; k++)
 			qlink_req_deliver(s, r, &r->held[k], now_ps,
 					  k + 1 == r->n_held);
 		r->n_held = 0;
+		list_del_init(&r->hold_node);
 	} else {
 		qlink_req_deliver(s, r, h, now_ps, r->done + 1 == r->c.number);
 	}
@@ -583,27 +664,38 @@ static bool qlink_req_room(struct qlink_req *r)
 	return true;
 }
 
-/* Refill @pp's token bucket; true if it has a pair's worth. */
-static bool qlink_tokens(struct qlink_purpose *pp, u64 now_ns)
+/* Size of @pp's token bucket: one second's worth, at least one pair. */
+static u64 qlink_tokens_cap(const struct qlink_purpose *pp)
 {
-	u64 add, cap;
+	return max_t(u64, pp->rate, 1000);
+}
+
+/*
+ * Refill @pp's token bucket; true if it has @need thousandths of a pair.
+ * rate <= QLINK_PURPOSE_RATE_MAX (10^12) and dt <= 10^12 ns keep every
+ * quotient below 2^64 (mul_u64_u64_div_u64 faults beyond it).
+ */
+static bool qlink_tokens(struct qlink_purpose *pp, u64 now_ns, u64 need)
+{
+	u64 add, cap, dt;
 
 	if (!pp->rate)
 		return true;
 	if (now_ns > pp->tokens_ns) {
-		add = mul_u64_u64_div_u64(pp->rate, now_ns - pp->tokens_ns,
-					  NSEC_PER_SEC);
-		cap = max_t(u64, pp->rate, 1000);
+		cap = qlink_tokens_cap(pp);
+		/* a longer wait fills the bucket anyway */
+		dt = min(now_ns - pp->tokens_ns, QLINK_TOKENS_SPAN_NS);
+		add = mul_u64_u64_div_u64(pp->rate, dt, NSEC_PER_SEC);
 		if (add) {
 			pp->tokens = min(pp->tokens + add, cap);
-			/* Advance by the time the tokens stand for. */
-			pp->tokens_ns += div64_u64(add * NSEC_PER_SEC,
-						   pp->rate);
+			/* Advance by the time the tokens stand for (<= dt). */
+			pp->tokens_ns += mul_u64_u64_div_u64(add, NSEC_PER_SEC,
+							     pp->rate);
 		}
 		if (pp->tokens >= cap)
 			pp->tokens_ns = now_ns;
 	}
-	return pp->tokens >= 1000;
+	return pp->tokens >= need;
 }
 
 /**
@@ -618,35 +710,89 @@ struct qlink_pick {
 	u32 min_f;
 };
 
+/*
+ * Can a pair of the link ever have fidelity @f when it is used? Not above
+ * a fresh pair's, nor equal to it when pairs decay. Lock held.
+ */
+static bool qlink_f_reachable(struct qlink_sched *s, u32 f)
+{
+	return f < s->f_max || (f == s->f_max && !s->decays);
+}
+
 static bool qlink_pick_pool(struct qlink_sched *s, struct qlink_pick *pk)
 {
 	struct qlink_purpose *pp;
 
-	list_for_each_entry(pp, &s->purposes, node) {
-		if (pp->pool_n < pp->reserve) {
-			pk->pool = pp;
-			pk->min_f = pp->reserve_f;
-			return true;
-		}
+	list_for_each_entry(pp, &s->short_pools, short_node) {
+		/*
+		 * No pair reaches it with the link's parameters (which may
+		 * change after the purpose was configured): it would flush
+		 * the buffer on every run.
+		 */
+		if (!qlink_f_reachable(s, pp->reserve_f))
+			continue;
+		pk->pool = pp;
+		pk->min_f = pp->reserve_f;
+		return true;
 	}
 	return false;
 }
 
-/* Strict classes, WFQ within a class. Lock held. */
-static bool qlink_pick(struct qlink_sched *s, u64 now_ns,
+/*
+ * Thousandths of a pair @r's purpose needs in its token bucket before @r
+ * gets a pair: a consecutive request starts only when the bucket covers
+ * all of it, so that it is not left half served.
+ */
+static u64 qlink_req_need(const struct qlink_req *r)
+{
+	if ((r->c.flags & QLINK_CREATE_CONSECUTIVE) && !r->done &&
+	    !r->n_held)
+		return (u64)r->c.number * 1000;
+	return 1000;
+}
+
+/*
+ * The consecutive request in progress, if it can go on. One that cannot
+ * take its next pair (its quota is out, a reader fell behind) ends
+ * instead of holding the link for everyone. Lock held.
+ */
+static struct qlink_req *qlink_pick_consec(struct qlink_sched *s, u64 now_ns)
+{
+	struct qlink_req *r = s->consec;
+	unsigned int tell = QLINK_TELL_CREATOR | QLINK_TELL_RECEIVER;
+
+	if (!qlink_tokens(r->pp, now_ns, 1000)) {
+		qlink_req_end(s, r, QLINK_ERR_NORES, 0, tell);
+		return NULL;
+	}
+	if (!qlink_req_room(r)) {
+		qlink_req_end(s, r, QLINK_ERR_OTHER, ENOBUFS, tell);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * Strict classes, WFQ within a class. At most *@visits more purposes are
+ * looked at (softirq time stays bounded however many there are). Lock
+ * held.
+ */
+static bool qlink_pick(struct qlink_sched *s, u64 now_ns, u32 *visits,
 		       struct qlink_pick *pk)
 {
-	struct qlink_purpose *pp, *best;
+	struct qlink_purpose *pp, *tmp, *best;
 	struct qlink_req *r, *best_r;
+	u64 need;
 	int prio;
 
 	memset(pk, 0, sizeof(*pk));
 	if (s->consec) {
-		if (!qlink_req_room(s->consec))
-			return false;
-		pk->req = s->consec;
-		pk->min_f = s->consec->c.min_fidelity;
-		return true;
+		r = qlink_pick_consec(s, now_ns);
+		if (r) {
+			pk->req = r;
+			pk->min_f = r->c.min_fidelity;
+			return true;
+		}
 	}
 	for (prio = 0; prio < QLINK_NR_PRIO; prio++) {
 		if (prio == QLINK_PRIO_NORMAL && s->n_pools &&
@@ -654,13 +800,25 @@ static bool qlink_pick(struct qlink_sched *s, u64 now_ns,
 			return true;
 		best = NULL;
 		best_r = NULL;
-		list_for_each_entry(pp, &s->active[prio], active_node[prio]) {
+		list_for_each_entry_safe(pp, tmp, &s->active[prio],
+					 active_node[prio]) {
+			if (!*visits)
+				return false;
+			(*visits)--;
 			if (best && pp->vtime[prio] >= best->vtime[prio])
-				continue;
-			if (!qlink_tokens(pp, now_ns))
 				continue;
 			r = list_first_entry(&pp->q[prio], struct qlink_req,
 					     node);
+			need = qlink_req_need(r);
+			if (pp->rate && need > qlink_tokens_cap(pp)) {
+				/* the quota was lowered below what it needs */
+				qlink_req_end(s, r, QLINK_ERR_NORES, 0,
+					      QLINK_TELL_CREATOR |
+					      QLINK_TELL_RECEIVER);
+				continue;
+			}
+			if (!qlink_tokens(pp, now_ns, need))
+				continue;
 			if (!qlink_req_room(r))
 				continue;
 			best = pp;
@@ -703,6 +861,8 @@ static void qlink_req_age(struct qlink_sched *s, struct qlink_req *r,
 	if (!n)
 		return;
 	r->n_held = kept;
+	if (!kept)
+		list_del_init(&r->hold_node);
 	qlink_rec_init(s, r, &rec, QLINK_REC_ERR);
 	rec.error = QLINK_ERR_EXPIRE;
 	rec.seq = first;
@@ -734,27 +894,33 @@ static void qlink_pool_age(struct qlink_sched *s, struct qlink_purpose *pp,
 	qlink_pool_check(s, pp);
 }
 
+/* Age what is held: reserved pairs and pairs of atomic requests. */
 static void qlink_sched_age(struct qlink_sched *s, u64 now_ps)
 {
-	struct qlink_purpose *pp;
-	struct qlink_req *r;
-	int prio;
+	struct qlink_purpose *pp, *ptmp;
+	struct qlink_req *r, *rtmp;
 
-	list_for_each_entry(pp, &s->purposes, node) {
-		if (pp->pool_n)
-			qlink_pool_age(s, pp, now_ps);
-		for (prio = 0; prio < QLINK_NR_PRIO; prio++)
-			list_for_each_entry(r, &pp->q[prio], node)
-				if (r->n_held)
-					qlink_req_age(s, r, now_ps);
-	}
+	list_for_each_entry_safe(pp, ptmp, &s->pooled, pooled_node)
+		qlink_pool_age(s, pp, now_ps);
+	list_for_each_entry_safe(r, rtmp, &s->holding, hold_node)
+		qlink_req_age(s, r, now_ps);
 }
 
-/* Both ends there and up? Lock held. */
+/* Is @ql up and its driver running the link (carrier)? */
+static bool qlink_end_up(const struct qlink *ql)
+{
+	return ql && netif_running(ql->dev) && netif_carrier_ok(ql->dev);
+}
+
+/*
+ * Both ends there and up? Running alone is not enough: an end is running
+ * from before its ndo_open, when its buffer still holds the pairs of the
+ * previous run; the driver turns the carrier on once it restarted the
+ * buffers. Lock held.
+ */
 static bool qlink_sched_up(struct qlink_sched *s)
 {
-	return s->end[0] && s->end[1] && netif_running(s->end[0]->dev) &&
-	       netif_running(s->end[1]->dev);
+	return qlink_end_up(s->end[0]) && qlink_end_up(s->end[1]);
 }
 
 /* Hand out the pairs both ends hold. Lock held. */
@@ -765,19 +931,25 @@ static void qlink_sched_run(struct qlink_sched *s)
 	struct qlink_held h;
 	struct qlink_pick pk;
 	u64 now_ns, now_ps, limit;
-	u32 n;
+	u32 n, low, visits = QLINK_RUN_VISITS;
+	int err;
 
+	lockdep_assert_held(&s->lock);
 	if ((!s->n_reqs && !s->n_pools) || !qlink_sched_up(s))
 		return;
 	now_ns = ktime_get_ns();
 	now_ps = qlink_now_ps(a);
 	qlink_sched_age(s, now_ps);
 	for (n = 0; n < QLINK_RUN_MAX; n++) {
-		if (!qlink_pick(s, now_ns, &pk))
+		if (!qlink_pick(s, now_ns, &visits, &pk))
 			break;
 		limit = min(qlink_pairs_next_seq(a), qlink_pairs_next_seq(b));
-		if (!limit ||
-		    qlink_pair_take(a, pk.min_f, limit - 1, &h.p))
+		if (!limit)
+			break;
+		err = qlink_pair_take(a, pk.min_f, limit - 1, &h.p, &low);
+		if (low && pk.req)
+			qlink_req_vcharge(s, pk.req, low);
+		if (err)
 			break;
 		/* Gone at end 1 (dropped or expired there): try the next. */
 		if (qlink_pair_take_seq(b, h.p.seq, &pb))
@@ -797,7 +969,7 @@ void qlink_sched_heralded(struct qlink *ql)
 {
 	struct qlink_sched *s = ql->sched;
 
-	if (!READ_ONCE(s->n_reqs) && !READ_ONCE(s->n_pools))
+	if (!s || (!READ_ONCE(s->n_reqs) && !READ_ONCE(s->n_pools)))
 		return;
 	spin_lock_bh(&s->lock);
 	qlink_sched_run(s);
@@ -848,47 +1020,108 @@ void qlink_sched_link_down(struct qlink *ql, int err)
 	spin_unlock_bh(&s->lock);
 }
 
-static enum hrtimer_restart qlink_sched_timer(struct hrtimer *t)
+/*
+ * Set the timer to the earliest deadline. Every deadline on the list is
+ * in the future (qlink_sched_timer() ends those that passed, and new ones
+ * are at least 1 ns ahead), so the timer is never set at or before now.
+ * Lock held; also called from the timer's own callback, where starting
+ * it again is allowed and returning HRTIMER_NORESTART keeps it started.
+ */
+static void qlink_sched_rearm(struct qlink_sched *s)
 {
-	struct qlink_sched *s = container_of(t, struct qlink_sched, timer);
-	enum hrtimer_restart ret = HRTIMER_NORESTART;
-	u64 now = ktime_get_ns(), next = 0;
-	struct qlink_purpose *pp;
-	struct qlink_req *r, *tmp;
-	int prio;
+	struct qlink_req *r;
 
-	spin_lock_bh(&s->lock);
-	list_for_each_entry(pp, &s->purposes, node) {
-		for (prio = 0; prio < QLINK_NR_PRIO; prio++) {
-			list_for_each_entry_safe(r, tmp, &pp->q[prio], node) {
-				if (!r->deadline_ns)
-					continue;
-				if (r->deadline_ns <= now)
-					qlink_req_end(s, r, QLINK_ERR_TIMEOUT,
-						      0, QLINK_TELL_CREATOR |
-						      QLINK_TELL_RECEIVER);
-				else if (!next || r->deadline_ns < next)
-					next = r->deadline_ns;
-			}
-		}
+	lockdep_assert_held(&s->lock);
+	r = list_first_entry_or_null(&s->deadlines, struct qlink_req, dl_node);
+	if (!r) {
+		s->timer_ns = 0;
+		hrtimer_try_to_cancel(&s->timer);
+		return;
 	}
-	s->timer_ns = next;
-	if (next) {
-		hrtimer_set_expires(t, ns_to_ktime(next));
-		ret = HRTIMER_RESTART;
-	}
-	spin_unlock_bh(&s->lock);
-	return ret;
-}
-
-/* Watch @r's deadline. Lock held. */
-static void qlink_sched_arm(struct qlink_sched *s, struct qlink_req *r)
-{
-	if (!r->deadline_ns || (s->timer_ns && s->timer_ns <= r->deadline_ns))
+	if (s->timer_ns == r->deadline_ns)
 		return;
 	s->timer_ns = r->deadline_ns;
 	hrtimer_start(&s->timer, ns_to_ktime(r->deadline_ns),
 		      HRTIMER_MODE_ABS_SOFT);
+}
+
+static enum hrtimer_restart qlink_sched_timer(struct hrtimer *t)
+{
+	struct qlink_sched *s = container_of(t, struct qlink_sched, timer);
+	struct qlink_req *r, *tmp;
+	u64 now = ktime_get_ns();
+
+	spin_lock_bh(&s->lock);
+	s->timer_ns = 0;
+	list_for_each_entry_safe(r, tmp, &s->deadlines, dl_node) {
+		if (r->deadline_ns > now)
+			break;
+		qlink_req_end(s, r, QLINK_ERR_TIMEOUT, 0,
+			      QLINK_TELL_CREATOR | QLINK_TELL_RECEIVER);
+	}
+	qlink_sched_rearm(s);
+	spin_unlock_bh(&s->lock);
+	return HRTIMER_NORESTART;
+}
+
+/* Watch @r's deadline: keep the list in deadline order. Lock held. */
+static void qlink_sched_arm(struct qlink_sched *s, struct qlink_req *r)
+{
+	struct qlink_req *prev;
+
+	if (!r->deadline_ns)
+		return;
+	/* usually the latest: search from the end */
+	list_for_each_entry_reverse(prev, &s->deadlines, dl_node)
+		if (prev->deadline_ns <= r->deadline_ns)
+			break;
+	list_add(&r->dl_node, &prev->dl_node);
+	qlink_sched_rearm(s);
+}
+
+/* Purposes of @s brought into being by binds of user @uid. Lock held. */
+static u32 qlink_purposes_of(struct qlink_sched *s, kuid_t uid)
+{
+	struct qlink_purpose *pp;
+	u32 n = 0;
+
+	list_for_each_entry(pp, &s->purposes, node)
+		n += !pp->configured && uid_eq(pp->creator, uid);
+	return n;
+}
+
+/*
+ * May the current task bind to purpose @id (@pp, NULL if it does not
+ * exist yet)? Its owner decides when it has one, else ids below
+ * QLINK_PURPOSE_PROT are privileged; CAP_NET_ADMIN may do anything. A
+ * user without it brings at most QLINK_PURPOSES_USER_MAX purposes into
+ * being and leaves QLINK_PURPOSES_ADMIN free for the administrator.
+ * Lock held.
+ */
+static int qlink_purpose_may_bind(struct qlink_sched *s,
+				  struct qlink_purpose *pp, u32 id,
+				  const struct qlink_bind_cred *cred)
+{
+	bool owned = pp && (uid_valid(pp->owner_uid) ||
+			    gid_valid(pp->owner_gid));
+
+	lockdep_assert_held(&s->lock);
+	if (owned && !cred->admin &&
+	    !(uid_valid(pp->owner_uid) && uid_eq(pp->owner_uid,
+						 current_fsuid())) &&
+	    !(gid_valid(pp->owner_gid) && in_group_p(pp->owner_gid)))
+		return -EACCES;
+	if (!owned && id < QLINK_PURPOSE_PROT && !cred->prot && !cred->admin)
+		return -EACCES;
+	if (pp)
+		return 0;
+	if (s->n_purposes >= QLINK_PURPOSES_MAX)
+		return -ENOSPC;
+	if (!cred->admin &&
+	    (s->n_purposes >= QLINK_PURPOSES_MAX - QLINK_PURPOSES_ADMIN ||
+	     qlink_purposes_of(s, current_fsuid()) >= QLINK_PURPOSES_USER_MAX))
+		return -ENOSPC;
+	return 0;
 }
 
 /**
@@ -897,12 +1130,16 @@ static void qlink_sched_arm(struct qlink_sched *s, struct qlink_req *r)
  * @ql: link end
  * @purpose: purpose id
  *
+ * @cred: what the binding task may do
+ *
  * Caller holds RTNL (the link stays registered).
  *
- * Return: 0, -EADDRINUSE if a socket holds (@ql, @purpose), -ENOSPC if the
- * link has too many purposes, -ENOMEM.
+ * Return: 0, -EACCES if the task may not use the purpose, -EADDRINUSE if
+ * a socket holds (@ql, @purpose), -ENOSPC if the link (or the user) has
+ * too many purposes, -ENOMEM.
  */
-int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose)
+int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose,
+		     const struct qlink_bind_cred *cred)
 {
 	struct qlink_sched *s = ql->sched;
 	struct qlink_purpose *pp, *fresh;
@@ -915,17 +1152,17 @@ int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose)
 	spin_lock_bh(&s->lock);
 	end = qlink_sched_end_of(s, ql);
 	pp = qlink_purpose_find(s, purpose);
+	err = qlink_purpose_may_bind(s, pp, purpose, cred);
+	if (err)
+		goto out;
 	if (pp && pp->sk[end]) {
 		err = -EADDRINUSE;
 		goto out;
 	}
 	if (!pp) {
-		if (s->n_purposes >= QLINK_PURPOSES_MAX) {
-			err = -ENOSPC;
-			goto out;
-		}
 		pp = fresh;
 		fresh = NULL;
+		pp->creator = current_fsuid();
 		qlink_purpose_add(s, pp, purpose);
 	}
 	pp->sk[end] = qs;
@@ -1090,12 +1327,20 @@ static u8 qlink_sched_check(struct qlink_sched *s, struct qlink_sock *qs,
 		return QLINK_ERR_UNSUPP;	/* no local peer end */
 	if (!rx || !rx->receive)
 		return QLINK_ERR_REJECTED;
-	if (c->min_fidelity > s->f_max)
+	if (c->min_fidelity && !qlink_f_reachable(s, c->min_fidelity))
 		return QLINK_ERR_UNSUPP;
 	if (s->slots)
 		atomic_max = min(atomic_max, s->slots);
 	if ((c->flags & QLINK_CREATE_ATOMIC) && c->number > atomic_max)
 		return QLINK_ERR_UNSUPP;
+	if (c->flags & QLINK_CREATE_CONSECUTIVE) {
+		if (c->number > QLINK_CONSECUTIVE_MAX)
+			return QLINK_ERR_UNSUPP;
+		/* it starts only when its quota covers it: it never would */
+		if (qs->pp->rate &&
+		    (u64)c->number * 1000 > qlink_tokens_cap(qs->pp))
+			return QLINK_ERR_NORES;
+	}
 	if (c->max_time) {
 		if (!s->exp_rate)
 			return QLINK_ERR_NOTIME;
@@ -1162,18 +1407,24 @@ int qlink_sched_create(struct qlink_sock *qs, const struct qlink_create *c)
 	bool atomic = c->flags & QLINK_CREATE_ATOMIC;
 	struct qlink_purpose *pp;
 	struct qlink_req *r;
+	u32 n_held = 0;
 	u64 now_ns;
 	int err = 0;
 	u8 why;
 
 	if (!s)
 		return -ENOTCONN;
-	r = kzalloc(struct_size(r, held, atomic ? c->number : 0), GFP_KERNEL);
+	/* Larger atomic requests are refused below: nothing is sized by them. */
+	if (atomic && c->number <= QLINK_ATOMIC_MAX)
+		n_held = c->number;
+	r = kzalloc(struct_size(r, held, n_held), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	atomic_inc(&qlink_nr_reqs);
 	r->c = *c;
 	r->creator = qs;
+	INIT_LIST_HEAD(&r->dl_node);
+	INIT_LIST_HEAD(&r->hold_node);
 
 	spin_lock_bh(&s->lock);
 	pp = qs->pp;
@@ -1189,8 +1440,16 @@ int qlink_sched_create(struct qlink_sock *qs, const struct qlink_create *c)
 		err = -ENETDOWN;
 		goto out_free;
 	}
-	if (qs->n_reqs >= QLINK_SOCK_REQS_MAX) {
+	if (qs->n_reqs >= QLINK_SOCK_REQS_MAX ||
+	    s->n_reqs >= QLINK_LINK_REQS_MAX) {
 		err = -ENOBUFS;
+		goto out_free;
+	}
+	now_ns = ktime_get_ns();
+	/* max_time <= QLINK_MAX_TIME_MAX: cannot wrap, checked all the same */
+	if (c->max_time &&
+	    check_add_overflow(now_ns, c->max_time, &r->deadline_ns)) {
+		err = -EINVAL;
 		goto out_free;
 	}
 	r->pp = pp;
@@ -1203,10 +1462,7 @@ int qlink_sched_create(struct qlink_sock *qs, const struct qlink_create *c)
 		goto out_free;
 	}
 
-	now_ns = ktime_get_ns();
 	r->t0_ns = now_ns;
-	if (c->max_time)
-		r->deadline_ns = now_ns + c->max_time;
 	if (list_empty(&pp->q[c->priority])) {
 		pp->vtime[c->priority] = max(pp->vtime[c->priority],
 					     s->vclock[c->priority]);
@@ -1275,14 +1531,36 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 	struct qlink_sched *s = ql->sched;
 	struct qlink_held *pool = NULL, *old = NULL;
 	struct qlink_purpose *pp, *fresh;
-	u32 id, reserve = 0;
+	kuid_t uid = INVALID_UID;
+	kgid_t gid = INVALID_GID;
+	u32 id, reserve = 0, v;
 
 	ASSERT_RTNL();
 	id = nla_get_u32(tb[QLINK_A_PURPOSE_ID]);
+	/* Owners are given in the caller's user namespace (as fib rules' uids) */
+	if (tb[QLINK_A_PURPOSE_OWNER_UID]) {
+		v = nla_get_u32(tb[QLINK_A_PURPOSE_OWNER_UID]);
+		uid = make_kuid(current_user_ns(), v);
+		if (v != QLINK_OWNER_NONE && !uid_valid(uid)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[QLINK_A_PURPOSE_OWNER_UID],
+					    "uid not mapped in the caller's user namespace");
+			return -EINVAL;
+		}
+	}
+	if (tb[QLINK_A_PURPOSE_OWNER_GID]) {
+		v = nla_get_u32(tb[QLINK_A_PURPOSE_OWNER_GID]);
+		gid = make_kgid(current_user_ns(), v);
+		if (v != QLINK_OWNER_NONE && !gid_valid(gid)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[QLINK_A_PURPOSE_OWNER_GID],
+					    "gid not mapped in the caller's user namespace");
+			return -EINVAL;
+		}
+	}
 	if (tb[QLINK_A_PURPOSE_RESERVE]) {
 		reserve = nla_get_u32(tb[QLINK_A_PURPOSE_RESERVE]);
 		if (reserve) {
-			pool = kcalloc(reserve, sizeof(*pool), GFP_KERNEL);
+			pool = kcalloc(reserve, sizeof(*pool),
+				       GFP_KERNEL_ACCOUNT);
 			if (!pool)
 				return -ENOMEM;
 		}
@@ -1295,24 +1573,28 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 
 	spin_lock_bh(&s->lock);
 	pp = qlink_purpose_find(s, id);
+	if (!pp && s->n_purposes >= QLINK_PURPOSES_MAX) {
+		spin_unlock_bh(&s->lock);
+		NL_SET_ERR_MSG(extack, "too many purposes on this link");
+		kfree(pool);
+		qlink_purpose_free(fresh);
+		return -ENOSPC;
+	}
 	if (!pp) {
-		if (s->n_purposes >= QLINK_PURPOSES_MAX) {
-			spin_unlock_bh(&s->lock);
-			NL_SET_ERR_MSG(extack, "too many purposes on this link");
-			kfree(pool);
-			qlink_purpose_free(fresh);
-			return -ENOSPC;
-		}
 		pp = fresh;
 		fresh = NULL;
 		qlink_purpose_add(s, pp, id);
 	}
 	pp->configured = true;
+	if (tb[QLINK_A_PURPOSE_OWNER_UID])
+		pp->owner_uid = uid;
+	if (tb[QLINK_A_PURPOSE_OWNER_GID])
+		pp->owner_gid = gid;
 	if (tb[QLINK_A_PURPOSE_WEIGHT])
 		pp->weight = nla_get_u32(tb[QLINK_A_PURPOSE_WEIGHT]);
 	if (tb[QLINK_A_PURPOSE_RATE]) {
 		pp->rate = nla_get_u64(tb[QLINK_A_PURPOSE_RATE]);
-		pp->tokens = max_t(u64, pp->rate, 1000);
+		pp->tokens = qlink_tokens_cap(pp);
 		pp->tokens_ns = ktime_get_ns();
 	}
 	if (tb[QLINK_A_PURPOSE_MAX_OUTSTANDING])
@@ -1376,7 +1658,13 @@ static int qlink_purpose_fill(struct sk_buff *skb, struct qlink *ql,
 			      QLINK_A_PURPOSE_PAD) ||
 	    nla_put_u32(skb, QLINK_A_PURPOSE_OUTSTANDING, pp->outstanding) ||
 	    nla_put_u32(skb, QLINK_A_PURPOSE_RESERVED, pp->pool_n) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_RECEIVERS, receivers)) {
+	    nla_put_u32(skb, QLINK_A_PURPOSE_RECEIVERS, receivers) ||
+	    (uid_valid(pp->owner_uid) &&
+	     nla_put_u32(skb, QLINK_A_PURPOSE_OWNER_UID,
+			 from_kuid_munged(current_user_ns(), pp->owner_uid))) ||
+	    (gid_valid(pp->owner_gid) &&
+	     nla_put_u32(skb, QLINK_A_PURPOSE_OWNER_GID,
+			 from_kgid_munged(current_user_ns(), pp->owner_gid)))) {
 		nla_nest_cancel(skb, nest);
 		goto cancel;
 	}
@@ -1396,18 +1684,19 @@ cancel:
  * @seq: request sequence number
  * @flags: NLM_F_MULTI for dumps
  * @id: only this purpose (doit), or 0 for all from *@cursor
- * @cursor: dumps: purposes already reported; advanced
+ * @cursor: dumps: the lowest id not reported yet; advanced. Purposes are
+ *	kept by id, so one that comes or goes between two parts of a dump
+ *	makes no other be skipped or repeated.
  *
  * Return: 0 when all were put, -EMSGSIZE when the buffer is full,
  * -ENOENT if purpose @id does not exist.
  */
 int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
 			     u32 portid, u32 seq, int flags, u32 id,
-			     u32 *cursor)
+			     u64 *cursor)
 {
 	struct qlink_sched *s = ql->sched;
 	struct qlink_purpose *pp;
-	u32 k = 0;
 	int err = id ? -ENOENT : 0;
 
 	spin_lock_bh(&s->lock);
@@ -1419,13 +1708,30 @@ int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
 						 flags);
 			break;
 		}
-		if (k++ < *cursor)
+		if (pp->id < *cursor)
 			continue;
 		err = qlink_purpose_fill(skb, ql, pp, portid, seq, flags);
 		if (err)
 			break;
-		(*cursor)++;
+		*cursor = (u64)pp->id + 1;
 	}
 	spin_unlock_bh(&s->lock);
 	return err;
+}
+
+/**
+ * qlink_sched_other_end() - the other end of @ql's link in this kernel
+ * @ql: link end
+ *
+ * What is set through one end (parameters, purposes) applies to both.
+ * Caller holds RTNL. Return: the other end, or NULL if it has none here.
+ */
+struct qlink *qlink_sched_other_end(struct qlink *ql)
+{
+	struct qlink_sched *s = ql->sched;
+
+	ASSERT_RTNL();
+	if (!s)
+		return NULL;
+	return s->end[0] == ql ? s->end[1] : s->end[0];
 }

@@ -83,19 +83,27 @@ struct qlink_req_stats {
  *	Written under RTNL and @lock.
  * @exp_rate: expected herald rate of the link, mHz (RTNL and @lock)
  * @f_max: fidelity of a fresh pair, ppm (RTNL and @lock)
+ * @decays: pairs lose fidelity while they wait (RTNL and @lock)
  * @slots: memory slots of the link, 0 if none (RTNL and @lock)
  * @bit_flip: F7 fault, ppm: a measured outcome of the receiving end flips
  *	with this probability (RTNL and @lock)
- * @purposes: every struct qlink_purpose of the link
+ * @purposes: every struct qlink_purpose of the link, by id
  * @n_purposes: their number
  * @active: per priority class, the purposes with requests of that class
  * @vclock: per class, virtual time of the last pair served (WFQ)
  * @consec: a consecutive request being served: it gets every pair
  * @n_reqs: requests queued on the link
- * @n_pools: purposes whose reservation is not full
+ * @n_pools: purposes whose reservation is not full, in @short_pools
+ * @short_pools: those purposes
+ * @pooled: purposes holding reserved pairs (aged on every run)
+ * @holding: atomic requests holding pairs (aged on every run)
+ * @deadlines: requests with a deadline, earliest first
  * @timer: fires at the earliest request deadline
  * @timer_ns: when @timer is set to fire, 0 if not armed
  * @st: request counters, per creating end
+ *
+ * Every run of the scheduler (softirq) walks only @short_pools, @pooled,
+ * @holding and a bounded number of @active entries, never all requests.
  */
 struct qlink_sched {
 	spinlock_t lock;	/* see above */
@@ -103,6 +111,7 @@ struct qlink_sched {
 	struct qlink *end[2];
 	u64 exp_rate;
 	u32 f_max;
+	bool decays;
 	u32 slots;
 	u32 bit_flip;
 	struct list_head purposes;
@@ -112,6 +121,10 @@ struct qlink_sched {
 	struct qlink_req *consec;
 	u32 n_reqs;
 	u32 n_pools;
+	struct list_head short_pools;
+	struct list_head pooled;
+	struct list_head holding;
+	struct list_head deadlines;
 	struct hrtimer timer;
 	u64 timer_ns;
 	struct qlink_req_stats st[2];
@@ -119,8 +132,25 @@ struct qlink_sched {
 
 /* Purposes one link may have at once (configured or bound). */
 #define QLINK_PURPOSES_MAX	4096
+/* Of those, kept for PURPOSE_SET and CAP_NET_ADMIN holders. */
+#define QLINK_PURPOSES_ADMIN	512
+/* Purposes one user without CAP_NET_ADMIN may bring into being on a link. */
+#define QLINK_PURPOSES_USER_MAX	64
 /* Unfinished requests one socket may have. */
 #define QLINK_SOCK_REQS_MAX	1024
+/* Unfinished requests one link may have (all its sockets). */
+#define QLINK_LINK_REQS_MAX	16384
+
+/**
+ * struct qlink_bind_cred - what the binding task may do, decided before
+ *	the scheduler's lock is taken
+ * @admin: CAP_NET_ADMIN over the link's netns
+ * @prot: CAP_NET_BIND_SERVICE over the link's netns
+ */
+struct qlink_bind_cred {
+	bool admin;
+	bool prot;
+};
 
 /* sched.c */
 int qlink_sched_attach(struct qlink *ql);
@@ -129,7 +159,8 @@ void qlink_sched_put(struct qlink_sched *s);
 void qlink_sched_params(struct qlink *ql);
 void qlink_sched_heralded(struct qlink *ql);
 void qlink_sched_link_down(struct qlink *ql, int err);
-int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose);
+int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose,
+		     const struct qlink_bind_cred *cred);
 void qlink_sched_unbind(struct qlink_sock *qs);
 void qlink_sched_dev_gone(struct qlink *ql);
 u32 qlink_sched_purpose_id(struct qlink_sock *qs);
@@ -141,7 +172,8 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 			    struct netlink_ext_ack *extack);
 int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
 			     u32 portid, u32 seq, int flags, u32 id,
-			     u32 *cursor);
+			     u64 *cursor);
+struct qlink *qlink_sched_other_end(struct qlink *ql);
 
 /* socket.c */
 int qlink_sock_put(struct qlink_sock *qs, const struct qlink_record *rec);

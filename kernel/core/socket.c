@@ -125,12 +125,18 @@ static int qlink_sock_bind(struct socket *sock, struct sockaddr *uaddr,
 	struct sockaddr_qlink *sq = (struct sockaddr_qlink *)uaddr;
 	struct sock *sk = sock->sk;
 	struct qlink_sock *qs = qlink_sk(sk);
+	struct user_namespace *ns = sock_net(sk)->user_ns;
+	struct qlink_bind_cred cred;
 	struct net_device *dev;
 	int err;
 
 	if (len < (int)sizeof(*sq) || sq->sq_family != qlink_family_nr ||
-	    !sq->sq_purpose)
+	    sq->sq_pad || !sq->sq_purpose)
 		return -EINVAL;
+	/* asked before any lock: capability checks may log */
+	cred.admin = ns_capable_noaudit(ns, CAP_NET_ADMIN);
+	cred.prot = sq->sq_purpose < QLINK_PURPOSE_PROT &&
+		    ns_capable(ns, CAP_NET_BIND_SERVICE);
 
 	rtnl_lock();
 	lock_sock(sk);
@@ -143,7 +149,7 @@ static int qlink_sock_bind(struct socket *sock, struct sockaddr *uaddr,
 		err = -ENODEV;
 		goto out;
 	}
-	err = qlink_sched_bind(qs, qlink_from_dev(dev), sq->sq_purpose);
+	err = qlink_sched_bind(qs, qlink_from_dev(dev), sq->sq_purpose, &cred);
 	if (!err) {
 		netdev_hold(dev, &qs->dev_tracker, GFP_KERNEL);
 		/* datagram_poll() says EPOLLHUP for a closed SEQPACKET socket */
@@ -231,7 +237,8 @@ static bool qlink_create_valid(const struct qlink_create *c)
 	       !(c->flags & ~(QLINK_CREATE_ATOMIC | QLINK_CREATE_CONSECUTIVE)) &&
 	       !c->reserved && c->number &&
 	       c->number <= QLINK_CREATE_NUMBER_MAX &&
-	       c->min_fidelity <= 1000000;
+	       c->min_fidelity <= 1000000 &&
+	       c->max_time <= QLINK_MAX_TIME_MAX;
 }
 
 static int qlink_sock_sendmsg(struct socket *sock, struct msghdr *msg,
@@ -251,6 +258,10 @@ static int qlink_sock_sendmsg(struct socket *sock, struct msghdr *msg,
 		return -EFAULT;
 	if (!qlink_create_valid(&c))
 		return -EINVAL;
+	/* the class that preempts everyone else's: as SO_PRIORITY > 6 */
+	if (c.priority == QLINK_PRIO_INTERACTIVE &&
+	    !ns_capable(sock_net(sock->sk)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 	err = qlink_sched_create(qs, &c);
 	return err ?: len;
 }

@@ -572,8 +572,8 @@ enum qlink_pair_attr {
  *	purposes of one priority class [1, 1000000], default 1: backlogged
  *	purposes get pairs in proportion to their weights
  * @QLINK_A_PURPOSE_RATE: u64, quota: pairs per second (mHz) the purpose
- *	may get, 0 = no limit (default). A token bucket of one second's
- *	worth: pairs beyond it wait.
+ *	may get [0, %QLINK_PURPOSE_RATE_MAX], 0 = no limit (default). A token
+ *	bucket of one second's worth: pairs beyond it wait.
  * @QLINK_A_PURPOSE_MAX_OUTSTANDING: u32, quota: requests the purpose may
  *	have queued at once, 0 = no limit (default); more are refused with
  *	%QLINK_ERR_NORES
@@ -583,6 +583,12 @@ enum qlink_pair_attr {
  * @QLINK_A_PURPOSE_RESERVE_FIDELITY: u32, ppm: reserved pairs must have
  *	at least this fidelity (they are dropped and replaced when they decay
  *	below it), default 0
+ * @QLINK_A_PURPOSE_OWNER_UID: u32, only this user (in the caller's user
+ *	namespace) may bind sockets to the purpose, besides holders of
+ *	CAP_NET_ADMIN over the link's netns; %QLINK_OWNER_NONE (default)
+ *	removes the restriction
+ * @QLINK_A_PURPOSE_OWNER_GID: u32, as %QLINK_A_PURPOSE_OWNER_UID for the
+ *	members of a group; with both set, either suffices
  *
  * Read only, since the link was created:
  * @QLINK_A_PURPOSE_REQUESTS: u64, requests received
@@ -610,6 +616,8 @@ enum qlink_purpose_attr {
 	QLINK_A_PURPOSE_OUTSTANDING,
 	QLINK_A_PURPOSE_RESERVED,
 	QLINK_A_PURPOSE_RECEIVERS,
+	QLINK_A_PURPOSE_OWNER_UID,
+	QLINK_A_PURPOSE_OWNER_GID,
 
 	__QLINK_A_PURPOSE_MAX,
 	QLINK_A_PURPOSE_MAX = __QLINK_A_PURPOSE_MAX - 1
@@ -618,6 +626,16 @@ enum qlink_purpose_attr {
 /* Largest %QLINK_A_PURPOSE_RESERVE. */
 #define QLINK_RESERVE_MAX	1024
 #define QLINK_WEIGHT_MAX	1000000
+/* Largest %QLINK_A_PURPOSE_RATE, mHz: 10^9 pairs/s, a link's maximum. */
+#define QLINK_PURPOSE_RATE_MAX	1000000000000ULL
+/* %QLINK_A_PURPOSE_OWNER_UID / _GID: no owner. */
+#define QLINK_OWNER_NONE	0xffffffffU
+/*
+ * Purposes below this are privileged, as ports below 1024 are: binding a
+ * socket to one needs CAP_NET_BIND_SERVICE over the link's netns, unless
+ * the purpose's owner (%QLINK_A_PURPOSE_OWNER_UID / _GID) allows it.
+ */
+#define QLINK_PURPOSE_PROT	1024
 
 /**
  * enum qlinksim_info_attr - IFLA_INFO_DATA of the "qlinksim" link kind
@@ -665,9 +683,12 @@ enum qlinksim_info_attr {
 /**
  * struct sockaddr_qlink - address of an AF_QLINK socket
  * @sq_family: AF_QLINK
- * @sq_pad: 0
+ * @sq_pad: 0 (bind fails with EINVAL otherwise)
  * @sq_ifindex: the link end (its ifindex in the socket's netns)
- * @sq_purpose: purpose id, [1, 2^32 - 1]
+ * @sq_purpose: purpose id, [1, 2^32 - 1]. Binding needs the purpose's
+ *	owner's uid or gid when one is set (%QLINK_A_PURPOSE_OWNER_UID), or
+ *	else CAP_NET_BIND_SERVICE for a purpose below %QLINK_PURPOSE_PROT;
+ *	CAP_NET_ADMIN over the link's netns always suffices. Otherwise EACCES.
  */
 struct sockaddr_qlink {
 	__kernel_sa_family_t sq_family;
@@ -720,7 +741,9 @@ enum qlink_basis {
 /**
  * enum qlink_priority - priority classes, served strictly in this order;
  *	a pair goes to a waiting interactive request before any batch
- *	request, even one that is half served (preemption)
+ *	request, even one that is half served (preemption). Interactive
+ *	requests need CAP_NET_ADMIN over the link's netns (as SO_PRIORITY
+ *	above 6 does); send() fails with EPERM otherwise.
  */
 enum qlink_priority {
 	QLINK_PRIO_INTERACTIVE = 0,
@@ -728,15 +751,30 @@ enum qlink_priority {
 	QLINK_PRIO_BATCH = 2,
 };
 
-/* struct qlink_create.flags */
-#define QLINK_CREATE_ATOMIC	0x1	/* all pairs delivered together */
-#define QLINK_CREATE_CONSECUTIVE 0x2	/* no other request's pairs between */
+/*
+ * struct qlink_create.flags
+ * @QLINK_CREATE_ATOMIC: all pairs delivered together
+ * @QLINK_CREATE_CONSECUTIVE: once the request has its first pair, no
+ *	other request gets a pair until it has all of them. It needs readers
+ *	that keep up and a rate quota that covers it: if its sockets have no
+ *	room for the next record, or its purpose has no pair-rate tokens
+ *	left, it ends with QLINK_ERR_OTHER (ENOBUFS) or QLINK_ERR_NORES
+ *	instead of holding the link.
+ */
+#define QLINK_CREATE_ATOMIC	0x1
+#define QLINK_CREATE_CONSECUTIVE 0x2
 
-/* Most pairs one request may ask for; atomic requests at most the
- * link's memory slots (or QLINK_ATOMIC_MAX when it has none).
+/*
+ * Most pairs one request may ask for; atomic requests at most the link's
+ * memory slots (or QLINK_ATOMIC_MAX when it has none), consecutive ones
+ * at most QLINK_CONSECUTIVE_MAX: larger ones are refused with
+ * QLINK_ERR_UNSUPP. Deadlines (max_time) at most QLINK_MAX_TIME_MAX ns,
+ * one day; send() fails with EINVAL beyond it.
  */
 #define QLINK_CREATE_NUMBER_MAX	1000000
 #define QLINK_ATOMIC_MAX	64
+#define QLINK_CONSECUTIVE_MAX	1024
+#define QLINK_MAX_TIME_MAX	86400000000000ULL
 
 /**
  * struct qlink_create - a CREATE request, written to the socket
@@ -744,7 +782,8 @@ enum qlink_priority {
  * @number: pairs wanted [1, %QLINK_CREATE_NUMBER_MAX]
  * @min_fidelity: ppm, pairs below it are not delivered; 0 = any
  * @purpose: 0 or the socket's purpose id
- * @max_time: ns from the request to its last pair, 0 = no deadline
+ * @max_time: ns from the request to its last pair, 0 = no deadline,
+ *	at most %QLINK_MAX_TIME_MAX
  * @type: enum qlink_req_type
  * @basis: enum qlink_basis, for MEASURE and RSP
  * @priority: enum qlink_priority
@@ -778,10 +817,12 @@ struct qlink_create {
 /**
  * enum qlink_err - why a request failed (struct qlink_record.error)
  * @QLINK_ERR_UNSUPP: the link cannot do it (type, fidelity above what
- *	the link gives, no local peer end)
+ *	the link gives, or equal to it on a link whose pairs decay, too many
+ *	pairs for an atomic or consecutive request, no local peer end)
  * @QLINK_ERR_NOTIME: the deadline is shorter than the time the link
  *	needs for the pairs at its expected rate
- * @QLINK_ERR_NORES: a quota of the purpose is exhausted
+ * @QLINK_ERR_NORES: a quota of the purpose is exhausted (or, for a
+ *	consecutive request, cannot cover it)
  * @QLINK_ERR_TIMEOUT: the deadline passed
  * @QLINK_ERR_REJECTED: no socket at the other end receives the purpose
  * @QLINK_ERR_EXPIRE: pairs held for the request expired or decayed below
@@ -789,7 +830,8 @@ struct qlink_create {
  *	@seq_last; the request goes on
  * @QLINK_ERR_OTHER: see @sys_errno: ENETDOWN (link down), ENODEV (link
  *	gone), ECONNRESET (the other end's socket closed), ECANCELED (this
- *	end's request was cancelled)
+ *	end's request was cancelled), ENOBUFS (a consecutive request's
+ *	sockets had no room for its next record)
  */
 enum qlink_err {
 	QLINK_ERR_UNSUPP = 1,

@@ -415,7 +415,7 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 		      struct qlink_herald *out, u32 out_cap);
 int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b);
 int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
-		    struct qlink_pair_info *out);
+		    struct qlink_pair_info *out, u32 *n_low);
 
 /*
  * Two ends of one link that are both in this kernel (a simulator): their
