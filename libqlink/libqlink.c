@@ -200,6 +200,8 @@ static struct nla_policy purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
 	[QLINK_A_PURPOSE_OUTSTANDING]	= { .type = NLA_U32 },
 	[QLINK_A_PURPOSE_RESERVED]	= { .type = NLA_U32 },
 	[QLINK_A_PURPOSE_RECEIVERS]	= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_OWNER_UID]	= { .type = NLA_U32 },
+	[QLINK_A_PURPOSE_OWNER_GID]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy pair_policy[QLINK_A_PAIR_MAX + 1] = {
@@ -256,6 +258,8 @@ static const char *const purpose_names[QLINK_A_PURPOSE_MAX + 1] = {
 	[QLINK_A_PURPOSE_OUTSTANDING]	= "OUTSTANDING",
 	[QLINK_A_PURPOSE_RESERVED]	= "RESERVED",
 	[QLINK_A_PURPOSE_RECEIVERS]	= "RECEIVERS",
+	[QLINK_A_PURPOSE_OWNER_UID]	= "OWNER_UID",
+	[QLINK_A_PURPOSE_OWNER_GID]	= "OWNER_GID",
 };
 
 static void init_policies(void)
@@ -1385,7 +1389,9 @@ QLINK_API const char *qlink_drop_reason_name(uint32_t reason)
 			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RATE) |	\
 			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_MAX_OUTSTANDING) | \
 			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE) |	\
-			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY))
+			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY) | \
+			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_UID) | \
+			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_GID))
 
 static int parse_purpose(struct nlattr **tb, struct qlink_purpose *p)
 {
@@ -1423,6 +1429,8 @@ static int parse_purpose(struct nlattr **tb, struct qlink_purpose *p)
 		case QLINK_A_PURPOSE_OUTSTANDING:	p->outstanding = v; break;
 		case QLINK_A_PURPOSE_RESERVED:		p->reserved = v; break;
 		case QLINK_A_PURPOSE_RECEIVERS:		p->receivers = v; break;
+		case QLINK_A_PURPOSE_OWNER_UID:		p->owner_uid = v; break;
+		case QLINK_A_PURPOSE_OWNER_GID:		p->owner_gid = v; break;
 		}
 	}
 	return 0;
@@ -1481,6 +1489,10 @@ static struct nl_msg *purpose_msg(struct qlink_handle *h, int cmd, int flags,
 	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY))
 		err |= nla_put_u32(msg, QLINK_A_PURPOSE_RESERVE_FIDELITY,
 				   p->reserve_fidelity);
+	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_UID))
+		err |= nla_put_u32(msg, QLINK_A_PURPOSE_OWNER_UID, p->owner_uid);
+	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_GID))
+		err |= nla_put_u32(msg, QLINK_A_PURPOSE_OWNER_GID, p->owner_gid);
 	nla_nest_end(msg, nest);
 	if (err) {
 		nlmsg_free(msg);

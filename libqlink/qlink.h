@@ -435,6 +435,9 @@ const char *qlink_drop_reason_name(uint32_t reason);
  * @max_outstanding: quota of queued requests; 0 = no limit
  * @reserve: pairs kept generated for the purpose [0, QLINK_RESERVE_MAX]
  * @reserve_fidelity: ppm, minimum fidelity of reserved pairs
+ * @owner_uid: only this uid may bind sockets to the purpose (besides
+ *	CAP_NET_ADMIN); QLINK_OWNER_NONE = anyone. Reported when set.
+ * @owner_gid: the same for the members of a group
  * @requests: requests received (read only, like the rest)
  * @req_succeeded: requests that got all their pairs
  * @req_failed: requests that ended with an ERR record
@@ -460,7 +463,9 @@ struct qlink_purpose {
 	uint64_t delivered;
 	uint32_t reserved;
 	uint32_t receivers;
-	uint64_t spare[6];		/* room to grow */
+	uint32_t owner_uid;
+	uint32_t owner_gid;
+	uint64_t spare[5];		/* room to grow */
 };
 
 /** Called once per purpose of a dump; non-zero stops it. */
@@ -484,8 +489,8 @@ int qlink_purpose_dump(struct qlink_handle *h, const char *ifname,
 /**
  * qlink_purpose_set() - configure purpose @p->id of link @ifname
  * @mask: what to change: QLINK_PURPOSE_BIT() of QLINK_A_PURPOSE_WEIGHT,
- *	_RATE, _MAX_OUTSTANDING, _RESERVE, _RESERVE_FIDELITY; other fields
- *	keep their values
+ *	_RATE, _MAX_OUTSTANDING, _RESERVE, _RESERVE_FIDELITY, _OWNER_UID,
+ *	_OWNER_GID; other fields keep their values
  *
  * Needs CAP_NET_ADMIN. Applies to both ends of the link. A value out of
  * range changes nothing; qlink_errmsg() then says which and why.

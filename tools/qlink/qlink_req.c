@@ -39,6 +39,10 @@ static const struct qp_desc qr_purpose[] = {
 	QR("reserve-fidelity", QLINK_A_PURPOSE_RESERVE_FIDELITY, QP_FRACTION,
 	   QP_U32, "reserve_fidelity", NULL,
 	   "minimum fidelity of reserved pairs (0.9, 90%)"),
+	QR("owner", QLINK_A_PURPOSE_OWNER_UID, QP_NUMBER, QP_U32, "owner_uid",
+	   NULL, "only this uid may bind sockets to it (none)"),
+	QR("group", QLINK_A_PURPOSE_OWNER_GID, QP_NUMBER, QP_U32, "owner_gid",
+	   NULL, "... or the members of this gid (none)"),
 };
 #define QR_PURPOSE_N	(sizeof(qr_purpose) / sizeof(qr_purpose[0]))
 
@@ -153,13 +157,17 @@ void qc_usage_purpose(FILE *f)
 	fprintf(f,
 		"Usage: %s purpose show dev DEV [ id ID ]\n"
 		"       %s purpose set dev DEV id ID SETTING VALUE [ SETTING VALUE ... ]\n"
-		"SETTING := { weight | rate | max-outstanding | reserve | reserve-fidelity }\n",
+		"SETTING := { weight | rate | max-outstanding | reserve | reserve-fidelity |\n"
+		"             owner | group }\n",
 		qc_prog_name, qc_prog_name);
 	for (i = 0; i < QR_PURPOSE_N; i++)
 		fprintf(f, "  %-17s %s\n", qr_purpose[i].name, qr_purpose[i].help);
 	fprintf(f,
 		"Both ends of a link share one scheduler: either end shows and\n"
-		"sets it. A purpose is listed once it is configured or used.\n");
+		"sets it. A purpose is listed once it is configured or used.\n"
+		"Binding a socket to a purpose with an owner needs its uid or gid;\n"
+		"one below 1024 without an owner needs CAP_NET_BIND_SERVICE;\n"
+		"CAP_NET_ADMIN may always. \"none\" removes an owner.\n");
 }
 
 static int64_t qr_purpose_value(const struct qlink_purpose *p, int attr)
@@ -170,6 +178,8 @@ static int64_t qr_purpose_value(const struct qlink_purpose *p, int attr)
 	case QLINK_A_PURPOSE_MAX_OUTSTANDING:	return p->max_outstanding;
 	case QLINK_A_PURPOSE_RESERVE:		return p->reserve;
 	case QLINK_A_PURPOSE_RESERVE_FIDELITY:	return p->reserve_fidelity;
+	case QLINK_A_PURPOSE_OWNER_UID:		return p->owner_uid;
+	case QLINK_A_PURPOSE_OWNER_GID:		return p->owner_gid;
 	}
 	return 0;
 }
@@ -330,7 +340,12 @@ static int qr_purpose_set(int argc, char **argv)
 			int64_t v;
 
 			NEXT_ARG();
-			qr_parse(d, d->name, *argv, &v);
+			if ((d->attr == QLINK_A_PURPOSE_OWNER_UID ||
+			     d->attr == QLINK_A_PURPOSE_OWNER_GID) &&
+			    strcmp(*argv, "none") == 0)
+				v = QLINK_OWNER_NONE;
+			else
+				qr_parse(d, d->name, *argv, &v);
 			if (mask & QLINK_PURPOSE_BIT(d->attr))
 				duparg(key, *argv);
 			mask |= QLINK_PURPOSE_BIT(d->attr);
@@ -349,6 +364,12 @@ static int qr_purpose_set(int argc, char **argv)
 				break;
 			case QLINK_A_PURPOSE_RESERVE_FIDELITY:
 				p.reserve_fidelity = (uint32_t)v;
+				break;
+			case QLINK_A_PURPOSE_OWNER_UID:
+				p.owner_uid = (uint32_t)v;
+				break;
+			case QLINK_A_PURPOSE_OWNER_GID:
+				p.owner_gid = (uint32_t)v;
 				break;
 			}
 		} else if (!dev) {
