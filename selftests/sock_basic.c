@@ -762,7 +762,7 @@ TEST_F_TIMEOUT(sk, rcvbuf_limit, 120)
 	EXPECT_EQ(0, dr.other);
 }
 
-/* Child: as an unprivileged user, request 5 pairs of purpose 30. */
+/* Child: as an unprivileged user, request 5 pairs of (free) purpose 3030. */
 static int unpriv_request(int ifindex, int how)
 {
 	struct qlink_pv w = { QLINK_A_PURPOSE_WEIGHT, 2 };
@@ -779,7 +779,7 @@ static int unpriv_request(int ifindex, int how)
 	if (fd < 0)
 		return 12;
 	qlink_sock_timeout(fd, 10000);
-	if (qlink_sock_bind(fd, ifindex, 30))
+	if (qlink_sock_bind(fd, ifindex, 3030))
 		return 13;
 	qlink_create_init(&c, 300 + how, 5, QLINK_REQ_MEASURE);
 	if (qlink_sock_create(fd, &c))
@@ -793,7 +793,7 @@ static int unpriv_request(int ifindex, int how)
 	/* configuring purposes needs CAP_NET_ADMIN */
 	if (qlink_nl_open(&nl))
 		return 17;
-	if (qlink_nl_purpose_set(&nl, "qa", 30, &w, 1) != -EPERM)
+	if (qlink_nl_purpose_set(&nl, "qa", 3030, &w, 1) != -EPERM)
 		return 18;
 	qlink_nl_close(&nl);
 	return 0;
@@ -807,7 +807,7 @@ TEST_F_TIMEOUT(sk, unprivileged, 120)
 
 	rb = sock_at(self, self->l.ns_b, SOCK_SEQPACKET);
 	ASSERT_GE(rb, 0);
-	ASSERT_EQ(0, qlink_sock_bind(rb, self->l.b.ifindex, 30));
+	ASSERT_EQ(0, qlink_sock_bind(rb, self->l.b.ifindex, 3030));
 	ASSERT_EQ(0, qlink_sock_receive(rb, 1));
 	ASSERT_EQ(0, qlink_ns_link_up(&self->l, 1));
 	for (how = 0; how < 2; how++) {
