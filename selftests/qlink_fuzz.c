@@ -651,7 +651,7 @@ static void do_genl(struct actor *a, int cmd, const struct force *fo)
 			cmd = below(a, 4) == 0 ? 255 : below(a, QLINK_CMD_MAX + 3);
 	}
 	op = qf_family_op(a->fam, cmd);
-	a->valid = chance(a, 60);
+	a->valid = fo || chance(a, 60);
 	if (op && (op->flags & GENL_CMD_CAP_DUMP) &&
 	    !(op->flags & GENL_CMD_CAP_DO))
 		dump = chance(a, 95);
@@ -972,11 +972,17 @@ static void session(struct actor *a)
 		return;
 	}
 	/*
-	 * The purpose is configured when the session starts and then only
-	 * now and then: a setting must hold for a while (seconds of
-	 * requests being served) for what it does to show.
+	 * The purpose is configured (mostly valid values from the policy)
+	 * when the session starts, and only then: a setting must hold for
+	 * seconds of requests being served for what it does to show. A
+	 * session starts over after about 1500 steps.
 	 */
-	switch (a->ses_ops++ == 1 || !below(a, 500) ? 0 : 1 + below(a, 9)) {
+	if (a->ses_ops > 2 && !below(a, 1500)) {
+		sk_close(a, &a->ses_a);
+		sk_close(a, &a->ses_b);
+		return;
+	}
+	switch (a->ses_ops++ == 1 ? 0 : 1 + below(a, 9)) {
 	case 0: {
 		/* configure the purpose in use, values from the policy */
 		struct force fo = {
