@@ -446,11 +446,13 @@ EXPORT_SYMBOL_GPL(qlink_pairs_stop);
 static void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
 {
 	if (unlikely(herald_ps >= ps->rate_end_ps)) {
-		ps->rate_prev = herald_ps < ps->rate_end_ps + PS_PER_SEC ?
+		ps->rate_prev = herald_ps - ps->rate_end_ps < PS_PER_SEC ?
 				ps->rate_cur : 0;
 		ps->rate_cur = 0;
-		ps->rate_end_ps = (div64_u64(herald_ps, PS_PER_SEC) + 1) *
-				  PS_PER_SEC;
+		/* a herald time in the last second of u64 ends the buckets */
+		if (check_mul_overflow(div64_u64(herald_ps, PS_PER_SEC) + 1,
+				       PS_PER_SEC, &ps->rate_end_ps))
+			ps->rate_end_ps = U64_MAX;
 	}
 	ps->rate_cur++;
 }
@@ -546,7 +548,8 @@ static u32 qlink_mix_fidelity(const struct qlink_pairs *ps)
 
 	if (!ps->covered_ps || !ps->coinc_total)
 		return ps->f0;
-	x = mul_u64_u64_div_u64(ps->tags[0], ps->tags[1], ps->covered_ps);
+	/* a driver's batches may cover little time: no bound on the ratio */
+	x = qcore_mul_div_sat(ps->tags[0], ps->tags[1], ps->covered_ps);
 	if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
 		acc = U64_MAX;
 	acc = min(acc, ps->coinc_total);
@@ -966,13 +969,20 @@ static u32 qlink_mean(u64 sum, u64 n)
 static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
 			  u64 dark)
 {
-	u64 other = ps->tags[!ch], c;
+	u64 other = ps->tags[!ch], c, s, num, den;
 
 	if (ps->coinc_total <= acc || other <= dark || !ps->eta_ppm[ch])
 		return U32_MAX;
 	c = ps->coinc_total - acc;
+	s = other - dark;
+	/* counts of a long run: scale both rather than wrap the products */
+	while (check_mul_overflow(c, (u64)PPM, &num) ||
+	       check_mul_overflow(s, (u64)ps->eta_ppm[ch], &den)) {
+		c >>= 1;
+		s >>= 1;
+	}
 	/* p_ch = C / (S_other - d); loss = -10 log10(p_ch / eta_ch) */
-	return qcore_ratio_to_mdb(c * PPM, (other - dark) * ps->eta_ppm[ch]);
+	return qcore_ratio_to_mdb(num, den);
 }
 
 /* The heralding statistics inside an open %QLINK_A_STATS nest. */
@@ -990,15 +1000,15 @@ int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
 	now = qlink_clock_ps(ps);
 	qlink_pb_stats_add(&pb, &ps->base);
 	qlink_pb_stats_add(&pb, &ps->pb.stats);
-	if (now >= ps->rate_end_ps + PS_PER_SEC)
-		rate = 0;
-	else if (now >= ps->rate_end_ps)
+	if (now < ps->rate_end_ps)
+		rate = ps->rate_prev;
+	else if (now - ps->rate_end_ps < PS_PER_SEC)
 		rate = ps->rate_cur;
 	else
-		rate = ps->rate_prev;
+		rate = 0;
 	if (ps->covered_ps) {
-		x = mul_u64_u64_div_u64(ps->tags[0], ps->tags[1],
-					ps->covered_ps);
+		x = qcore_mul_div_sat(ps->tags[0], ps->tags[1],
+				      ps->covered_ps);
 		if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
 			acc = U64_MAX;
 		dark = mul_u64_u64_div_u64(ps->dark_mhz, ps->covered_ps,

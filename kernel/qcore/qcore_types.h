@@ -125,4 +125,24 @@ static inline int fls64(u64 x)
 
 #endif /* __KERNEL__ */
 
+/**
+ * qcore_mul_div_sat() - @a * @b / @c, saturated
+ * @a: factor
+ * @b: factor
+ * @c: divisor
+ *
+ * For products of counters and times that have no bound of their own:
+ * mul_u64_u64_div_u64() faults (#DE on x86) on a quotient above 64 bits
+ * or a zero divisor; this returns U64_MAX for both instead.
+ *
+ * Return: the quotient, or U64_MAX if it does not fit or @c is 0.
+ */
+static inline u64 qcore_mul_div_sat(u64 a, u64 b, u64 c)
+{
+	/* the quotient fits iff the high half of the product is below c */
+	if (!c || mul_u64_u64_shr(a, b, 64) >= c)
+		return U64_MAX;
+	return mul_u64_u64_div_u64(a, b, c);
+}
+
 #endif /* _QCORE_TYPES_H */

@@ -45,4 +45,18 @@ TEST_SIGNAL(div_u64_by_zero_traps, SIGILL)
 	div_u64(v_one, (u32)v_zero);
 }
 
+/* What the kernel uses where no bound keeps the quotient in 64 bits. */
+TEST(mul_div_sat)
+{
+	ASSERT_EQ(U64_MAX, qcore_mul_div_sat(v_big, v_two, v_one));
+	ASSERT_EQ(U64_MAX, qcore_mul_div_sat(v_one, v_one, v_zero));
+	ASSERT_EQ(U64_MAX, qcore_mul_div_sat(1ULL << 32, 1ULL << 32, 1));
+	ASSERT_EQ((1ULL << 63) - 1 + (1ULL << 63),
+		  qcore_mul_div_sat(v_big, v_two, v_two));
+	ASSERT_EQ(1ULL << 62, qcore_mul_div_sat(1ULL << 32, 1ULL << 32, 4));
+	/* tags of a long run over a short covered time (pairs.c) */
+	ASSERT_EQ(U64_MAX, qcore_mul_div_sat(1ULL << 40, 1ULL << 40, 1000));
+	ASSERT_EQ(1000000, qcore_mul_div_sat(1000, 1000000000, 1000000));
+}
+
 TEST_HARNESS_MAIN
