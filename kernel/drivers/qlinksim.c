@@ -507,11 +507,14 @@ static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
 	return m;
 }
 
-/* F8: the drift of arm B's delay at link time @t_ps, ps. */
+/*
+ * F8: the drift of arm B's delay at link time @t_ps, ps. The product of
+ * drift and time overflows s64 after 2.6 h at the largest drift: qcore
+ * divides the 128-bit product.
+ */
 static s64 qs_drift(struct qlinksim_gen *g, u64 t_ps)
 {
-	return div_s64((s64)g->p.offset_drift * (s64)div_u64(t_ps, 1000000),
-		       1000000);
+	return qcore_drift_ps(g->p.offset_drift, t_ps);
 }
 
 static struct qlink *qs_peer_ql(struct qlinksim_gen *g)

@@ -10,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "qcore_types.h"
+#include "fidelity.h"
 
 /* Keep the compiler from folding the division at build time. */
 static volatile u64 v_big = U64_MAX, v_two = 2, v_one = 1, v_zero;
@@ -57,6 +58,36 @@ TEST(mul_div_sat)
 	/* tags of a long run over a short covered time (pairs.c) */
 	ASSERT_EQ(U64_MAX, qcore_mul_div_sat(1ULL << 40, 1ULL << 40, 1000));
 	ASSERT_EQ(1000000, qcore_mul_div_sat(1000, 1000000000, 1000000));
+}
+
+/*
+ * F8 of qlinksim: drift (ps/s) times link time. The old formula
+ * multiplied the drift by the time in us in s64, which overflows after
+ * 2^63 / 1e9 us = 2.56 h at the largest drift (1e9 ps/s).
+ */
+TEST(drift_long_runs)
+{
+	static const s32 drifts[] = { 1000000000, -1000000000, 1, -1, 0,
+				      123456789, -2147483647 - 1 };
+	static const u64 hours[] = { 0, 1, 2, 3, 24, 24 * 100, 24 * 213 };
+	/* 2^64 ps is 213.5 days */
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(drifts); i++) {
+		for (j = 0; j < ARRAY_SIZE(hours); j++) {
+			u64 t = hours[j] * 3600 * 1000000000000ULL + 12345;
+			__int128 want = (__int128)drifts[i] * t / 1000000000000LL;
+
+			ASSERT_EQ((long long)want,
+				  (long long)qcore_drift_ps(drifts[i], t)) {
+				TH_LOG("drift %d ps/s, %llu h", drifts[i],
+				       (unsigned long long)hours[j]);
+			}
+		}
+	}
+	/* the largest time at the largest drift still fits */
+	ASSERT_EQ(18446744073709551LL, qcore_drift_ps(1000000000, U64_MAX));
+	ASSERT_EQ(-18446744073709551LL, qcore_drift_ps(-1000000000, U64_MAX));
 }
 
 TEST_HARNESS_MAIN
