@@ -779,6 +779,17 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
 	int err;
 
 	spin_lock_bh(&ps->lock);
+	/*
+	 * Only pairs of the current run: a stopped buffer keeps its pairs
+	 * for dumps, but they were heralded before the last stop and the
+	 * other end may restart (flush) first. While the second end is in
+	 * ndo_open both ends look running to the scheduler, and nothing
+	 * else keeps it from a pair of the previous run.
+	 */
+	if (unlikely(!ps->running)) {
+		spin_unlock_bh(&ps->lock);
+		return -ENOENT;
+	}
 	now = qlink_clock_ps(ps);
 	if (!exact) {
 		err = qcore_pairbuf_take_upto(&ps->pb, now,
@@ -810,7 +821,8 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
  * reported on the way (fidelity only decays). For the socket layer.
  * Process or softirq context.
  *
- * Return: 0, or -ENOENT if no pair qualifies.
+ * Return: 0, or -ENOENT if no pair qualifies or the link is not
+ * generating (pairs of an earlier run are never taken).
  */
 int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
 		    struct qlink_pair_info *out)
@@ -829,7 +841,8 @@ EXPORT_SYMBOL_GPL(qlink_pair_take);
  * there): they are discarded here too, reported as below the fidelity
  * asked for. Process or softirq context.
  *
- * Return: 0, or -ENOENT if the pair is not (or no longer) here.
+ * Return: 0, or -ENOENT if the pair is not (or no longer) here, or the
+ * link is not generating.
  */
 int qlink_pair_take_seq(struct qlink *ql, u64 seq, struct qlink_pair_info *out)
 {
