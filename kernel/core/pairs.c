@@ -175,6 +175,20 @@ static size_t qlink_coinc_bytes(void)
 	return array_size(QLINK_INGEST_COINC_MAX, sizeof(struct qcore_coinc));
 }
 
+/*
+ * A ring of @n records (QLINK_A_PARAM_MAX_PAIRS, at most 2^20: 40 MiB),
+ * zeroed, charged to the memory cgroup of the task that creates the link
+ * or brings it up. Hitting the cgroup's limit is an ordinary -ENOMEM for
+ * that task: no allocation warning, and no memcg OOM kill either
+ * (__GFP_RETRY_MAYFAIL; vmalloc charges page by page, which would
+ * otherwise invoke the cgroup's OOM killer).
+ */
+static struct qcore_pair *qlink_ring_alloc(u32 n)
+{
+	return kvcalloc(n, sizeof(struct qcore_pair),
+			GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+}
+
 /* ps of @ps's clock now; 0 before the first start. Any context. */
 static u64 qlink_clock_ps(const struct qlink_pairs *ps)
 {
@@ -239,11 +253,11 @@ int qlink_pairs_init(struct qlink *ql)
 	u32 n = ql->params.max_pairs;
 	struct qlink_pairs *ps;
 
-	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	ps = kzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
 	if (!ps)
 		return -ENOMEM;
-	ps->coinc = kvmalloc(qlink_coinc_bytes(), GFP_KERNEL);
-	ps->ring = kvcalloc(n, sizeof(*ps->ring), GFP_KERNEL);
+	ps->coinc = kvmalloc(qlink_coinc_bytes(), GFP_KERNEL_ACCOUNT);
+	ps->ring = qlink_ring_alloc(n);
 	if (!ps->coinc || !ps->ring) {
 		kvfree(ps->ring);
 		kvfree(ps->coinc);
@@ -359,7 +373,7 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 
 	ASSERT_RTNL();
 	if (n != ps->ring_size) {
-		ring = kvcalloc(n, sizeof(*ring), GFP_KERNEL);
+		ring = qlink_ring_alloc(n);
 		if (!ring)
 			return -ENOMEM;
 	}

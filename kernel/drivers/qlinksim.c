@@ -654,24 +654,23 @@ static void qs_gen_free(struct qlinksim_gen *g)
 
 static struct qlinksim_gen *qs_gen_alloc(void)
 {
-	struct qlinksim_gen *g = kzalloc(sizeof(*g), GFP_KERNEL);
+	/* about 330 KiB per link, charged to whoever creates it */
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	struct qlinksim_gen *g = kzalloc(sizeof(*g), gfp);
 	int ch;
 
 	if (!g)
 		return NULL;
 	for (ch = 0; ch < 2; ch++) {
-		g->sig[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), GFP_KERNEL);
-		g->sig_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16),
-					      GFP_KERNEL);
-		g->tag[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), GFP_KERNEL);
-		g->tag_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16),
-					      GFP_KERNEL);
+		g->sig[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
+		g->sig_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
+		g->tag[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
+		g->tag_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
 		if (!g->sig[ch] || !g->sig_f[ch] || !g->tag[ch] || !g->tag_f[ch])
 			goto err;
 	}
-	g->fifo = kvmalloc_array(QS_FIFO, sizeof(*g->fifo), GFP_KERNEL);
-	g->out = kvmalloc_array(QLINK_INGEST_COINC_MAX, sizeof(*g->out),
-				GFP_KERNEL);
+	g->fifo = kvmalloc_array(QS_FIFO, sizeof(*g->fifo), gfp);
+	g->out = kvmalloc_array(QLINK_INGEST_COINC_MAX, sizeof(*g->out), gfp);
 	if (!g->fifo || !g->out)
 		goto err;
 	hrtimer_init(&g->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
