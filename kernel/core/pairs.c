@@ -189,14 +189,26 @@ static struct qcore_pair *qlink_ring_alloc(u32 n)
 			GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 }
 
-/* ps of @ps's clock now; 0 before the first start. Any context. */
+/*
+ * ps of @ps's clock now; 0 before the first start. Any context.
+ *
+ * The zero is a ktime and may lie before boot (a driver that starts its
+ * clock at a given link time, see qlinksim's start_clock_ps). Link times
+ * stay below 2^63 ps (106 days; qcore's matcher refuses tags from there
+ * on): a driver rebases its clock before that (qlink_pairs_rebase()),
+ * and a clock that was not rebased stops at QLINK_CLOCK_MAX_PS instead
+ * of wrapping to 0 at 2^64 ps.
+ */
 static u64 qlink_clock_ps(const struct qlink_pairs *ps)
 {
-	u64 t0 = READ_ONCE(ps->t0_ns), now = ktime_get_ns();
+	s64 d = ktime_get_ns() - (s64)READ_ONCE(ps->t0_ns);
+	u64 t;
 
-	if (!READ_ONCE(ps->started) || now < t0)
+	if (!READ_ONCE(ps->started) || d < 0)
 		return 0;
-	return (now - t0) * PS_PER_NS;
+	if (check_mul_overflow((u64)d, PS_PER_NS, &t) || t > QLINK_CLOCK_MAX_PS)
+		return QLINK_CLOCK_MAX_PS;
+	return t;
 }
 
 /**
@@ -437,6 +449,57 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(qlink_pairs_start);
+
+/**
+ * qlink_pairs_rebase() - move the zero of a running link's clock
+ * @ql: link, started
+ * @t0: the new zero, a ktime after the old one
+ *
+ * For drivers whose link time approaches 2^63 ps (106 days up): herald
+ * times are kept below that (qcore's matcher refuses tags with the top
+ * bit set), so the driver moves the zero forward, to about now, and
+ * goes on with times from there. The stored pairs were heralded before
+ * the new zero and are flushed (reported like a restart's); sequence
+ * numbers go on from where they were, so that no number of the old
+ * base is reused, and the counters since the start are kept. Both ends
+ * of a link must be rebased to the same zero, before the driver ingests
+ * times of the new base. Process or softirq context.
+ */
+void qlink_pairs_rebase(struct qlink *ql, ktime_t t0)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	u64 flushed, first = 0, last = 0;
+
+	spin_lock_bh(&ps->lock);
+	flushed = ps->pb.live;
+	if (flushed) {
+		u32 cursor = 0;
+		const struct qcore_pair *r = qcore_pairbuf_next(&ps->pb,
+								&cursor);
+
+		first = r ? r->seq : 0;
+		last = ps->pb.next_seq - 1;
+	}
+	ps->flushed += flushed;
+	qlink_pb_stats_add(&ps->base, &ps->pb.stats);
+	ps->tags_rejected += ps->m.stats.rejected_order +
+			     ps->m.stats.rejected_wrap;
+	ps->match_overflow += ps->m.stats.out_overflow +
+			      ps->m.stats.carry_overflow;
+	qcore_pairbuf_restart(&ps->pb, ps->ring, ps->ring_size,
+			      ps->pb.next_seq);
+	qcore_match_reset(&ps->m);
+	ps->n_carry[0] = 0;
+	ps->n_carry[1] = 0;
+	ps->rate_end_ps = 0;
+	ps->rate_cur = 0;
+	ps->rate_prev = 0;
+	WRITE_ONCE(ps->t0_ns, ktime_to_ns(t0));
+	spin_unlock_bh(&ps->lock);
+
+	qlink_drop_event(ql, QLINK_DROP_FLUSH, first, last, flushed, 0);
+}
+EXPORT_SYMBOL_GPL(qlink_pairs_rebase);
 
 /**
  * qlink_pairs_stop() - stop heralding; the buffered pairs stay (and age)
