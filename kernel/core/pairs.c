@@ -175,14 +175,40 @@ static size_t qlink_coinc_bytes(void)
 	return array_size(QLINK_INGEST_COINC_MAX, sizeof(struct qcore_coinc));
 }
 
-/* ps of @ps's clock now; 0 before the first start. Any context. */
+/*
+ * A ring of @n records (QLINK_A_PARAM_MAX_PAIRS, at most 2^20: 40 MiB),
+ * zeroed, charged to the memory cgroup of the task that creates the link
+ * or brings it up. Hitting the cgroup's limit is an ordinary -ENOMEM for
+ * that task: no allocation warning, and no memcg OOM kill either
+ * (__GFP_RETRY_MAYFAIL; vmalloc charges page by page, which would
+ * otherwise invoke the cgroup's OOM killer).
+ */
+static struct qcore_pair *qlink_ring_alloc(u32 n)
+{
+	return kvcalloc(n, sizeof(struct qcore_pair),
+			GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+}
+
+/*
+ * ps of @ps's clock now; 0 before the first start. Any context.
+ *
+ * The zero is a ktime and may lie before boot (a driver that starts its
+ * clock at a given link time, see qlinksim's start_clock_ps). Link times
+ * stay below 2^63 ps (106 days; qcore's matcher refuses tags from there
+ * on): a driver rebases its clock before that (qlink_pairs_rebase()),
+ * and a clock that was not rebased stops at QLINK_CLOCK_MAX_PS instead
+ * of wrapping to 0 at 2^64 ps.
+ */
 static u64 qlink_clock_ps(const struct qlink_pairs *ps)
 {
-	u64 t0 = READ_ONCE(ps->t0_ns), now = ktime_get_ns();
+	s64 d = ktime_get_ns() - (s64)READ_ONCE(ps->t0_ns);
+	u64 t;
 
-	if (!READ_ONCE(ps->started) || now < t0)
+	if (!READ_ONCE(ps->started) || d < 0)
 		return 0;
-	return (now - t0) * PS_PER_NS;
+	if (check_mul_overflow((u64)d, PS_PER_NS, &t) || t > QLINK_CLOCK_MAX_PS)
+		return QLINK_CLOCK_MAX_PS;
+	return t;
 }
 
 /**
@@ -239,11 +265,11 @@ int qlink_pairs_init(struct qlink *ql)
 	u32 n = ql->params.max_pairs;
 	struct qlink_pairs *ps;
 
-	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	ps = kzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
 	if (!ps)
 		return -ENOMEM;
-	ps->coinc = kvmalloc(qlink_coinc_bytes(), GFP_KERNEL);
-	ps->ring = kvcalloc(n, sizeof(*ps->ring), GFP_KERNEL);
+	ps->coinc = kvmalloc(qlink_coinc_bytes(), GFP_KERNEL_ACCOUNT);
+	ps->ring = qlink_ring_alloc(n);
 	if (!ps->coinc || !ps->ring) {
 		kvfree(ps->ring);
 		kvfree(ps->coinc);
@@ -359,7 +385,7 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 
 	ASSERT_RTNL();
 	if (n != ps->ring_size) {
-		ring = kvcalloc(n, sizeof(*ring), GFP_KERNEL);
+		ring = qlink_ring_alloc(n);
 		if (!ring)
 			return -ENOMEM;
 	}
@@ -387,7 +413,8 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 		ps->ring = ring;
 		ps->ring_size = n;
 	}
-	qcore_pairbuf_init(&ps->pb, ps->ring, ps->ring_size, 0, 0, 0);
+	/* O(1): no clearing of up to 40 MiB with BHs off */
+	qcore_pairbuf_restart(&ps->pb, ps->ring, ps->ring_size, 0);
 	qcore_match_reset(&ps->m);
 	ps->n_carry[0] = 0;
 	ps->n_carry[1] = 0;
@@ -424,6 +451,57 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 EXPORT_SYMBOL_GPL(qlink_pairs_start);
 
 /**
+ * qlink_pairs_rebase() - move the zero of a running link's clock
+ * @ql: link, started
+ * @t0: the new zero, a ktime after the old one
+ *
+ * For drivers whose link time approaches 2^63 ps (106 days up): herald
+ * times are kept below that (qcore's matcher refuses tags with the top
+ * bit set), so the driver moves the zero forward, to about now, and
+ * goes on with times from there. The stored pairs were heralded before
+ * the new zero and are flushed (reported like a restart's); sequence
+ * numbers go on from where they were, so that no number of the old
+ * base is reused, and the counters since the start are kept. Both ends
+ * of a link must be rebased to the same zero, before the driver ingests
+ * times of the new base. Process or softirq context.
+ */
+void qlink_pairs_rebase(struct qlink *ql, ktime_t t0)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	u64 flushed, first = 0, last = 0;
+
+	spin_lock_bh(&ps->lock);
+	flushed = ps->pb.live;
+	if (flushed) {
+		u32 cursor = 0;
+		const struct qcore_pair *r = qcore_pairbuf_next(&ps->pb,
+								&cursor);
+
+		first = r ? r->seq : 0;
+		last = ps->pb.next_seq - 1;
+	}
+	ps->flushed += flushed;
+	qlink_pb_stats_add(&ps->base, &ps->pb.stats);
+	ps->tags_rejected += ps->m.stats.rejected_order +
+			     ps->m.stats.rejected_wrap;
+	ps->match_overflow += ps->m.stats.out_overflow +
+			      ps->m.stats.carry_overflow;
+	qcore_pairbuf_restart(&ps->pb, ps->ring, ps->ring_size,
+			      ps->pb.next_seq);
+	qcore_match_reset(&ps->m);
+	ps->n_carry[0] = 0;
+	ps->n_carry[1] = 0;
+	ps->rate_end_ps = 0;
+	ps->rate_cur = 0;
+	ps->rate_prev = 0;
+	WRITE_ONCE(ps->t0_ns, ktime_to_ns(t0));
+	spin_unlock_bh(&ps->lock);
+
+	qlink_drop_event(ql, QLINK_DROP_FLUSH, first, last, flushed, 0);
+}
+EXPORT_SYMBOL_GPL(qlink_pairs_rebase);
+
+/**
  * qlink_pairs_stop() - stop heralding; the buffered pairs stay (and age)
  * @ql: link
  *
@@ -446,11 +524,13 @@ EXPORT_SYMBOL_GPL(qlink_pairs_stop);
 static void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
 {
 	if (unlikely(herald_ps >= ps->rate_end_ps)) {
-		ps->rate_prev = herald_ps < ps->rate_end_ps + PS_PER_SEC ?
+		ps->rate_prev = herald_ps - ps->rate_end_ps < PS_PER_SEC ?
 				ps->rate_cur : 0;
 		ps->rate_cur = 0;
-		ps->rate_end_ps = (div64_u64(herald_ps, PS_PER_SEC) + 1) *
-				  PS_PER_SEC;
+		/* a herald time in the last second of u64 ends the buckets */
+		if (check_mul_overflow(div64_u64(herald_ps, PS_PER_SEC) + 1,
+				       PS_PER_SEC, &ps->rate_end_ps))
+			ps->rate_end_ps = U64_MAX;
 	}
 	ps->rate_cur++;
 }
@@ -546,7 +626,8 @@ static u32 qlink_mix_fidelity(const struct qlink_pairs *ps)
 
 	if (!ps->covered_ps || !ps->coinc_total)
 		return ps->f0;
-	x = mul_u64_u64_div_u64(ps->tags[0], ps->tags[1], ps->covered_ps);
+	/* a driver's batches may cover little time: no bound on the ratio */
+	x = qcore_mul_div_sat(ps->tags[0], ps->tags[1], ps->covered_ps);
 	if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
 		acc = U64_MAX;
 	acc = min(acc, ps->coinc_total);
@@ -776,6 +857,17 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
 	int err;
 
 	spin_lock_bh(&ps->lock);
+	/*
+	 * Only pairs of the current run: a stopped buffer keeps its pairs
+	 * for dumps, but they were heralded before the last stop and the
+	 * other end may restart (flush) first. While the second end is in
+	 * ndo_open both ends look running to the scheduler, and nothing
+	 * else keeps it from a pair of the previous run.
+	 */
+	if (unlikely(!ps->running)) {
+		spin_unlock_bh(&ps->lock);
+		return -ENOENT;
+	}
 	now = qlink_clock_ps(ps);
 	if (!exact) {
 		err = qcore_pairbuf_take_upto(&ps->pb, now,
@@ -811,7 +903,8 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
  * reported on the way (fidelity only decays). For the socket layer.
  * Process or softirq context.
  *
- * Return: 0, or -ENOENT if no pair qualifies.
+ * Return: 0, or -ENOENT if no pair qualifies or the link is not
+ * generating (pairs of an earlier run are never taken).
  */
 int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
 		    struct qlink_pair_info *out, u32 *n_low)
@@ -831,7 +924,8 @@ EXPORT_SYMBOL_GPL(qlink_pair_take);
  * there): they are discarded here too, reported as below the fidelity
  * asked for. Process or softirq context.
  *
- * Return: 0, or -ENOENT if the pair is not (or no longer) here.
+ * Return: 0, or -ENOENT if the pair is not (or no longer) here, or the
+ * link is not generating.
  */
 int qlink_pair_take_seq(struct qlink *ql, u64 seq, struct qlink_pair_info *out)
 {
@@ -923,7 +1017,7 @@ int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
 	struct qlink_pairs *ps = ql->pairs;
 	struct qcore_pb_report rep = {};
 	const struct qcore_pair *p;
-	u32 cursor = 0, n = 0;
+	u32 cursor, n = 0;
 	u64 now;
 	void *hdr;
 	int err = 0;
@@ -933,9 +1027,9 @@ int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
 	qcore_pairbuf_expire(&ps->pb, now, &rep);
 	if (!*limit)
 		*limit = ps->pb.next_seq + 1;
+	/* each chunk starts where the last one stopped: O(chunk), not O(ring) */
+	cursor = qcore_pairbuf_seek(&ps->pb, *next_seq);
 	while ((p = qcore_pairbuf_next(&ps->pb, &cursor))) {
-		if (p->seq < *next_seq)
-			continue;
 		if (p->seq + 1 >= *limit)
 			break;
 		hdr = qlink_genlmsg_put(skb, portid, seq, NLM_F_MULTI,
@@ -972,13 +1066,20 @@ static u32 qlink_mean(u64 sum, u64 n)
 static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
 			  u64 dark)
 {
-	u64 other = ps->tags[!ch], c;
+	u64 other = ps->tags[!ch], c, s, num, den;
 
 	if (ps->coinc_total <= acc || other <= dark || !ps->eta_ppm[ch])
 		return U32_MAX;
 	c = ps->coinc_total - acc;
+	s = other - dark;
+	/* counts of a long run: scale both rather than wrap the products */
+	while (check_mul_overflow(c, (u64)PPM, &num) ||
+	       check_mul_overflow(s, (u64)ps->eta_ppm[ch], &den)) {
+		c >>= 1;
+		s >>= 1;
+	}
 	/* p_ch = C / (S_other - d); loss = -10 log10(p_ch / eta_ch) */
-	return qcore_ratio_to_mdb(c * PPM, (other - dark) * ps->eta_ppm[ch]);
+	return qcore_ratio_to_mdb(num, den);
 }
 
 /* The heralding statistics inside an open %QLINK_A_STATS nest. */
@@ -996,15 +1097,15 @@ int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
 	now = qlink_clock_ps(ps);
 	qlink_pb_stats_add(&pb, &ps->base);
 	qlink_pb_stats_add(&pb, &ps->pb.stats);
-	if (now >= ps->rate_end_ps + PS_PER_SEC)
-		rate = 0;
-	else if (now >= ps->rate_end_ps)
+	if (now < ps->rate_end_ps)
+		rate = ps->rate_prev;
+	else if (now - ps->rate_end_ps < PS_PER_SEC)
 		rate = ps->rate_cur;
 	else
-		rate = ps->rate_prev;
+		rate = 0;
 	if (ps->covered_ps) {
-		x = mul_u64_u64_div_u64(ps->tags[0], ps->tags[1],
-					ps->covered_ps);
+		x = qcore_mul_div_sat(ps->tags[0], ps->tags[1],
+				      ps->covered_ps);
 		if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
 			acc = U64_MAX;
 		dark = mul_u64_u64_div_u64(ps->dark_mhz, ps->covered_ps,

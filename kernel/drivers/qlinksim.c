@@ -42,12 +42,24 @@
  * part of the covered time the core reports, so measured rates stay
  * right.
  *
- * debugfs /sys/kernel/debug/qlinksim/fail_start: the next N starts (link
- * up) fail with -EIO, to exercise the core's error path.
+ * The link clock is rebased (qlink_pairs_rebase(): pairs flushed,
+ * numbering kept) when it reaches QS_REBASE_PS, 2^62 ps (53 days up), so
+ * that link times stay below the 2^63 ps qcore's matcher accepts.
+ *
+ * debugfs /sys/kernel/debug/qlinksim/ (test knobs, root only):
+ *  - fail_start: the next N starts (link up) fail with -EIO, to exercise
+ *    the core's error path;
+ *  - start_clock_ps: the next start begins its link clock at this time
+ *    instead of 0 (then the knob is 0 again), to reach the time-base
+ *    limits without waiting for months;
+ *  - start_delay_ms: starts sleep this long (at most 10 s) before they
+ *    restart the pair buffers, with the device already running, to
+ *    widen the window in which the second end is in ndo_open.
  */
 #include <linux/module.h>
 #include <linux/bitfield.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <linux/prandom.h>
@@ -85,6 +97,8 @@ struct qlinksim {
  * write racing with a start may or may not count that start.
  */
 static u32 qlinksim_fail_start;
+static u64 qlinksim_start_clock_ps;
+static u32 qlinksim_start_delay_ms;
 static struct dentry *qlinksim_debugfs;
 
 static const struct qlink_caps qlinksim_caps = {
@@ -122,6 +136,8 @@ static struct net_device *qlinksim_peer(struct qlink *ql)
 #define QS_TAGS_MAX	4096
 #define QS_FIFO		8192
 #define QS_NONE		U64_MAX
+/* Rebase the link clock here, well before qcore's 2^63 ps limit. */
+#define QS_REBASE_PS	BIT_ULL(62)
 
 static unsigned int tick_us = 2000;
 module_param(tick_us, uint, 0644);
@@ -170,6 +186,8 @@ struct qs_emit {
  * @fifo_head: oldest entry of @fifo
  * @fifo_len: entries in @fifo
  * @cur: per channel, entries of @fifo already turned into tags
+ * @att_base: attempt numbers of earlier time bases (herald events): an
+ *	attempt's number is @att_base plus its number in the current base
  * @next_att: next attempt to account (herald events)
  * @next_succ: next successful attempt
  * @sig: per channel, signal tags of the slice (then sorted)
@@ -209,6 +227,7 @@ struct qlinksim_gen {
 	u32 fifo_head;
 	u32 fifo_len;
 	u32 cur[2];
+	u64 att_base;
 	u64 next_att;
 	u64 next_succ;
 	u64 *sig[2];
@@ -507,11 +526,14 @@ static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
 	return m;
 }
 
-/* F8: the drift of arm B's delay at link time @t_ps, ps. */
+/*
+ * F8: the drift of arm B's delay at link time @t_ps, ps. The product of
+ * drift and time overflows s64 after 2.6 h at the largest drift: qcore
+ * divides the 128-bit product.
+ */
 static s64 qs_drift(struct qlinksim_gen *g, u64 t_ps)
 {
-	return div_s64((s64)g->p.offset_drift * (s64)div_u64(t_ps, 1000000),
-		       1000000);
+	return qcore_drift_ps(g->p.offset_drift, t_ps);
 }
 
 static struct qlink *qs_peer_ql(struct qlinksim_gen *g)
@@ -574,11 +596,12 @@ static u64 qs_slice_events(struct qlinksim_gen *g, u64 start, u64 end)
 			end = mul_u64_u64_shr(att_end, g->period_q8, 8);
 			break;
 		}
+		u64 att = g->att_base + g->next_succ;
+
 		g->out[n++] = (struct qlink_herald) {
-			.attempt = g->next_succ,
+			.attempt = att,
 			.t_ps = mul_u64_u64_shr(g->next_succ, g->period_q8, 8),
-			.slot = g->slots ? g->next_succ % g->slots :
-					   QLINK_SLOT_NONE,
+			.slot = g->slots ? att % g->slots : QLINK_SLOT_NONE,
 			.success = 1,
 			.bell_index = prandom_u32_state(&g->rnd) &
 				      QLINK_TAG_BELL,
@@ -598,11 +621,40 @@ static u64 qs_slice_events(struct qlinksim_gen *g, u64 start, u64 end)
 	return end;
 }
 
+/*
+ * The link clock reached QS_REBASE_PS: move its zero to the simulated
+ * time (whole ns), at both ends, and go on from there. Pairs heralded
+ * before are flushed by the core; attempt numbers go on from those of
+ * the old base, pair numbers (time tags) from the core's.
+ */
+static void qs_rebase(struct qlinksim_gen *g)
+{
+	u64 shift_ns = div_u64(g->sim_ps, PS_PER_NS);
+	struct qlink *b_ql;
+	int ch;
+
+	g->t0_ns += shift_ns;
+	g->sim_ps -= shift_ns * PS_PER_NS;
+	g->att_base += g->next_att;
+	qlink_pairs_rebase(g->a, ns_to_ktime(g->t0_ns));
+	b_ql = qs_peer_ql(g);
+	if (b_ql)
+		qlink_pairs_rebase(b_ql, ns_to_ktime(g->t0_ns));
+	for (ch = 0; ch < 2; ch++)
+		g->last_tag[ch] = 0;
+	qs_restart(g, g->sim_ps);
+}
+
 static enum hrtimer_restart qs_tick(struct hrtimer *t)
 {
 	struct qlinksim_gen *g = container_of(t, struct qlinksim_gen, timer);
-	u64 now = (ktime_get_ns() - g->t0_ns) * PS_PER_NS, end;
+	u64 now, end;
 	int k;
+
+	rcu_read_lock();
+	if (unlikely(g->sim_ps >= QS_REBASE_PS))
+		qs_rebase(g);
+	now = (ktime_get_ns() - g->t0_ns) * PS_PER_NS;
 
 	if (READ_ONCE(g->a->param_changes) != g->changes) {
 		struct qlink_params p;
@@ -611,7 +663,6 @@ static enum hrtimer_restart qs_tick(struct hrtimer *t)
 		qlink_params_get(g->a, &p);
 		qs_model(g, &p);
 	}
-	rcu_read_lock();
 	for (k = 0; k < QS_SLICES_PER_TICK && g->sim_ps < now; k++) {
 		if (now - g->sim_ps > QS_LAG_MAX_PS) {
 			u64 to = now - min(now, g->slice_ps);
@@ -651,24 +702,23 @@ static void qs_gen_free(struct qlinksim_gen *g)
 
 static struct qlinksim_gen *qs_gen_alloc(void)
 {
-	struct qlinksim_gen *g = kzalloc(sizeof(*g), GFP_KERNEL);
+	/* about 330 KiB per link, charged to whoever creates it */
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	struct qlinksim_gen *g = kzalloc(sizeof(*g), gfp);
 	int ch;
 
 	if (!g)
 		return NULL;
 	for (ch = 0; ch < 2; ch++) {
-		g->sig[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), GFP_KERNEL);
-		g->sig_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16),
-					      GFP_KERNEL);
-		g->tag[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), GFP_KERNEL);
-		g->tag_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16),
-					      GFP_KERNEL);
+		g->sig[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
+		g->sig_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
+		g->tag[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
+		g->tag_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
 		if (!g->sig[ch] || !g->sig_f[ch] || !g->tag[ch] || !g->tag_f[ch])
 			goto err;
 	}
-	g->fifo = kvmalloc_array(QS_FIFO, sizeof(*g->fifo), GFP_KERNEL);
-	g->out = kvmalloc_array(QLINK_INGEST_COINC_MAX, sizeof(*g->out),
-				GFP_KERNEL);
+	g->fifo = kvmalloc_array(QS_FIFO, sizeof(*g->fifo), gfp);
+	g->out = kvmalloc_array(QLINK_INGEST_COINC_MAX, sizeof(*g->out), gfp);
 	if (!g->fifo || !g->out)
 		goto err;
 	hrtimer_init(&g->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
@@ -694,15 +744,26 @@ static struct qlink *qlinksim_end_a(struct qlink *ql)
 static int qs_gen_start(struct qlink *a, struct qlink *b)
 {
 	struct qlinksim_gen *g = qlinksim_of(a)->gen;
-	ktime_t t0 = ktime_get();
+	u64 start_ps = min_t(u64, qlinksim_start_clock_ps, QLINK_CLOCK_MAX_PS);
+	u32 delay_ms = min_t(u32, qlinksim_start_delay_ms, 10000);
+	ktime_t t0;
 	int err;
 
 	if (!g)
 		return 0;
 	hrtimer_cancel(&g->timer);
+	if (delay_ms)
+		msleep(delay_ms);
+	/* the clock reads start_ps now: its zero may lie before boot */
+	qlinksim_start_clock_ps = 0;
+	start_ps -= start_ps % PS_PER_NS;
+	t0 = ktime_sub_ns(ktime_get(), div_u64(start_ps, PS_PER_NS));
 	err = qlink_pairs_start(a, t0);
-	if (!err)
+	if (!err) {
 		err = qlink_pairs_start(b, t0);
+		if (err)
+			qlink_pairs_stop(a);
+	}
 	if (err)
 		return err;
 	qlink_set_pair_link_id(a, a->id);
@@ -710,14 +771,15 @@ static int qs_gen_start(struct qlink *a, struct qlink *b)
 
 	g->a = a;
 	g->t0_ns = ktime_to_ns(t0);
-	g->sim_ps = 0;
+	g->sim_ps = start_ps;
+	g->att_base = 0;
 	g->seq = 0;
 	g->last_tag[0] = 0;
 	g->last_tag[1] = 0;
 	g->changes = a->param_changes;
 	prandom_seed_state(&g->rnd, a->params.seed);
 	qs_model(g, &a->params);
-	qs_restart(g, 0);
+	qs_restart(g, start_ps);
 	hrtimer_start(&g->timer, ns_to_ktime((u64)clamp(tick_us, 100U, 100000U) *
 					     NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_SOFT);
@@ -1143,6 +1205,10 @@ static int __init qlinksim_init(void)
 	qlinksim_debugfs = debugfs_create_dir(DRV_NAME, NULL);
 	debugfs_create_u32("fail_start", 0600, qlinksim_debugfs,
 			   &qlinksim_fail_start);
+	debugfs_create_u64("start_clock_ps", 0600, qlinksim_debugfs,
+			   &qlinksim_start_clock_ps);
+	debugfs_create_u32("start_delay_ms", 0600, qlinksim_debugfs,
+			   &qlinksim_start_delay_ms);
 	return 0;
 }
 

@@ -376,3 +376,23 @@ u32 qcore_ratio_to_mdb(u64 num, u64 den)
 	mdb = mul_u64_u64_shr(l2, QF_MDB_PER_LOG2_Q32, 64);
 	return mdb > U32_MAX ? U32_MAX : (u32)mdb;
 }
+
+/**
+ * qcore_drift_ps() - a linear drift accumulated over a time
+ * @drift: drift rate, ps per second (s32, any sign)
+ * @t_ps: time elapsed, ps
+ *
+ * @drift * @t_ps / 10^12 without an intermediate that overflows: the
+ * product of the largest drift and a few hours of link time does not
+ * fit in 64 bits, the quotient always does (below 2^56).
+ *
+ * Return: the drift in ps.
+ */
+s64 qcore_drift_ps(s32 drift, u64 t_ps)
+{
+	u64 mag = drift < 0 ? -(s64)drift : drift;
+	u64 d = mul_u64_u64_div_u64(mag, t_ps, 1000000000000ULL);
+
+	return drift < 0 ? -(s64)d : (s64)d;
+}
+EXPORT_SYMBOL_GPL(qcore_drift_ps);

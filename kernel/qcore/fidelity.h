@@ -69,5 +69,6 @@ u64 qcore_log2_fast_q32(u32 x);
 u64 qcore_neg_ln_q32(u32 u);
 u64 qcore_log2_q32(u64 x);
 u32 qcore_ratio_to_mdb(u64 num, u64 den);
+s64 qcore_drift_ps(s32 drift, u64 t_ps);
 
 #endif /* _QCORE_FIDELITY_H */

@@ -99,6 +99,32 @@ void qcore_pairbuf_init(struct qcore_pairbuf *pb, struct qcore_pair *storage,
 }
 
 /**
+ * qcore_pairbuf_restart() - empty the buffer in constant time
+ * @pb: buffer, set up by qcore_pairbuf_init()
+ * @storage: @max_pairs records (the old storage or a new one)
+ * @max_pairs: ring size
+ * @next_seq: sequence number of the next pair pushed
+ *
+ * Records outside the live part of the ring are never read, so nothing
+ * is cleared: a link restarting a large ring under its lock does not
+ * touch megabytes. The caps, cutoff and decay time stay; the counters
+ * and the herald-time order restart.
+ */
+void qcore_pairbuf_restart(struct qcore_pairbuf *pb, struct qcore_pair *storage,
+			   u32 max_pairs, u64 next_seq)
+{
+	pb->ring = storage;
+	pb->max_pairs = max_pairs;
+	pb->head = 0;
+	pb->used = 0;
+	pb->live = 0;
+	pb->used_slots = 0;
+	pb->next_seq = next_seq;
+	pb->last_herald_ps = 0;
+	memset(&pb->stats, 0, sizeof(pb->stats));
+}
+
+/**
  * qcore_pairbuf_push() - add a heralded pair
  * @pb: buffer
  * @p: the pair; seq is assigned and written back, state is set
@@ -320,6 +346,31 @@ u32 qcore_pairbuf_expire(struct qcore_pairbuf *pb, u64 now_ps,
 		n++;
 	}
 	return n;
+}
+
+/**
+ * qcore_pairbuf_seek() - where a walk from a sequence number starts
+ * @pb: buffer
+ * @seq: the lowest sequence number wanted
+ *
+ * The records are in sequence order (dead ones keep their number), so
+ * a binary search finds the first one numbered @seq or above: a dump
+ * that goes on from where it stopped does not walk the ring again.
+ *
+ * Return: a cursor for qcore_pairbuf_next().
+ */
+u32 qcore_pairbuf_seek(const struct qcore_pairbuf *pb, u64 seq)
+{
+	u32 lo = 0, hi = pb->used, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pb->ring[pb_index(pb, mid)].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /**

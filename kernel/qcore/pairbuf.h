@@ -82,6 +82,8 @@ struct qcore_pairbuf {
 void qcore_pairbuf_init(struct qcore_pairbuf *pb, struct qcore_pair *storage,
 			u32 max_pairs, u32 max_slots, u64 cutoff_ps,
 			u64 t_decay_ps);
+void qcore_pairbuf_restart(struct qcore_pairbuf *pb, struct qcore_pair *storage,
+			   u32 max_pairs, u64 next_seq);
 int qcore_pairbuf_push(struct qcore_pairbuf *pb, struct qcore_pair *p,
 		       struct qcore_pb_report *rep);
 int qcore_pairbuf_push_seq(struct qcore_pairbuf *pb, struct qcore_pair *p,
@@ -95,6 +97,7 @@ int qcore_pairbuf_take_seq(struct qcore_pairbuf *pb, u64 seq,
 			   struct qcore_pair *out);
 u32 qcore_pairbuf_expire(struct qcore_pairbuf *pb, u64 now_ps,
 			 struct qcore_pb_report *rep);
+u32 qcore_pairbuf_seek(const struct qcore_pairbuf *pb, u64 seq);
 const struct qcore_pair *qcore_pairbuf_next(const struct qcore_pairbuf *pb,
 					    u32 *cursor);
 u32 qcore_pairbuf_fidelity(const struct qcore_pairbuf *pb,

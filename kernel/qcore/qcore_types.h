@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/cdefs.h>		/* __always_inline */
 #include <linux/types.h>	/* __u8 .. __s64 from the uapi headers */
@@ -70,13 +71,32 @@ typedef __s64 s64;
 	_max_a > _max_b ? _max_a : _max_b; })
 #endif
 
+/*
+ * A division the kernel would trap on (x86 divq raises #DE for a zero
+ * divisor or a quotient above 64 bits, an oops with whatever lock is
+ * held) traps here with a message, so that the unit tests and the
+ * fuzzer report it (SIGILL) instead of going on with a truncated value.
+ */
+static inline void
+qcore_div_fault(const char *fn, u64 a, u64 b, u64 div)
+{
+	fprintf(stderr, "qcore: %s(%llu, %llu, %llu) faults in the kernel (#DE)\n",
+		fn, (unsigned long long)a, (unsigned long long)b,
+		(unsigned long long)div);
+	__builtin_trap();	/* SIGILL, like the kernel's ud2 */
+}
+
 static inline u64 div64_u64(u64 dividend, u64 divisor)
 {
+	if (!divisor)
+		qcore_div_fault(__func__, dividend, 1, divisor);
 	return dividend / divisor;
 }
 
 static inline u64 div_u64(u64 dividend, u32 divisor)
 {
+	if (!divisor)
+		qcore_div_fault(__func__, dividend, 1, divisor);
 	return dividend / divisor;
 }
 
@@ -85,9 +105,17 @@ static inline u64 mul_u64_u64_shr(u64 a, u64 b, unsigned int shift)
 	return (u64)(((__uint128_t)a * b) >> shift);
 }
 
+/* Like x86's mulq/divq: a quotient that does not fit is a fault. */
 static inline u64 mul_u64_u64_div_u64(u64 a, u64 b, u64 div)
 {
-	return (u64)(((__uint128_t)a * b) / div);
+	__uint128_t q;
+
+	if (!div)
+		qcore_div_fault(__func__, a, b, div);
+	q = ((__uint128_t)a * b) / div;
+	if (q >> 64)
+		qcore_div_fault(__func__, a, b, div);
+	return (u64)q;
 }
 
 static inline int fls64(u64 x)
@@ -96,5 +124,25 @@ static inline int fls64(u64 x)
 }
 
 #endif /* __KERNEL__ */
+
+/**
+ * qcore_mul_div_sat() - @a * @b / @c, saturated
+ * @a: factor
+ * @b: factor
+ * @c: divisor
+ *
+ * For products of counters and times that have no bound of their own:
+ * mul_u64_u64_div_u64() faults (#DE on x86) on a quotient above 64 bits
+ * or a zero divisor; this returns U64_MAX for both instead.
+ *
+ * Return: the quotient, or U64_MAX if it does not fit or @c is 0.
+ */
+static inline u64 qcore_mul_div_sat(u64 a, u64 b, u64 c)
+{
+	/* the quotient fits iff the high half of the product is below c */
+	if (!c || mul_u64_u64_shr(a, b, 64) >= c)
+		return U64_MAX;
+	return mul_u64_u64_div_u64(a, b, c);
+}
 
 #endif /* _QCORE_TYPES_H */

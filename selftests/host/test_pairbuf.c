@@ -268,6 +268,93 @@ TEST_F(pb, push_seq_keeps_the_given_numbers)
 	ASSERT_EQ(12, out.seq);
 }
 
+/*
+ * A restart empties the buffer without clearing the storage (the kernel
+ * does it under a spinlock with BHs off, on rings of up to 40 MiB): the
+ * stale records must stay unreachable, the numbering and the herald-time
+ * order restart, the caps stay.
+ */
+TEST_F(pb, restart_is_constant_time_and_clean)
+{
+	struct qcore_pair out, before[8];
+	const struct qcore_pair *p;
+	u32 cursor = 0;
+	u64 s;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ(0, push(&self->pb, (10 + i) * NS, 0.9,
+				  i & 1 ? 0 : QCORE_SLOT_NONE, NULL, NULL));
+	memcpy(before, self->ring, sizeof(before));
+	qcore_pairbuf_restart(&self->pb, self->ring, 4, 100);
+	/* nothing of the storage was touched */
+	ASSERT_EQ(0, memcmp(before, self->ring, sizeof(before)));
+	EXPECT_EQ(0, self->pb.live);
+	EXPECT_EQ(0, self->pb.used_slots);
+	EXPECT_EQ(0, self->pb.stats.pushed);
+	EXPECT_EQ(NULL, qcore_pairbuf_next(&self->pb, &cursor));
+	EXPECT_EQ(-ENOENT, qcore_pairbuf_take(&self->pb, 0, 0, &out, NULL));
+	EXPECT_EQ(-ENOENT, qcore_pairbuf_take_seq(&self->pb, 3, &out));
+	EXPECT_EQ(0, qcore_pairbuf_expire(&self->pb, 1000 * MS, NULL));
+	/* an earlier herald time than before the restart is accepted */
+	ASSERT_EQ(0, push(&self->pb, 1 * NS, 0.8, 0, NULL, &s));
+	EXPECT_EQ(100, s);
+	ASSERT_EQ(0, push(&self->pb, 2 * NS, 0.8, 0, NULL, &s));
+	/* the slot cap (2) still holds */
+	ASSERT_EQ(0, push(&self->pb, 3 * NS, 0.8, 0, &self->rep, &s));
+	EXPECT_EQ(1, self->rep.n_slots);
+	EXPECT_EQ(2, self->pb.live);
+	cursor = 0;
+	p = qcore_pairbuf_next(&self->pb, &cursor);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(101, p->seq);
+}
+
+/*
+ * qcore_pairbuf_seek(): a dump chunk starts at the first record numbered
+ * at or above its cursor, whatever the ring's wrap and dead records.
+ */
+TEST(seek_finds_first_at_or_above)
+{
+	struct qcore_pair ring[16], out, q = {};
+	struct qcore_pairbuf pb;
+	const struct qcore_pair *p;
+	u64 seq, want;
+	u32 cursor;
+	int i;
+
+	qcore_pairbuf_init(&pb, ring, 16, 0, 0, 0);
+	/* 40 pushes into 16 records: the head has wrapped */
+	for (i = 0; i < 40; i++)
+		ASSERT_EQ(0, push(&pb, i * NS, 0.9, QCORE_SLOT_NONE, NULL, NULL));
+	/* dead records in the middle: 30 and 31 taken by the other end */
+	ASSERT_EQ(0, qcore_pairbuf_take_seq(&pb, 30, &out));
+	ASSERT_EQ(0, qcore_pairbuf_take_seq(&pb, 31, &out));
+	/* numbers skip too (push_seq) */
+	q.herald_ps = 50 * NS;
+	q.f0 = 1;
+	q.slot = QCORE_SLOT_NONE;
+	ASSERT_EQ(0, qcore_pairbuf_push_seq(&pb, &q, 60, NULL));
+	for (seq = 0; seq < 70; seq++) {
+		/* the naive walk of the old dump */
+		want = U64_MAX;
+		cursor = 0;
+		while ((p = qcore_pairbuf_next(&pb, &cursor)))
+			if (p->seq >= seq) {
+				want = p->seq;
+				break;
+			}
+		cursor = qcore_pairbuf_seek(&pb, seq);
+		p = qcore_pairbuf_next(&pb, &cursor);
+		EXPECT_EQ(want, p ? p->seq : U64_MAX) {
+			TH_LOG("from seq %llu", (unsigned long long)seq);
+		}
+	}
+	/* an empty buffer */
+	qcore_pairbuf_restart(&pb, ring, 16, 0);
+	EXPECT_EQ(0, qcore_pairbuf_seek(&pb, 5));
+}
+
 TEST(zero_capacity)
 {
 	struct qcore_pairbuf pb;

@@ -407,7 +407,15 @@ struct qlink_pair_info {
 	u8 bell_index;
 };
 
+/*
+ * Link times stay below 2^63 ps (106 days): a driver moves its clock's
+ * zero forward with qlink_pairs_rebase() before then; a clock that is
+ * not rebased stops here.
+ */
+#define QLINK_CLOCK_MAX_PS	((u64)S64_MAX)
+
 int qlink_pairs_start(struct qlink *ql, ktime_t t0);
+void qlink_pairs_rebase(struct qlink *ql, ktime_t t0);
 void qlink_pairs_stop(struct qlink *ql);
 void qlink_set_pair_link_id(struct qlink *ql, u32 id);
 u64 qlink_now_ps(struct qlink *ql);
