@@ -856,13 +856,15 @@ static int qlink_pair_take_one(struct qlink *ql, u32 min_ppm, u64 seq,
 	u64 now;
 	int err;
 
+	if (n_low)
+		*n_low = 0;
 	spin_lock_bh(&ps->lock);
 	/*
 	 * Only pairs of the current run: a stopped buffer keeps its pairs
 	 * for dumps, but they were heralded before the last stop and the
 	 * other end may restart (flush) first. While the second end is in
-	 * ndo_open both ends look running to the scheduler, and nothing
-	 * else keeps it from a pair of the previous run.
+	 * ndo_open both ends look running; the scheduler also waits for
+	 * carrier, but the buffer does not rely on its callers for this.
 	 */
 	if (unlikely(!ps->running)) {
 		spin_unlock_bh(&ps->lock);
