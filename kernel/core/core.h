@@ -45,6 +45,7 @@ int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql);
 int qlink_pair_take_seq(struct qlink *ql, u64 seq, struct qlink_pair_info *out);
 u64 qlink_pairs_next_seq(struct qlink *ql);
 u64 qlink_pairs_cutoff_ps(struct qlink *ql);
+u64 qlink_pairs_clock_base(struct qlink *ql);
 int qlink_pairs_fill_clock(struct sk_buff *msg, struct qlink *ql);
 
 /* socket.c: the AF_QLINK socket family */

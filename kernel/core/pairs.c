@@ -951,6 +951,12 @@ int qlink_pairs_fill_clock(struct sk_buff *msg, struct qlink *ql)
 				 READ_ONCE(ps->t0_ns), QLINK_A_PAD);
 }
 
+/* CLOCK_MONOTONIC ns of the link clock's zero (0 before a start). */
+u64 qlink_pairs_clock_base(struct qlink *ql)
+{
+	return READ_ONCE(ql->pairs->t0_ns);
+}
+
 /* The link's cutoff in ps, 0 = none. Any context. */
 u64 qlink_pairs_cutoff_ps(struct qlink *ql)
 {

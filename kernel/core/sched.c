@@ -835,10 +835,11 @@ static bool qlink_pick(struct qlink_sched *s, u64 now_ns, u32 *visits,
 
 /*
  * Held pairs of atomic requests that passed the cutoff or decayed below
- * the request's minimum: dropped, with an EXPIRE record for the range.
+ * the request's minimum (or all of them, @all): dropped, with an EXPIRE
+ * record for the range.
  */
 static void qlink_req_age(struct qlink_sched *s, struct qlink_req *r,
-			  u64 now_ps)
+			  u64 now_ps, bool all)
 {
 	struct qlink *a = s->end[0];
 	struct qlink_sock *rx;
@@ -849,7 +850,7 @@ static void qlink_req_age(struct qlink_sched *s, struct qlink_req *r,
 	for (k = 0; k < r->n_held; k++) {
 		const struct qlink_held *h = &r->held[k];
 
-		if (qlink_held_expired(a, h, now_ps) ||
+		if (all || qlink_held_expired(a, h, now_ps) ||
 		    qlink_held_fidelity(a, h, now_ps) < r->c.min_fidelity) {
 			if (!n++)
 				first = h->p.seq;
@@ -894,16 +895,30 @@ static void qlink_pool_age(struct qlink_sched *s, struct qlink_purpose *pp,
 	qlink_pool_check(s, pp);
 }
 
-/* Age what is held: reserved pairs and pairs of atomic requests. */
+/*
+ * Age what is held: reserved pairs and pairs of atomic requests. After
+ * the driver moved the zero of the link's clock (qlink_pairs_rebase(),
+ * every 53 days; the buffers were flushed) held pairs have herald times
+ * of the old base, which would never age: they are dropped too.
+ */
 static void qlink_sched_age(struct qlink_sched *s, u64 now_ps)
 {
+	u64 base = qlink_pairs_clock_base(s->end[0]);
+	bool all = base != s->clock_base;
 	struct qlink_purpose *pp, *ptmp;
 	struct qlink_req *r, *rtmp;
 
-	list_for_each_entry_safe(pp, ptmp, &s->pooled, pooled_node)
-		qlink_pool_age(s, pp, now_ps);
+	s->clock_base = base;
+	list_for_each_entry_safe(pp, ptmp, &s->pooled, pooled_node) {
+		if (all) {
+			pp->pool_n = 0;
+			qlink_pool_check(s, pp);
+		} else {
+			qlink_pool_age(s, pp, now_ps);
+		}
+	}
 	list_for_each_entry_safe(r, rtmp, &s->holding, hold_node)
-		qlink_req_age(s, r, now_ps);
+		qlink_req_age(s, r, now_ps, all);
 }
 
 /* Is @ql up and its driver running the link (carrier)? */

@@ -100,6 +100,7 @@ struct qlink_req_stats {
  * @deadlines: requests with a deadline, earliest first
  * @timer: fires at the earliest request deadline
  * @timer_ns: when @timer is set to fire, 0 if not armed
+ * @clock_base: zero of end 0's link clock when pairs were last held
  * @st: request counters, per creating end
  *
  * Every run of the scheduler (softirq) walks only @short_pools, @pooled,
@@ -127,6 +128,7 @@ struct qlink_sched {
 	struct list_head deadlines;
 	struct hrtimer timer;
 	u64 timer_ns;
+	u64 clock_base;
 	struct qlink_req_stats st[2];
 };
 
