@@ -364,6 +364,34 @@ static void qlink_report_events(struct qlink *ql,
 				 rep->last_seq, rep->n_full + rep->n_slots, now);
 }
 
+/*
+ * Before the buffer and the matcher restart: count the pairs still in
+ * the buffer as flushed (their range in *@first .. *@last) and fold the
+ * counters of the run into those since the link was created. Returns
+ * how many were flushed. ps->lock held.
+ */
+static u64 qlink_pairs_flush(struct qlink_pairs *ps, u64 *first, u64 *last)
+{
+	u64 flushed = ps->pb.live;
+
+	lockdep_assert_held(&ps->lock);
+	if (flushed) {
+		u32 cursor = 0;
+		const struct qcore_pair *r = qcore_pairbuf_next(&ps->pb,
+								&cursor);
+
+		*first = r ? r->seq : 0;
+		*last = ps->pb.next_seq - 1;
+	}
+	ps->flushed += flushed;
+	qlink_pb_stats_add(&ps->base, &ps->pb.stats);
+	ps->tags_rejected += ps->m.stats.rejected_order +
+			     ps->m.stats.rejected_wrap;
+	ps->match_overflow += ps->m.stats.out_overflow +
+			      ps->m.stats.carry_overflow;
+	return flushed;
+}
+
 /**
  * qlink_pairs_start() - start the link's clock and heralding
  * @ql: link
@@ -392,21 +420,7 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 	qlink_params_get(ql, &p);
 
 	spin_lock_bh(&ps->lock);
-	flushed = ps->pb.live;
-	if (flushed) {
-		u32 cursor = 0;
-		const struct qcore_pair *r = qcore_pairbuf_next(&ps->pb,
-								&cursor);
-
-		first = r ? r->seq : 0;
-		last = ps->pb.next_seq - 1;
-	}
-	ps->flushed += flushed;
-	qlink_pb_stats_add(&ps->base, &ps->pb.stats);
-	ps->tags_rejected += ps->m.stats.rejected_order +
-			     ps->m.stats.rejected_wrap;
-	ps->match_overflow += ps->m.stats.out_overflow +
-			      ps->m.stats.carry_overflow;
+	flushed = qlink_pairs_flush(ps, &first, &last);
 	if (ring) {
 		old = ps->ring;
 		old_n = ps->ring_size;
@@ -471,21 +485,7 @@ void qlink_pairs_rebase(struct qlink *ql, ktime_t t0)
 	u64 flushed, first = 0, last = 0;
 
 	spin_lock_bh(&ps->lock);
-	flushed = ps->pb.live;
-	if (flushed) {
-		u32 cursor = 0;
-		const struct qcore_pair *r = qcore_pairbuf_next(&ps->pb,
-								&cursor);
-
-		first = r ? r->seq : 0;
-		last = ps->pb.next_seq - 1;
-	}
-	ps->flushed += flushed;
-	qlink_pb_stats_add(&ps->base, &ps->pb.stats);
-	ps->tags_rejected += ps->m.stats.rejected_order +
-			     ps->m.stats.rejected_wrap;
-	ps->match_overflow += ps->m.stats.out_overflow +
-			      ps->m.stats.carry_overflow;
+	flushed = qlink_pairs_flush(ps, &first, &last);
 	qcore_pairbuf_restart(&ps->pb, ps->ring, ps->ring_size,
 			      ps->pb.next_seq);
 	qcore_match_reset(&ps->m);
