@@ -592,23 +592,23 @@ static void qlink_req_first(struct qlink_sched *s, struct qlink_req *r,
  * they were below its minimum fidelity (a request that discards what
  * others could use pays for it with its share).
  */
-static void qlink_req_vcharge(struct qlink_sched *s, struct qlink_req *r,
-			      u32 n)
+static void qlink_req_vcharge(struct qlink_req *r, u32 n)
 {
 	struct qlink_purpose *pp = r->pp;
-	int prio = r->c.priority;
 
 	/* n <= ring size (2^20) times 10^6: no overflow */
-	pp->vtime[prio] += (u64)n * div_u64(QLINK_VT_ONE, pp->weight);
-	s->vclock[prio] = max(s->vclock[prio], pp->vtime[prio]);
+	pp->vtime[r->c.priority] += (u64)n * div_u64(QLINK_VT_ONE, pp->weight);
 }
 
 /* WFQ and quota accounting of one pair given to @r. */
 static void qlink_req_charge(struct qlink_sched *s, struct qlink_req *r)
 {
 	struct qlink_purpose *pp = r->pp;
+	int prio = r->c.priority;
 
-	qlink_req_vcharge(s, r, 1);
+	qlink_req_vcharge(r, 1);
+	/* the virtual clock follows what is served, not what is discarded */
+	s->vclock[prio] = pp->vtime[prio];
 	if (pp->rate)
 		pp->tokens -= min_t(u64, pp->tokens, 1000);
 }
@@ -963,7 +963,7 @@ static void qlink_sched_run(struct qlink_sched *s)
 			break;
 		err = qlink_pair_take(a, pk.min_f, limit - 1, &h.p, &low);
 		if (low && pk.req)
-			qlink_req_vcharge(s, pk.req, low);
+			qlink_req_vcharge(pk.req, low);
 		if (err)
 			break;
 		/* Gone at end 1 (dropped or expired there): try the next. */
