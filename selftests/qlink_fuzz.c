@@ -1300,9 +1300,9 @@ static int actor_main(int role, uint64_t seed, int ns1, int ns2,
 		break;
 	}
 	close(ns1);
-	close(ns2);
-	if (role != R_INIT && role != R_NS && role != R_NS2)
-		a->peer_nsfd = -1;
+	/* root's actors keep ns2 open: it is where their remote peers go */
+	if (a->peer_nsfd != ns2)
+		close(ns2);
 	for (i = 0; i < NLINK; i++) {
 		snprintf(a->own[i][0], IFNAMSIZ, "qfz%da%d", role, i);
 		snprintf(a->own[i][1], IFNAMSIZ, "qfz%db%d", role, i);
