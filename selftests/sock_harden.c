@@ -250,9 +250,10 @@ TEST_F_TIMEOUT(hd, consecutive_stalled_reader, 60)
 	c.max_time = 5000000000ULL;
 	ASSERT_EQ(0, qlink_sock_create(c2, &c));
 	ASSERT_EQ(50, qlink_sock_read_last(c2, r, 64, NULL));
-	for (i = 0; i < 50; i++)
+	for (i = 0; i < 50; i++) {
 		EXPECT_EQ(QLINK_REC_OK, r[i].kind) TH_LOG("record %d: err %d",
 							  i, r[i].error);
+	}
 	/* the stalled one ended; its lost ERR is reported as ENOBUFS */
 	EXPECT_EQ(0, qlink_sock_outstanding(c1));
 	for (i = 0; i < 64; i++) {
