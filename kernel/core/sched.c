@@ -876,9 +876,9 @@ static void qlink_req_age(struct qlink_sched *s, struct qlink_req *r,
 	}
 }
 
-/* Reserved pairs that are no longer good enough leave the pool. */
+/* Reserved pairs that are no longer good enough (or all, @all) leave. */
 static void qlink_pool_age(struct qlink_sched *s, struct qlink_purpose *pp,
-			   u64 now_ps)
+			   u64 now_ps, bool all)
 {
 	struct qlink *a = s->end[0];
 	u32 k, kept = 0;
@@ -886,7 +886,7 @@ static void qlink_pool_age(struct qlink_sched *s, struct qlink_purpose *pp,
 	for (k = 0; k < pp->pool_n; k++) {
 		const struct qlink_held *h = &pp->pool[k];
 
-		if (qlink_held_expired(a, h, now_ps) ||
+		if (all || qlink_held_expired(a, h, now_ps) ||
 		    qlink_held_fidelity(a, h, now_ps) < pp->reserve_f)
 			continue;
 		pp->pool[kept++] = *h;
@@ -909,14 +909,8 @@ static void qlink_sched_age(struct qlink_sched *s, u64 now_ps)
 	struct qlink_req *r, *rtmp;
 
 	s->clock_base = base;
-	list_for_each_entry_safe(pp, ptmp, &s->pooled, pooled_node) {
-		if (all) {
-			pp->pool_n = 0;
-			qlink_pool_check(s, pp);
-		} else {
-			qlink_pool_age(s, pp, now_ps);
-		}
-	}
+	list_for_each_entry_safe(pp, ptmp, &s->pooled, pooled_node)
+		qlink_pool_age(s, pp, now_ps, all);
 	list_for_each_entry_safe(r, rtmp, &s->holding, hold_node)
 		qlink_req_age(s, r, now_ps, all);
 }
@@ -1379,7 +1373,7 @@ static void qlink_pool_serve(struct qlink_sched *s, struct qlink_req *r,
 	u64 now_ps = qlink_now_ps(s->end[0]);
 	u32 k = 0, kept = 0;
 
-	qlink_pool_age(s, pp, now_ps);
+	qlink_pool_age(s, pp, now_ps, false);
 	/* Atomic requests take them only if all are there. */
 	if ((r->c.flags & QLINK_CREATE_ATOMIC) && pp->pool_n < r->c.number)
 		return;
