@@ -15,8 +15,19 @@ int qlink_link_init(void);
 void qlink_link_exit(void);
 struct qlink *qlink_find_from(unsigned long *id);
 
-/* params.c */
-extern const struct nla_policy qlink_param_policy[QLINK_A_PARAM_MAX + 1];
+/* Units and limits of enum qlink_config_attr / qlink_calib_attr. */
+#define QLINK_PPM		1000000U
+#define QLINK_FIDELITY_MIN	250000U
+#define QLINK_MAX_PAIRS_MAX	1048576U
+
+/* config.c: configuration and calibration */
+extern const struct nla_policy qlink_config_policy[QLINK_A_CONFIG_MAX + 1];
+extern const struct nla_policy qlink_calib_policy[QLINK_A_CALIB_MAX + 1];
+int qlink_conf_set(struct qlink *ql, struct qlink *other,
+		   const struct nlattr *conf, const struct nlattr *calib,
+		   struct netlink_ext_ack *extack);
+int qlink_config_fill(struct sk_buff *msg, const struct qlink *ql);
+int qlink_calib_fill(struct sk_buff *msg, const struct qlink *ql);
 
 /* genl.c: the "qlink" generic netlink family */
 int qlink_genl_init(void);
@@ -34,7 +45,7 @@ int qlink_nl_drop_ntf(struct qlink *ql, u64 now, u32 reason, u64 first,
 extern atomic_long_t qlink_pair_bytes;
 int qlink_pairs_init(struct qlink *ql);
 void qlink_pairs_free(struct qlink *ql);
-void qlink_pairs_params(struct qlink *ql, const struct qlink_params *p);
+void qlink_pairs_params(struct qlink *ql);
 u32 qlink_pair_link_id(struct qlink *ql);
 u64 qlink_pairs_decay_ps(struct qlink *ql);
 int qlink_pair_fill(struct sk_buff *msg, u32 pair_link_id,

@@ -29,37 +29,6 @@ enum qlink_mcgrp {
 
 static struct genl_family qlink_genl_family;
 
-static int qlink_nl_get_version(struct sk_buff *skb, struct genl_info *info)
-{
-	struct net *net = genl_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &qlink_genl_family, 0,
-				QLINK_CMD_GET_VERSION);
-	if (!hdr)
-		goto nla_put_failure;
-
-	if (nla_put_u32(msg, QLINK_A_VERSION_MAJOR, QLINK_VERSION_MAJOR) ||
-	    nla_put_u32(msg, QLINK_A_VERSION_MINOR, QLINK_VERSION_MINOR) ||
-	    nla_put_u32(msg, QLINK_A_GENL_VERSION, QLINK_GENL_VERSION) ||
-	    nla_put_u64_64bit(msg, QLINK_A_NETNS_COOKIE, net->net_cookie,
-			      QLINK_A_PAD))
-		goto nla_put_failure;
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-nla_put_failure:
-	nlmsg_free(msg);
-	NL_SET_ERR_MSG(info->extack, "qlink: reply did not fit");
-	return -EMSGSIZE;
-}
-
 static int qlink_nl_fill_caps(struct sk_buff *msg, const struct qlink_caps *c)
 {
 	struct nlattr *nest;
@@ -71,36 +40,7 @@ static int qlink_nl_fill_caps(struct sk_buff *msg, const struct qlink_caps *c)
 	    nla_put_u64_64bit(msg, QLINK_A_CAPS_MAX_RATE, c->max_rate,
 			      QLINK_A_CAPS_PAD) ||
 	    nla_put_u32(msg, QLINK_A_CAPS_MEMORY_SLOTS, c->memory_slots) ||
-	    nla_put_u64_64bit(msg, QLINK_A_CAPS_PARAMS, c->params,
-			      QLINK_A_CAPS_PAD)) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int qlink_nl_fill_expected(struct sk_buff *msg, struct qlink *ql)
-{
-	struct qlink_expected e = {};
-	struct nlattr *nest;
-
-	if (!ql->ops->get_expected)
-		return 0;
-	ql->ops->get_expected(ql, &ql->params, &e);
-
-	nest = nla_nest_start(msg, QLINK_A_LINK_EXPECTED);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(msg, QLINK_A_EXP_HERALD_RATE, e.herald_rate,
-			      QLINK_A_EXP_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_EXP_ACCIDENTAL_RATE,
-			      e.accidental_rate, QLINK_A_EXP_PAD) ||
-	    nla_put_u32(msg, QLINK_A_EXP_LOSS_A, e.loss_a) ||
-	    nla_put_u32(msg, QLINK_A_EXP_LOSS_B, e.loss_b) ||
-	    (e.have_fidelity &&
-	     (nla_put_u32(msg, QLINK_A_EXP_FIDELITY, e.fidelity) ||
-	      nla_put_u32(msg, QLINK_A_EXP_QBER, e.qber)))) {
+	    nla_put_u32(msg, QLINK_A_CAPS_MEASURE_BASES, c->measure_bases)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -141,7 +81,7 @@ static int qlink_nl_fill_stats(struct sk_buff *msg, struct qlink *ql)
 /*
  * One message about @ql: its identity, then according to @cmd the full
  * description (LINK_GET and the CREATE/CHANGE events) or the statistics.
- * Called under RTNL, so ql->params is stable without its seqlock.
+ * Called under RTNL, so ql->config and ql->calib are stable.
  */
 static int qlink_nl_fill(struct sk_buff *msg, struct qlink *ql, u8 cmd,
 			 u32 portid, u32 seq, int flags, u32 change)
@@ -178,8 +118,8 @@ static int qlink_nl_fill(struct sk_buff *msg, struct qlink *ql, u8 cmd,
 				qlink_pair_link_id(ql)) ||
 		    qlink_pairs_fill_clock(msg, ql) ||
 		    qlink_nl_fill_caps(msg, &ql->caps) ||
-		    qlink_params_fill(msg, QLINK_A_LINK_PARAMS, &ql->params) ||
-		    qlink_nl_fill_expected(msg, ql) ||
+		    qlink_config_fill(msg, ql) ||
+		    qlink_calib_fill(msg, ql) ||
 		    (ql->ops->fill_link && ql->ops->fill_link(ql, msg)))
 			goto cancel;
 		break;
@@ -553,8 +493,10 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct qlink *ql;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_LINK_PARAMS)) {
-		NL_SET_ERR_MSG(info->extack, "QLINK_A_LINK_PARAMS required");
+	if (!info->attrs[QLINK_A_LINK_CONFIG] &&
+	    !info->attrs[QLINK_A_LINK_CALIB]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "QLINK_A_LINK_CONFIG or QLINK_A_LINK_CALIB required");
 		return -EINVAL;
 	}
 
@@ -564,8 +506,10 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(ql);
 	else
 		err = qlink_nl_may_change(skb, ql, info->extack) ?:
-		      qlink_params_set(ql, info->attrs[QLINK_A_LINK_PARAMS],
-				       info->extack);
+		      qlink_conf_set(ql, qlink_sched_other_end(ql),
+				     info->attrs[QLINK_A_LINK_CONFIG],
+				     info->attrs[QLINK_A_LINK_CALIB],
+				     info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -715,20 +659,17 @@ static int qlink_nl_purpose_set_doit(struct sk_buff *skb,
 	return err;
 }
 
-/* GET_VERSION takes no attributes: strict validation rejects any. */
-static const struct nla_policy qlink_get_version_policy[QLINK_A_MAX + 1] = {
-};
-
 /* LINK_GET, STATS_GET: which link (doit) or filter (dump). */
 static const struct nla_policy qlink_link_get_policy[QLINK_A_IFNAME + 1] = {
 	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
-static const struct nla_policy qlink_link_set_policy[QLINK_A_LINK_PARAMS + 1] = {
+static const struct nla_policy qlink_link_set_policy[QLINK_A_LINK_CALIB + 1] = {
 	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[QLINK_A_LINK_PARAMS]	= NLA_POLICY_NESTED(qlink_param_policy),
+	[QLINK_A_LINK_CONFIG]	= NLA_POLICY_NESTED(qlink_config_policy),
+	[QLINK_A_LINK_CALIB]	= NLA_POLICY_NESTED(qlink_calib_policy),
 };
 
 /* PURPOSE_GET, PURPOSE_SET: which link, which purpose, what to set. */
@@ -745,12 +686,6 @@ static const struct nla_policy qlink_pair_get_policy[QLINK_A_IFNAME + 1] = {
 };
 
 static const struct genl_ops qlink_genl_ops[] = {
-	{
-		.cmd = QLINK_CMD_GET_VERSION,
-		.doit = qlink_nl_get_version,
-		.policy = qlink_get_version_policy,
-		.maxattr = QLINK_A_MAX,
-	},
 	{
 		.cmd = QLINK_CMD_LINK_GET,
 		.doit = qlink_nl_get_doit,

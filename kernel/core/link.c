@@ -209,25 +209,30 @@ void qlink_setup(struct net_device *dev)
 	netif_carrier_off(dev);
 
 	ql->dev = dev;
-	seqlock_init(&ql->params_lock);
-	qlink_params_default(&ql->params);
+	seqlock_init(&ql->conf_lock);
+	qlink_config_default(&ql->config);
+	qlink_calib_default(&ql->calib);
 }
 EXPORT_SYMBOL_GPL(qlink_setup);
 
 /**
- * qlink_init() - attach driver ops, capabilities and initial parameters
+ * qlink_init() - attach driver ops, capabilities and initial configuration
  * @ql: a link set up by qlink_setup(), not yet registered
  * @ops: driver operations, must outlive the link
  * @caps: driver capabilities (copied)
- * @p: initial parameters (copied), or NULL for the defaults
+ * @c: initial configuration (copied, checked with qlink_config_check()),
+ *	or NULL for the defaults
+ *
+ * The calibration starts at its defaults; the driver reports its own with
+ * qlink_calib_report(), before or after registering.
  */
 void qlink_init(struct qlink *ql, const struct qlink_ops *ops,
-		const struct qlink_caps *caps, const struct qlink_params *p)
+		const struct qlink_caps *caps, const struct qlink_config *c)
 {
 	ql->ops = ops;
 	ql->caps = *caps;
-	if (p)
-		ql->params = *p;
+	if (c)
+		ql->config = *c;
 }
 EXPORT_SYMBOL_GPL(qlink_init);
 

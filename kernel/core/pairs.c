@@ -8,7 +8,7 @@
  *                                                 caps: qcore/pairbuf)
  *
  * Everything a link needs is allocated when the link is set up (ndo_init)
- * and, if %QLINK_A_PARAM_MAX_PAIRS changed, when it starts generating; a
+ * and, if %QLINK_A_CONFIG_MAX_PAIRS changed, when it starts generating; a
  * batch only takes the link's spinlock, runs the qcore matcher into a
  * preallocated coincidence array and pushes into the preallocated ring.
  * When producers outrun consumers the ring drops its oldest pair and
@@ -48,7 +48,6 @@
 
 #define PS_PER_NS	1000ULL
 #define PS_PER_SEC	1000000000000ULL
-#define PPM		1000000U
 /* Offset estimate: moving average over about 2^8 coincidences. */
 #define OFFSET_EWMA_SHIFT	8
 
@@ -77,8 +76,8 @@ atomic_long_t qlink_pair_bytes = ATOMIC_LONG_INIT(0);
  * @pair_link_id: link id naming this link's pairs
  * @f0: fidelity of a true herald, F0 - F2 (qcore fixed point)
  * @window_ps: full coincidence window tau
- * @dark_mhz: configured dark count rate per detector
- * @eta_ppm: configured detector efficiencies of A and B
+ * @dark_mhz: calibrated dark count rate of each detector
+ * @eta_ppm: calibrated detector efficiencies of A and B
  * @offset_ps: configured offset
  * @covered_ps: link time the driver reported on since the start
  * @tags: tags ingested per channel since the start
@@ -119,7 +118,7 @@ struct qlink_pairs {
 	u32 pair_link_id;
 	u32 f0;
 	u32 window_ps;
-	u64 dark_mhz;
+	u64 dark_mhz[2];
 	u32 eta_ppm[2];
 	s64 offset_ps;
 
@@ -176,7 +175,7 @@ static size_t qlink_coinc_bytes(void)
 }
 
 /*
- * A ring of @n records (QLINK_A_PARAM_MAX_PAIRS, at most 2^20: 40 MiB),
+ * A ring of @n records (QLINK_A_CONFIG_MAX_PAIRS, at most 2^20: 40 MiB),
  * zeroed, charged to the memory cgroup of the task that creates the link
  * or brings it up. Hitting the cgroup's limit is an ordinary -ENOMEM for
  * that task: no allocation warning, and no memcg OOM kill either
@@ -223,46 +222,48 @@ u64 qlink_now_ps(struct qlink *ql)
 }
 EXPORT_SYMBOL_GPL(qlink_now_ps);
 
-/* Derived parameters of @p into @ps. Caller holds ps->lock. */
-static void qlink_pairs_apply(struct qlink *ql, struct qlink_pairs *ps,
-			      const struct qlink_params *p)
+/*
+ * What the buffer and the matcher use of the configuration and the
+ * calibration (read under RTNL) into @ps. Caller holds ps->lock.
+ */
+static void qlink_pairs_apply(struct qlink *ql, struct qlink_pairs *ps)
 {
-	u64 t_decay = 0;
+	const struct qlink_config *c = &ql->config;
+	const struct qlink_calib *cal = &ql->calib;
 
-	if (p->coherence)
-		t_decay = max_t(u64, 1,
-				mul_u64_u64_div_u64(p->coherence * PS_PER_NS,
-						    p->coherence_scale, PPM));
-	ps->pb.t_decay_ps = t_decay;
-	ps->pb.cutoff_ps = p->cutoff * PS_PER_NS;
-	ps->pb.max_slots = p->memory_slots ? p->memory_slots :
-			   ql->caps.memory_slots;
-	ps->f0 = qcore_f_from_ppm(p->fidelity - p->fidelity_drop);
-	ps->window_ps = p->window;
-	ps->dark_mhz = p->dark_rate;
-	ps->eta_ppm[0] = p->det_eff_a;
-	ps->eta_ppm[1] = p->det_eff_b;
-	ps->offset_ps = p->offset;
-	/* Ranges are checked on input: both are well inside qcore's. */
-	qcore_match_set_params(&ps->m, p->offset, p->window / 2);
+	ASSERT_RTNL();
+	lockdep_assert_held(&ps->lock);
+	/* ranges are checked on input: 10^15 ns * 1000 fits */
+	ps->pb.t_decay_ps = cal->coherence * PS_PER_NS;
+	ps->pb.cutoff_ps = c->cutoff * PS_PER_NS;
+	ps->pb.max_slots = c->memory_slots ?: ql->caps.memory_slots;
+	ps->f0 = qcore_f_from_ppm(cal->fidelity);
+	ps->window_ps = c->window_full;
+	ps->dark_mhz[0] = cal->dark[0];
+	ps->dark_mhz[1] = cal->dark[1];
+	ps->eta_ppm[0] = cal->det_eff[0];
+	ps->eta_ppm[1] = cal->det_eff[1];
+	ps->offset_ps = c->offset;
+	/* both are well inside qcore's ranges */
+	qcore_match_set_params(&ps->m, c->offset, c->window_full / 2);
 }
 
-/* Parameters changed (RTNL): retune the buffer and the matcher. */
-void qlink_pairs_params(struct qlink *ql, const struct qlink_params *p)
+/* Configuration or calibration changed (RTNL): retune buffer and matcher. */
+void qlink_pairs_params(struct qlink *ql)
 {
 	struct qlink_pairs *ps = ql->pairs;
 
 	if (!ps)
 		return;
 	spin_lock_bh(&ps->lock);
-	qlink_pairs_apply(ql, ps, p);
+	qlink_pairs_apply(ql, ps);
 	spin_unlock_bh(&ps->lock);
 }
 
 /* ndo_init (RTNL, may sleep): allocate the heralding state. */
 int qlink_pairs_init(struct qlink *ql)
 {
-	u32 n = ql->params.max_pairs;
+	u32 n = ql->config.max_pairs;
 	struct qlink_pairs *ps;
 
 	ps = kzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
@@ -282,7 +283,9 @@ int qlink_pairs_init(struct qlink *ql)
 	qcore_pairbuf_init(&ps->pb, ps->ring, n, 0, 0, 0);
 	qcore_match_init(&ps->m, 0, 0);
 	ps->pair_link_id = ql->id;
-	qlink_pairs_apply(ql, ps, &ql->params);
+	spin_lock_bh(&ps->lock);
+	qlink_pairs_apply(ql, ps);
+	spin_unlock_bh(&ps->lock);
 	ql->pairs = ps;
 	atomic_long_add(sizeof(*ps) + qlink_coinc_bytes() +
 			qlink_ring_bytes(n), &qlink_pair_bytes);
@@ -398,7 +401,7 @@ static u64 qlink_pairs_flush(struct qlink_pairs *ps, u64 *first, u64 *last)
  * @t0: ktime of the clock's zero (both ends of a link may share one)
  *
  * The buffer restarts empty (pairs of an earlier run are flushed and
- * reported) with %QLINK_A_PARAM_MAX_PAIRS records. Process context, may
+ * reported) with %QLINK_A_CONFIG_MAX_PAIRS records. Process context, may
  * sleep; call from ops->start (RTNL).
  *
  * Return: 0 or -ENOMEM (then nothing changed).
@@ -407,9 +410,8 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 {
 	struct qlink_pairs *ps = ql->pairs;
 	struct qcore_pair *ring = NULL, *old = NULL;
-	u32 n = ql->params.max_pairs, old_n = 0;
+	u32 n = ql->config.max_pairs, old_n = 0;
 	u64 flushed, first = 0, last = 0;
-	struct qlink_params p;
 
 	ASSERT_RTNL();
 	if (n != ps->ring_size) {
@@ -417,7 +419,6 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 		if (!ring)
 			return -ENOMEM;
 	}
-	qlink_params_get(ql, &p);
 
 	spin_lock_bh(&ps->lock);
 	flushed = qlink_pairs_flush(ps, &first, &last);
@@ -432,7 +433,7 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 	qcore_match_reset(&ps->m);
 	ps->n_carry[0] = 0;
 	ps->n_carry[1] = 0;
-	qlink_pairs_apply(ql, ps, &p);
+	qlink_pairs_apply(ql, ps);
 	ps->covered_ps = 0;
 	ps->tags[0] = 0;
 	ps->tags[1] = 0;
@@ -1070,7 +1071,10 @@ static u32 qlink_mean(u64 sum, u64 n)
 	return n ? (u32)div64_u64(sum + n / 2, n) : 0;
 }
 
-/* M3: loss of the arm whose detector is @ch, from the measured rates. */
+/*
+ * M3: loss of the arm whose detector is @ch, from the measured rates;
+ * @dark: dark counts expected of the other detector.
+ */
 static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
 			  u64 dark)
 {
@@ -1081,7 +1085,7 @@ static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
 	c = ps->coinc_total - acc;
 	s = other - dark;
 	/* counts of a long run: scale both rather than wrap the products */
-	while (check_mul_overflow(c, (u64)PPM, &num) ||
+	while (check_mul_overflow(c, (u64)QLINK_PPM, &num) ||
 	       check_mul_overflow(s, (u64)ps->eta_ppm[ch], &den)) {
 		c >>= 1;
 		s >>= 1;
@@ -1096,10 +1100,11 @@ int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
 	struct qlink_pairs *ps = ql->pairs;
 	struct qcore_pb_stats pb = {};
 	u32 loss[2] = { U32_MAX, U32_MAX }, f_h, f_t, pairs, slots, max_pairs;
-	u64 now, rate, acc = 0, dark = 0, x, age_t, lat_mean, lat_max;
+	u64 now, rate, acc = 0, dark[2] = {}, x, age_t, lat_mean, lat_max;
 	u64 tags[2], covered, n_herald, n_taken, flushed, tags_rej, ovf;
 	s64 off_est = 0, off_cfg;
 	bool off_valid;
+	int ch;
 
 	spin_lock_bh(&ps->lock);
 	now = qlink_clock_ps(ps);
@@ -1116,11 +1121,13 @@ int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
 				      ps->covered_ps);
 		if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
 			acc = U64_MAX;
-		dark = mul_u64_u64_div_u64(ps->dark_mhz, ps->covered_ps,
-					   PS_PER_SEC * 1000);
+		for (ch = 0; ch < 2; ch++)
+			dark[ch] = mul_u64_u64_div_u64(ps->dark_mhz[ch],
+						       ps->covered_ps,
+						       PS_PER_SEC * 1000);
 		if (ps->tags[0] && ps->tags[1]) {
-			loss[0] = qlink_loss_est(ps, 0, acc, dark);
-			loss[1] = qlink_loss_est(ps, 1, acc, dark);
+			loss[0] = qlink_loss_est(ps, 0, acc, dark[1]);
+			loss[1] = qlink_loss_est(ps, 1, acc, dark[0]);
 		}
 	}
 	tags[0] = ps->tags[0];

@@ -49,7 +49,6 @@
 #include "fidelity.h"
 #include "sched.h"
 
-#define PPM		1000000U
 #define PS_PER_NS	1000ULL
 /* Virtual time a weight-1 purpose advances per pair. */
 #define QLINK_VT_ONE	((u64)QLINK_WEIGHT_MAX)
@@ -258,30 +257,57 @@ void qlink_connect(struct qlink *a, struct qlink *b)
 	qlink_sched_put(old);
 	/* a decides the heralds: both ends name the pairs by its id */
 	qlink_set_pair_link_id(b, a->id);
+	/* what both drivers can measure */
+	qlink_sched_params(a);
 }
 EXPORT_SYMBOL_GPL(qlink_connect);
 
-/* Parameters changed (RTNL): what requests are checked against. */
+#define QLINK_BASES_ALL	(BIT(QLINK_BASIS_Z) | BIT(QLINK_BASIS_X) | \
+			 BIT(QLINK_BASIS_Y))
+
+/* Can drivers that measure in @bases serve @basis (RANDOM: Z and X)? */
+static bool qlink_bases_ok(u32 bases, u8 basis)
+{
+	u32 need = basis == QLINK_BASIS_RANDOM ?
+		   BIT(QLINK_BASIS_Z) | BIT(QLINK_BASIS_X) : BIT(basis);
+
+	return (bases & need) == need;
+}
+
+/* The bases the drivers of both ends of @s measure in. RTNL. */
+static u32 qlink_sched_bases(struct qlink_sched *s)
+{
+	u32 bases = QLINK_BASES_ALL;
+	int e;
+
+	ASSERT_RTNL();
+	for (e = 0; e < 2; e++)
+		if (s->end[e])
+			bases &= s->end[e]->ops->measure ?
+				 s->end[e]->caps.measure_bases : 0;
+	return bases;
+}
+
+/*
+ * Configuration or calibration changed (RTNL): what requests are checked
+ * against. Both ends share them.
+ */
 void qlink_sched_params(struct qlink *ql)
 {
 	struct qlink_sched *s = ql->sched;
-	struct qlink_expected e = {};
-	u32 f, slots;
+	u32 slots, bases;
 
 	if (!s)
 		return;
 	ASSERT_RTNL();
-	if (ql->ops->get_expected)
-		ql->ops->get_expected(ql, &ql->params, &e);
-	f = ql->params.fidelity - min(ql->params.fidelity,
-				      ql->params.fidelity_drop);
-	slots = ql->params.memory_slots ?: ql->caps.memory_slots;
+	slots = ql->config.memory_slots ?: ql->caps.memory_slots;
+	bases = qlink_sched_bases(s);
 	spin_lock_bh(&s->lock);
-	s->exp_rate = e.herald_rate;
-	s->f_max = f;
-	s->decays = ql->params.coherence != 0;
+	s->exp_rate = ql->calib.herald_rate;
+	s->f_max = ql->calib.fidelity;
+	s->decays = ql->calib.coherence != 0;
 	s->slots = slots;
-	s->bit_flip = ql->params.bit_flip;
+	s->measure_bases = bases;
 	spin_unlock_bh(&s->lock);
 }
 
@@ -485,16 +511,6 @@ static bool qlink_held_expired(struct qlink *ql, const struct qlink_held *h,
 	       now_ps - h->p.herald_ps > cutoff;
 }
 
-/*
- * Ideal correlation of the outcomes of a Bell state (0..3: Phi+, Phi-,
- * Psi+, Psi-) measured in a common basis: true if they agree.
- */
-static const bool qlink_agree[3][4] = {
-	[QLINK_BASIS_Z] = { true, true, false, false },
-	[QLINK_BASIS_X] = { true, false, true, false },
-	[QLINK_BASIS_Y] = { false, true, true, false },
-};
-
 static u8 qlink_pick_basis(u8 basis)
 {
 	if (basis != QLINK_BASIS_RANDOM)
@@ -502,44 +518,46 @@ static u8 qlink_pick_basis(u8 basis)
 	return get_random_u32() & 1 ? QLINK_BASIS_X : QLINK_BASIS_Z;
 }
 
-/* true with probability @num / @den */
-static bool qlink_chance(u32 num, u32 den)
+/*
+ * The driver of end @e measures its qubit of @h (fidelity @f now) in
+ * @basis (RANDOM: Z or X, chosen here) into @rec. Lock held.
+ */
+static int qlink_measure(struct qlink_sched *s, int e,
+			 const struct qlink_held *h, u32 f, u8 basis,
+			 struct qlink_record *rec)
 {
-	return mul_u64_u32_shr(get_random_u32(), den, 32) < num;
+	struct qlink *ql = s->end[e];
+	struct qlink_pair_info p = h->p;
+	int ret;
+
+	lockdep_assert_held(&s->lock);
+	if (!ql)
+		return -ENODEV;
+	p.slot = e ? h->slot1 : h->p.slot;
+	p.fidelity = f;
+	rec->basis = qlink_pick_basis(basis);
+	ret = ql->ops->measure(ql, &p, rec->basis);
+	if (ret < 0)
+		return ret;
+	rec->outcome = !!ret;
+	rec->slot = QLINK_SLOT_NONE;
+	return 0;
 }
 
 /*
- * Measure both qubits of a pair of fidelity @f_ppm (MEASURE requests);
- * the receiving end's outcome also flips with the F7 probability.
+ * Deliver one pair of @r: a record to each socket, after the drivers
+ * measured what the request measures. Lock held. Return: 0, or the
+ * driver's negative errno (nothing delivered).
  */
-static void qlink_measure(u8 basis, u8 bell, u32 f_ppm, u32 bit_flip,
-			  struct qlink_record *c, struct qlink_record *rx)
-{
-	u32 wrong = 2 * (PPM - min(f_ppm, PPM));
-	bool flip;
-
-	c->basis = qlink_pick_basis(basis);
-	rx->basis = qlink_pick_basis(basis);
-	c->outcome = get_random_u32() & 1;
-	if (c->basis != rx->basis) {
-		rx->outcome = get_random_u32() & 1;
-		return;
-	}
-	/* P(flip) = (1 - F) 2/3 = wrong / (3 PPM) */
-	flip = qlink_chance(wrong, 3 * PPM);
-	flip ^= bit_flip && qlink_chance(bit_flip, PPM);
-	rx->outcome = c->outcome ^ !qlink_agree[c->basis][bell & 3] ^ flip;
-}
-
-/* Deliver one pair of @r: a record to each socket. Lock held. */
-static void qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
-			      const struct qlink_held *h, u64 now_ps,
-			      bool last)
+static int qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
+			     const struct qlink_held *h, u64 now_ps,
+			     bool last)
 {
 	struct qlink_sock *rx = qlink_req_receiver(r);
 	u16 slot[2] = { h->p.slot, h->slot1 };
 	struct qlink_record c, x;
 	u32 f = qlink_held_fidelity(s->end[0], h, now_ps);
+	int err = 0;
 
 	qlink_rec_init(s, r, &c, QLINK_REC_OK);
 	c.seq = h->p.seq;
@@ -556,23 +574,22 @@ static void qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
 	x.slot = slot[!r->end];
 	switch (r->c.type) {
 	case QLINK_REQ_MEASURE:
-		qlink_measure(r->c.basis, h->p.bell_index, f, s->bit_flip, &c,
-			      &x);
-		c.slot = QLINK_SLOT_NONE;
-		x.slot = QLINK_SLOT_NONE;
+		err = qlink_measure(s, r->end, h, f, r->c.basis, &c) ?:
+		      qlink_measure(s, !r->end, h, f, r->c.basis, &x);
 		break;
 	case QLINK_REQ_RSP:
-		c.basis = qlink_pick_basis(r->c.basis);
-		c.outcome = get_random_u32() & 1;
-		c.slot = QLINK_SLOT_NONE;
+		err = qlink_measure(s, r->end, h, f, r->c.basis, &c);
 		break;
 	}
+	if (err)
+		return err;
 	qlink_sock_put(r->creator, &c);
 	if (rx)
 		qlink_sock_put(rx, &x);
 	r->done++;
 	r->pp->delivered++;
 	s->st[r->end].delivered++;
+	return 0;
 }
 
 /* Latency of a request's first pair (M9). */
@@ -617,6 +634,7 @@ static void qlink_req_charge(struct qlink_sched *s, struct qlink_req *r)
 static void qlink_req_pair(struct qlink_sched *s, struct qlink_req *r,
 			   const struct qlink_held *h, u64 now_ns, u64 now_ps)
 {
+	int err = 0;
 	u32 k;
 
 	if (!r->done && !r->n_held)
@@ -629,15 +647,20 @@ static void qlink_req_pair(struct qlink_sched *s, struct qlink_req *r,
 				list_add_tail(&r->hold_node, &s->holding);
 			return;
 		}
-		for (k = 0; k < r->n_held; k++)
-			qlink_req_deliver(s, r, &r->held[k], now_ps,
-					  k + 1 == r->n_held);
+		for (k = 0; k < r->n_held && !err; k++)
+			err = qlink_req_deliver(s, r, &r->held[k], now_ps,
+						k + 1 == r->n_held);
 		r->n_held = 0;
 		list_del_init(&r->hold_node);
 	} else {
-		qlink_req_deliver(s, r, h, now_ps, r->done + 1 == r->c.number);
+		err = qlink_req_deliver(s, r, h, now_ps,
+					r->done + 1 == r->c.number);
 	}
-	if (r->done == r->c.number)
+	/* a driver that could not measure ends the request, loudly */
+	if (err)
+		qlink_req_end(s, r, QLINK_ERR_OTHER, -err,
+			      QLINK_TELL_CREATOR | QLINK_TELL_RECEIVER);
+	else if (r->done == r->c.number)
 		qlink_req_end(s, r, 0, 0, 0);
 	else if (r->c.flags & QLINK_CREATE_CONSECUTIVE)
 		s->consec = r;
@@ -1338,6 +1361,9 @@ static u8 qlink_sched_check(struct qlink_sched *s, struct qlink_sock *qs,
 		return QLINK_ERR_REJECTED;
 	if (c->min_fidelity && !qlink_f_reachable(s, c->min_fidelity))
 		return QLINK_ERR_UNSUPP;
+	if (c->type != QLINK_REQ_KEEP &&
+	    !qlink_bases_ok(s->measure_bases, c->basis))
+		return QLINK_ERR_UNSUPP;	/* the drivers cannot measure it */
 	if (s->slots)
 		atomic_max = min(atomic_max, s->slots);
 	if ((c->flags & QLINK_CREATE_ATOMIC) && c->number > atomic_max)

@@ -85,8 +85,8 @@ struct qlink_req_stats {
  * @f_max: fidelity of a fresh pair, ppm (RTNL and @lock)
  * @decays: pairs lose fidelity while they wait (RTNL and @lock)
  * @slots: memory slots of the link, 0 if none (RTNL and @lock)
- * @bit_flip: F7 fault, ppm: a measured outcome of the receiving end flips
- *	with this probability (RTNL and @lock)
+ * @measure_bases: bases both ends' drivers measure in, BIT(enum
+ *	qlink_basis) (RTNL and @lock)
  * @purposes: every struct qlink_purpose of the link, by id
  * @n_purposes: their number
  * @active: per priority class, the purposes with requests of that class
@@ -114,7 +114,7 @@ struct qlink_sched {
 	u32 f_max;
 	bool decays;
 	u32 slots;
-	u32 bit_flip;
+	u32 measure_bases;
 	struct list_head purposes;
 	u32 n_purposes;
 	struct list_head active[QLINK_NR_PRIO];

@@ -6,11 +6,15 @@
  *
  * creates both ends of one link, veth-style: end A (the device RTM_NEWLINK
  * names) and end B (its peer) may live in different network namespaces, and
- * deleting either deletes both. Both ends carry the same parameters; a
- * change on one is mirrored to the other. The carrier is on when both ends
- * are up, and then the link generates heralds from the physics model of
- * qlink.md §7 (see "Generation" below); the analytic expectations of the
- * same model are reported with the link.
+ * deleting either deletes both. The simulator's physics and fault knobs
+ * are its link kind's attributes (enum qlinksim_info_attr: set at
+ * creation, changed with `ip link set DEV type qlinksim ...`, shown with
+ * `ip -d link`); both ends are one fiber and share them. The carrier is
+ * on when both ends are up, and then the link generates heralds from the
+ * physics model of qlink.md §7 (see "Generation" below). The driver
+ * reports the calibration its model implies (qlink_calib_report()), and
+ * measures the qubits of pairs for MEASURE and RSP requests
+ * (qlinksim_measure()).
  *
  * Generation. End A owns one soft hrtimer per link (not one per event)
  * that fires every tick_us of real time and simulates the link's clock
@@ -26,17 +30,17 @@
  *    The tags of both detectors go to the core's matcher on end A, so
  *    accidental coincidences arise from the matcher itself; the tags
  *    carry the ground truth (QLINK_TAG_KNOWN, the emission's number), so
- *    true heralds get F0 - F2 and accidental ones 1/4. The heralds end A
+ *    true heralds get the calibrated F0 (the source's fidelity minus the F2
+ *    drop) and accidental ones 1/4. The heralds end A
  *    stores are forwarded to end B as herald events: both ends hold the
  *    same pairs under the same (pair link id = A's link id, sequence).
  *  - herald events: attempts at rate R, each a success with probability
  *    eta_A eta_B 10^(-alpha (L_A + L_B) / 10) (geometric skips between
  *    successes), Bell index uniform, memory slots used round robin; both
  *    ends get the same events, numbered by attempt.
- * The PRNG (prandom_u32_state) is seeded from QLINK_A_PARAM_SEED when the
+ * The PRNG (prandom_u32_state) is seeded from IFLA_QLINKSIM_SEED when the
  * link starts, so a run is reproducible up to where the real-time slicing
- * cuts it. Not modelled yet: detector dead time and saturation (F5) and
- * the control delay (F4) in generation; F6 and F7 act on later layers.
+ * cuts it. F7 acts on measurements (qlinksim_measure()).
  * If the simulation falls more than 100 ms behind real time (an
  * overloaded or emulated machine), it skips ahead: skipped time is not
  * part of the covered time the core reports, so measured rates stay
@@ -63,6 +67,7 @@
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <linux/prandom.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -76,19 +81,54 @@
 
 struct qlinksim_gen;
 
+/*
+ * struct qlinksim_phys - physics and faults of a simulated link, see
+ *	enum qlinksim_info_attr in <linux/qlink.h> for units and ranges
+ */
+struct qlinksim_phys {
+	u64 source_rate;
+	u32 det_eff_a;
+	u32 det_eff_b;
+	u32 dark_rate;
+	u32 jitter;
+	u32 fiber_len_a;
+	u32 fiber_len_b;
+	u32 fiber_loss;
+	u32 fidelity;
+	u64 coherence;
+	u32 herald_model;
+	u64 seed;
+	u32 extra_loss;		/* F1 */
+	u32 fidelity_drop;	/* F2 */
+	u32 coherence_scale;	/* F3 */
+	u32 dead_time;		/* F5 */
+	u64 max_det_rate;	/* F5 */
+	u32 bit_flip;		/* F7 */
+	s32 offset_drift;	/* F8 */
+};
+
 /**
  * struct qlinksim - private data of one end
  * @peer: the other end; written under RTNL, read under RTNL (control
- *	paths) or RCU (the future herald path); NULL once dellink ran
+ *	paths) or RCU (the herald path); NULL once dellink ran
  * @side_b: this is end B, the peer created from IFLA_QLINKSIM_PEER;
  *	constant
  * @gen: the link's generator, end A only; set in newlink, freed in
  *	ops->uninit, both under RTNL
+ * @phys_lock: seqlock over @phys; writers hold RTNL
+ * @phys: the link's physics, the same at both ends
+ * @phys_changes: changes of @phys; written under RTNL
+ * @mkey: key of the measurement outcomes (from the seed, the same at
+ *	both ends); written under RTNL while the link is down
  */
 struct qlinksim {
 	struct net_device __rcu *peer;
 	bool side_b;
 	struct qlinksim_gen *gen;
+	seqlock_t phys_lock;
+	struct qlinksim_phys phys;
+	u64 phys_changes;
+	siphash_key_t mkey;
 };
 
 /*
@@ -105,7 +145,8 @@ static const struct qlink_caps qlinksim_caps = {
 	.herald_models	= BIT(QLINK_HERALD_TIME_TAGS) | BIT(QLINK_HERALD_EVENTS),
 	.max_rate	= 1000000000000ULL,	/* 1e9 pairs/s */
 	.memory_slots	= 1024,
-	.params		= GENMASK_ULL(QLINK_A_PARAM_MAX, QLINK_A_PARAM_PAD + 1),
+	.measure_bases	= BIT(QLINK_BASIS_Z) | BIT(QLINK_BASIS_X) |
+			  BIT(QLINK_BASIS_Y),
 };
 
 static struct rtnl_link_ops qlinksim_link_ops;
@@ -161,8 +202,9 @@ struct qs_emit {
  * @rnd: PRNG, seeded from the seed parameter at start
  * @t0_ns: ktime of the link clock's zero
  * @sim_ps: link time simulated so far
- * @changes: param_changes of @a when the model was computed
- * @p: the parameters the model was computed from
+ * @changes: phys_changes plus the core's param_changes of @a when the
+ *	model was computed
+ * @p: the physics the model was computed from
  * @pdet: detection probability per arm, 2^-32 units
  * @thr_both: category thresholds of a detected emission (2^-32 units):
  *	below @thr_both both arms, below @thr_a arm A only, else arm B only
@@ -205,7 +247,7 @@ struct qlinksim_gen {
 	u64 t0_ns;
 	u64 sim_ps;
 	u64 changes;
-	struct qlink_params p;
+	struct qlinksim_phys p;
 	u64 pdet[2];
 	u32 thr_both;
 	u32 thr_a;
@@ -248,7 +290,7 @@ static u64 qlinksim_arm(u32 eff_ppm, u64 loss_mdb)
 	return mul_u64_u64_shr(eff, trans, QCORE_F_SHIFT);
 }
 
-static void qlinksim_losses(const struct qlink_params *p, u64 *loss_a,
+static void qlinksim_losses(const struct qlinksim_phys *p, u64 *loss_a,
 			    u64 *loss_b)
 {
 	*loss_a = div_u64((u64)p->fiber_loss * p->fiber_len_a, 1000) +
@@ -293,7 +335,7 @@ static s32 qs_jitter(struct qlinksim_gen *g)
  * qlinksim_get_expected()); dead time then drops what arrives within
  * dead-time of the last registered detection (non-paralysable).
  */
-static void qs_saturation(struct qlinksim_gen *g, const struct qlink_params *p)
+static void qs_saturation(struct qlinksim_gen *g, const struct qlinksim_phys *p)
 {
 	int ch;
 
@@ -319,7 +361,8 @@ static bool qs_registers(struct qlinksim_gen *g, int ch, u64 t)
 	       t >= g->last_tag[ch] + g->dead_ps;
 }
 
-static void qs_model(struct qlinksim_gen *g, const struct qlink_params *p)
+static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
+		     u32 slots)
 {
 	u64 loss_a, loss_b, pa, pb, q, rate_any, s_max, slice;
 	u32 p_succ;
@@ -373,8 +416,7 @@ static void qs_model(struct qlinksim_gen *g, const struct qlink_params *p)
 						     MHZ_PS, succ_rate));
 	}
 	g->slice_ps = max_t(u64, slice, 1000);
-	g->slots = p->memory_slots ? p->memory_slots :
-		   g->a->caps.memory_slots;
+	g->slots = slots;
 	g->p = *p;
 }
 
@@ -645,6 +687,30 @@ static void qs_rebase(struct qlinksim_gen *g)
 	qs_restart(g, g->sim_ps);
 }
 
+/* Changes of what the model depends on; lock-free reads. */
+static u64 qs_changes(struct qlink *a)
+{
+	return READ_ONCE(qlinksim_of(a)->phys_changes) +
+	       READ_ONCE(a->param_changes);
+}
+
+/* The model from end A's current physics and configuration. */
+static void qs_remodel(struct qlinksim_gen *g)
+{
+	struct qlinksim *sim = qlinksim_of(g->a);
+	struct qlinksim_phys p;
+	struct qlink_config c;
+	unsigned int seq;
+
+	g->changes = qs_changes(g->a);
+	do {
+		seq = read_seqbegin(&sim->phys_lock);
+		p = sim->phys;
+	} while (read_seqretry(&sim->phys_lock, seq));
+	qlink_config_get(g->a, &c);
+	qs_model(g, &p, c.memory_slots ?: g->a->caps.memory_slots);
+}
+
 static enum hrtimer_restart qs_tick(struct hrtimer *t)
 {
 	struct qlinksim_gen *g = container_of(t, struct qlinksim_gen, timer);
@@ -656,13 +722,8 @@ static enum hrtimer_restart qs_tick(struct hrtimer *t)
 		qs_rebase(g);
 	now = (ktime_get_ns() - g->t0_ns) * PS_PER_NS;
 
-	if (READ_ONCE(g->a->param_changes) != g->changes) {
-		struct qlink_params p;
-
-		g->changes = READ_ONCE(g->a->param_changes);
-		qlink_params_get(g->a, &p);
-		qs_model(g, &p);
-	}
+	if (qs_changes(g->a) != g->changes)
+		qs_remodel(g);
 	for (k = 0; k < QS_SLICES_PER_TICK && g->sim_ps < now; k++) {
 		if (now - g->sim_ps > QS_LAG_MAX_PS) {
 			u64 to = now - min(now, g->slice_ps);
@@ -768,6 +829,10 @@ static int qs_gen_start(struct qlink *a, struct qlink *b)
 		return err;
 	qlink_set_pair_link_id(a, a->id);
 	qlink_set_pair_link_id(b, a->id);
+	/* both ends draw the outcomes of one pair from the same key */
+	qlinksim_of(a)->mkey.key[0] = qlinksim_of(a)->phys.seed;
+	qlinksim_of(a)->mkey.key[1] = ~qlinksim_of(a)->phys.seed;
+	qlinksim_of(b)->mkey = qlinksim_of(a)->mkey;
 
 	g->a = a;
 	g->t0_ns = ktime_to_ns(t0);
@@ -776,9 +841,8 @@ static int qs_gen_start(struct qlink *a, struct qlink *b)
 	g->seq = 0;
 	g->last_tag[0] = 0;
 	g->last_tag[1] = 0;
-	g->changes = a->param_changes;
-	prandom_seed_state(&g->rnd, a->params.seed);
-	qs_model(g, &a->params);
+	prandom_seed_state(&g->rnd, qlinksim_of(a)->phys.seed);
+	qs_remodel(g);
 	qs_restart(g, start_ps);
 	hrtimer_start(&g->timer, ns_to_ktime((u64)clamp(tick_us, 100U, 100000U) *
 					     NSEC_PER_USEC),
@@ -843,54 +907,6 @@ static void qlinksim_uninit(struct qlink *ql)
 }
 
 /*
- * The offset follows the fibers: a change of either length without an
- * explicit offset sets it to the delay difference, 5 ns per metre.
- */
-static void qlinksim_fixup_params(struct qlink *ql, struct qlink_params *p,
-				  u64 *changed)
-{
-	u64 len = QLINK_PARAM_BIT(QLINK_A_PARAM_FIBER_LEN_A) |
-		  QLINK_PARAM_BIT(QLINK_A_PARAM_FIBER_LEN_B);
-
-	if (!(*changed & len) ||
-	    (*changed & QLINK_PARAM_BIT(QLINK_A_PARAM_OFFSET)))
-		return;
-	p->offset = ((s64)p->fiber_len_b - (s64)p->fiber_len_a) *
-		    (s64)QS_PS_PER_M;
-	*changed |= QLINK_PARAM_BIT(QLINK_A_PARAM_OFFSET);
-}
-
-/* The PRNG and the heralding model are fixed while either end runs. */
-static int qlinksim_check_params(struct qlink *ql, const struct qlink_params *p,
-				 u64 changed, struct netlink_ext_ack *extack)
-{
-	struct net_device *peer = qlinksim_peer(ql);
-	bool running = (ql->dev->flags & IFF_UP) || (peer && (peer->flags & IFF_UP));
-
-	if (!running)
-		return 0;
-	if (changed & QLINK_PARAM_BIT(QLINK_A_PARAM_SEED)) {
-		NL_SET_ERR_MSG(extack, "QLINK_A_PARAM_SEED cannot change while up");
-		return -EBUSY;
-	}
-	if (changed & QLINK_PARAM_BIT(QLINK_A_PARAM_HERALD_MODEL)) {
-		NL_SET_ERR_MSG(extack, "QLINK_A_PARAM_HERALD_MODEL cannot change while up");
-		return -EBUSY;
-	}
-	return 0;
-}
-
-/* Both ends are one fiber: mirror the change to the other end. */
-static void qlinksim_params_changed(struct qlink *ql,
-				    const struct qlink_params *p, u64 changed)
-{
-	struct net_device *peer = qlinksim_peer(ql);
-
-	if (peer)
-		qlink_params_commit(qlink_from_dev(peer), p, changed);
-}
-
-/*
  * qlink.md §7, in integers: rates in mHz, probabilities in 2^-32 units.
  * Detector saturation (F5 max rate) caps the singles rate of an arm and
  * scales its true coincidences by the same factor; a dead time tau_d then
@@ -911,10 +927,14 @@ static void qs_dead_share(u64 *s, u64 *c, u32 dead_ns)
 	*s = mul_u64_u64_div_u64(*s, NSEC_PER_SEC, NSEC_PER_SEC + st);
 }
 
-static void qlinksim_get_expected(struct qlink *ql, const struct qlink_params *p,
-				  struct qlink_expected *e)
+/*
+ * The calibration the model implies for coincidence window @window_ps
+ * (full width): what a physicist would compute for this configuration.
+ */
+static void qlinksim_calib(const struct qlinksim_phys *p, u32 window_ps,
+			   struct qlink_calib *cal)
 {
-	u64 loss_a, loss_b, pa, pb, sa, sb, c, acc, total, f0;
+	u64 loss_a, loss_b, pa, pb, sa, sb, c;
 
 	qlinksim_losses(p, &loss_a, &loss_b);
 	pa = qlinksim_arm(p->det_eff_a, loss_a);
@@ -935,21 +955,37 @@ static void qlinksim_get_expected(struct qlink *ql, const struct qlink_params *p
 		qs_dead_share(&sa, &c, p->dead_time);
 		qs_dead_share(&sb, &c, p->dead_time);
 	}
-	/* S_A [mHz] * S_B [mHz] * tau [ps] / 1e15 = mHz; S_A * tau < 2^64 */
-	acc = mul_u64_u64_div_u64(sa * p->window, sb, 1000000000000000ULL);
 
-	e->herald_rate = c;
-	e->accidental_rate = acc;
-	e->loss_a = min_t(u64, loss_a, U32_MAX);
-	e->loss_b = min_t(u64, loss_b, U32_MAX);
-	total = c + acc;
-	e->have_fidelity = total != 0;
-	if (!total)
-		return;
-	f0 = p->fidelity - p->fidelity_drop;
-	e->fidelity = mul_u64_u64_div_u64(f0, c, total) +
-		      mul_u64_u64_div_u64(PPM / 4, acc, total);
-	e->qber = div_u64((PPM - e->fidelity) * 2, 3);
+	*cal = (struct qlink_calib) {
+		.fidelity	= p->fidelity - p->fidelity_drop,
+		.det_eff	= { p->det_eff_a, p->det_eff_b },
+		.dark		= { p->dark_rate, p->dark_rate },
+		.loss		= { min_t(u64, loss_a, U32_MAX),
+				    min_t(u64, loss_b, U32_MAX) },
+		.herald_rate	= c,
+		/* S_A [mHz] * S_B [mHz] * tau [ps] / 1e15 = mHz; S_A tau < 2^64 */
+		.accidental_rate = mul_u64_u64_div_u64(sa * window_ps, sb,
+						       1000000000000000ULL),
+	};
+	if (p->coherence)
+		cal->coherence = max_t(u64, 1, mul_u64_u64_div_u64(p->coherence,
+								   p->coherence_scale,
+								   PPM));
+}
+
+/* Report the calibration of @ql's link (RTNL). */
+static void qlinksim_report(struct qlink *ql)
+{
+	struct qlink_calib cal;
+
+	qlinksim_calib(&qlinksim_of(ql)->phys, ql->config.window_full, &cal);
+	qlink_calib_report(ql, &cal);
+}
+
+/* ops->config_changed: the expected accidentals follow the window. */
+static void qlinksim_config_changed(struct qlink *ql)
+{
+	qlinksim_report(ql);
 }
 
 static int qlinksim_fill_link(struct qlink *ql, struct sk_buff *skb)
@@ -967,45 +1003,294 @@ static int qlinksim_fill_link(struct qlink *ql, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * Ideal correlation of the outcomes of a Bell state (0..3: Phi+, Phi-,
+ * Psi+, Psi-) measured in a common basis: true if they agree.
+ */
+static const bool qs_agree[3][4] = {
+	[QLINK_BASIS_Z] = { true, true, false, false },
+	[QLINK_BASIS_X] = { true, false, true, false },
+	[QLINK_BASIS_Y] = { false, true, true, false },
+};
+
+/* true with probability @ppm / 10^6, for a uniform 32-bit @draw */
+static bool qs_chance(u32 draw, u32 ppm)
+{
+	return mul_u64_u32_shr(draw, PPM, 32) < ppm;
+}
+
+/*
+ * ops->measure. Each end measures its own qubit, as two labs would: the
+ * outcomes of one pair come from a hidden variable both ends draw from
+ * the pair's id with the link's key, one uniform bit per basis. End A
+ * reports it; end B reports it corrected by the Bell state, wrong with
+ * the Werner probability (1 - F) 2/3 and flipped with the F7 fault's.
+ * In a common basis the outcomes then correlate as the Werner state says;
+ * in different bases (Z, X, Y are mutually unbiased) they are
+ * independent, as quantum mechanics has them.
+ */
+static int qlinksim_measure(struct qlink *ql, const struct qlink_pair_info *p,
+			    u8 basis)
+{
+	struct qlinksim *sim = qlinksim_of(ql);
+	u64 h = siphash_3u64(p->pair_link_id, p->seq, basis, &sim->mkey);
+	u32 wrong = 2 * (PPM - min_t(u32, p->fidelity, PPM)) / 3;
+	bool bit = h & 1;
+
+	if (basis > QLINK_BASIS_Y)
+		return -EINVAL;
+	if (!sim->side_b)
+		return bit;
+	bit ^= !qs_agree[basis][p->bell_index & 3];
+	bit ^= qs_chance(h >> 32, wrong);
+	h = siphash_3u64(p->pair_link_id, p->seq, basis + 4, &sim->mkey);
+	bit ^= qs_chance(h, READ_ONCE(sim->phys.bit_flip));
+	return bit;
+}
+
 static const struct qlink_ops qlinksim_ops = {
 	.start		= qlinksim_start,
 	.stop		= qlinksim_stop,
-	.check_params	= qlinksim_check_params,
-	.params_changed	= qlinksim_params_changed,
-	.get_expected	= qlinksim_get_expected,
 	.fill_link	= qlinksim_fill_link,
-	.fixup_params	= qlinksim_fixup_params,
+	.config_changed	= qlinksim_config_changed,
+	.measure	= qlinksim_measure,
 	.uninit		= qlinksim_uninit,
 };
 
 static void qlinksim_setup(struct net_device *dev)
 {
+	struct qlinksim *sim;
+
 	qlink_setup(dev);
 	dev->needs_free_netdev = true;
+	sim = qlinksim_of(qlink_from_dev(dev));
+	seqlock_init(&sim->phys_lock);
 }
+
+/* Physics: the defaults documented in <linux/qlink.h>, a random seed. */
+static void qlinksim_phys_default(struct qlinksim_phys *p)
+{
+	*p = (struct qlinksim_phys) {
+		.source_rate	= 300000000,
+		.det_eff_a	= 800000,
+		.det_eff_b	= 800000,
+		.dark_rate	= 20000,
+		.jitter		= 50,
+		.fiber_len_a	= 1000,
+		.fiber_len_b	= 1000,
+		.fiber_loss	= 200,
+		.fidelity	= 970000,
+		.herald_model	= QLINK_HERALD_TIME_TAGS,
+		.coherence_scale = PPM,
+	};
+}
+
+static struct netlink_range_validation qs_rate_range = {
+	.max = 1000000000000ULL,
+};
+
+static struct netlink_range_validation qs_ppm_range = { .max = PPM };
+
+static struct netlink_range_validation qs_dark_range = { .max = 1000000000 };
+
+static struct netlink_range_validation qs_jitter_range = { .max = 1000000 };
+
+static struct netlink_range_validation qs_len_range = { .max = 1000000 };
+
+static struct netlink_range_validation qs_atten_range = { .max = 10000 };
+
+static struct netlink_range_validation qs_fidelity_range = {
+	.min = 250000, .max = PPM,
+};
+
+static struct netlink_range_validation qs_coherence_range = {
+	.max = 1000000000000000ULL,
+};
+
+static struct netlink_range_validation qs_model_range = {
+	.min = QLINK_HERALD_TIME_TAGS, .max = QLINK_HERALD_EVENTS,
+};
+
+static struct netlink_range_validation qs_seed_range = { .max = S64_MAX };
+
+static struct netlink_range_validation qs_extra_loss_range = { .max = 100000 };
+
+static struct netlink_range_validation qs_drop_range = { .max = 750000 };
+
+static struct netlink_range_validation qs_scale_range = {
+	.min = 1, .max = PPM,
+};
+
+static struct netlink_range_validation qs_dead_range = { .max = 1000000000 };
+
+static struct netlink_range_validation qs_max_rate_range = {
+	.max = 10000000000000ULL,
+};
+
+static struct netlink_range_validation_signed qs_drift_range = {
+	.min = -1000000000, .max = 1000000000,
+};
 
 static const struct nla_policy qlinksim_policy[IFLA_QLINKSIM_MAX + 1] = {
 	[IFLA_QLINKSIM_PEER]	= { .len = sizeof(struct ifinfomsg) },
-	[IFLA_QLINKSIM_PARAMS]	= { .type = NLA_NESTED },
+	[IFLA_QLINKSIM_CONFIG]	= { .type = NLA_NESTED },
+	[IFLA_QLINKSIM_SOURCE_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &qs_rate_range),
+	[IFLA_QLINKSIM_DET_EFF_A] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_ppm_range),
+	[IFLA_QLINKSIM_DET_EFF_B] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_ppm_range),
+	[IFLA_QLINKSIM_DARK_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_dark_range),
+	[IFLA_QLINKSIM_JITTER]	= NLA_POLICY_FULL_RANGE(NLA_U32, &qs_jitter_range),
+	[IFLA_QLINKSIM_FIBER_LEN_A] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_len_range),
+	[IFLA_QLINKSIM_FIBER_LEN_B] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_len_range),
+	[IFLA_QLINKSIM_FIBER_LOSS] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_atten_range),
+	[IFLA_QLINKSIM_FIDELITY] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_fidelity_range),
+	[IFLA_QLINKSIM_COHERENCE] = NLA_POLICY_FULL_RANGE(NLA_U64, &qs_coherence_range),
+	[IFLA_QLINKSIM_HERALD_MODEL] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_model_range),
+	[IFLA_QLINKSIM_SEED]	= NLA_POLICY_FULL_RANGE(NLA_U64, &qs_seed_range),
+	[IFLA_QLINKSIM_EXTRA_LOSS] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_extra_loss_range),
+	[IFLA_QLINKSIM_FIDELITY_DROP] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_drop_range),
+	[IFLA_QLINKSIM_COHERENCE_SCALE] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_scale_range),
+	[IFLA_QLINKSIM_DEAD_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_dead_range),
+	[IFLA_QLINKSIM_MAX_DET_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &qs_max_rate_range),
+	[IFLA_QLINKSIM_BIT_FLIP] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_ppm_range),
+	[IFLA_QLINKSIM_OFFSET_DRIFT] =
+		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32, &qs_drift_range),
 };
+
+/*
+ * The physics attributes of @data (already checked against the policy)
+ * into @p; false if none was there.
+ */
+static bool qlinksim_phys_parse(struct nlattr *data[], struct qlinksim_phys *p)
+{
+	int i;
+
+	for (i = IFLA_QLINKSIM_PAD + 1; i <= IFLA_QLINKSIM_MAX; i++)
+		if (data[i])
+			break;
+	if (i > IFLA_QLINKSIM_MAX)
+		return false;
+	if (data[IFLA_QLINKSIM_SOURCE_RATE])
+		p->source_rate = nla_get_u64(data[IFLA_QLINKSIM_SOURCE_RATE]);
+	if (data[IFLA_QLINKSIM_DET_EFF_A])
+		p->det_eff_a = nla_get_u32(data[IFLA_QLINKSIM_DET_EFF_A]);
+	if (data[IFLA_QLINKSIM_DET_EFF_B])
+		p->det_eff_b = nla_get_u32(data[IFLA_QLINKSIM_DET_EFF_B]);
+	if (data[IFLA_QLINKSIM_DARK_RATE])
+		p->dark_rate = nla_get_u32(data[IFLA_QLINKSIM_DARK_RATE]);
+	if (data[IFLA_QLINKSIM_JITTER])
+		p->jitter = nla_get_u32(data[IFLA_QLINKSIM_JITTER]);
+	if (data[IFLA_QLINKSIM_FIBER_LEN_A])
+		p->fiber_len_a = nla_get_u32(data[IFLA_QLINKSIM_FIBER_LEN_A]);
+	if (data[IFLA_QLINKSIM_FIBER_LEN_B])
+		p->fiber_len_b = nla_get_u32(data[IFLA_QLINKSIM_FIBER_LEN_B]);
+	if (data[IFLA_QLINKSIM_FIBER_LOSS])
+		p->fiber_loss = nla_get_u32(data[IFLA_QLINKSIM_FIBER_LOSS]);
+	if (data[IFLA_QLINKSIM_FIDELITY])
+		p->fidelity = nla_get_u32(data[IFLA_QLINKSIM_FIDELITY]);
+	if (data[IFLA_QLINKSIM_COHERENCE])
+		p->coherence = nla_get_u64(data[IFLA_QLINKSIM_COHERENCE]);
+	if (data[IFLA_QLINKSIM_HERALD_MODEL])
+		p->herald_model = nla_get_u32(data[IFLA_QLINKSIM_HERALD_MODEL]);
+	if (data[IFLA_QLINKSIM_SEED])
+		p->seed = nla_get_u64(data[IFLA_QLINKSIM_SEED]);
+	if (data[IFLA_QLINKSIM_EXTRA_LOSS])
+		p->extra_loss = nla_get_u32(data[IFLA_QLINKSIM_EXTRA_LOSS]);
+	if (data[IFLA_QLINKSIM_FIDELITY_DROP])
+		p->fidelity_drop = nla_get_u32(data[IFLA_QLINKSIM_FIDELITY_DROP]);
+	if (data[IFLA_QLINKSIM_COHERENCE_SCALE])
+		p->coherence_scale = nla_get_u32(data[IFLA_QLINKSIM_COHERENCE_SCALE]);
+	if (data[IFLA_QLINKSIM_DEAD_TIME])
+		p->dead_time = nla_get_u32(data[IFLA_QLINKSIM_DEAD_TIME]);
+	if (data[IFLA_QLINKSIM_MAX_DET_RATE])
+		p->max_det_rate = nla_get_u64(data[IFLA_QLINKSIM_MAX_DET_RATE]);
+	if (data[IFLA_QLINKSIM_BIT_FLIP])
+		p->bit_flip = nla_get_u32(data[IFLA_QLINKSIM_BIT_FLIP]);
+	if (data[IFLA_QLINKSIM_OFFSET_DRIFT])
+		p->offset_drift = nla_get_s32(data[IFLA_QLINKSIM_OFFSET_DRIFT]);
+	return true;
+}
+
+/* Checks across attributes of a complete physics @p. */
+static int qlinksim_phys_check(const struct qlinksim_phys *p,
+			       struct nlattr *data[],
+			       struct netlink_ext_ack *extack)
+{
+	if (p->fidelity_drop > p->fidelity - 250000) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_FIDELITY_DROP] ?:
+				    data[IFLA_QLINKSIM_FIDELITY],
+				    "IFLA_QLINKSIM_FIDELITY minus IFLA_QLINKSIM_FIDELITY_DROP must stay >= 250000 ppm");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Seed 0 asks for a random one; reported as a non-negative s64. */
+static void qlinksim_phys_seed(struct qlinksim_phys *p)
+{
+	while (!p->seed)
+		p->seed = get_random_u64() & S64_MAX;
+}
+
+/* Make @p the physics of @ql (RTNL) and report what it implies. */
+static void qlinksim_phys_commit(struct qlink *ql,
+				 const struct qlinksim_phys *p)
+{
+	struct qlinksim *sim = qlinksim_of(ql);
+
+	ASSERT_RTNL();
+	write_seqlock_bh(&sim->phys_lock);
+	sim->phys = *p;
+	write_sequnlock_bh(&sim->phys_lock);
+	WRITE_ONCE(sim->phys_changes, sim->phys_changes + 1);
+	qlinksim_report(ql);
+}
+
+/* The offset follows the fibers: 5 ns per metre of length difference. */
+static s64 qlinksim_offset(const struct qlinksim_phys *p)
+{
+	return ((s64)p->fiber_len_b - (s64)p->fiber_len_a) * (s64)QS_PS_PER_M;
+}
+
+static int qlinksim_fill_phys(struct sk_buff *skb, const struct qlinksim_phys *p)
+{
+	if (nla_put_u64_64bit(skb, IFLA_QLINKSIM_SOURCE_RATE, p->source_rate,
+			      IFLA_QLINKSIM_PAD) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_DET_EFF_A, p->det_eff_a) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_DET_EFF_B, p->det_eff_b) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_DARK_RATE, p->dark_rate) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_JITTER, p->jitter) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_FIBER_LEN_A, p->fiber_len_a) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_FIBER_LEN_B, p->fiber_len_b) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_FIBER_LOSS, p->fiber_loss) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_FIDELITY, p->fidelity) ||
+	    nla_put_u64_64bit(skb, IFLA_QLINKSIM_COHERENCE, p->coherence,
+			      IFLA_QLINKSIM_PAD) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_HERALD_MODEL, p->herald_model) ||
+	    nla_put_u64_64bit(skb, IFLA_QLINKSIM_SEED, p->seed,
+			      IFLA_QLINKSIM_PAD) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_EXTRA_LOSS, p->extra_loss) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_FIDELITY_DROP, p->fidelity_drop) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_COHERENCE_SCALE,
+			p->coherence_scale) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_DEAD_TIME, p->dead_time) ||
+	    nla_put_u64_64bit(skb, IFLA_QLINKSIM_MAX_DET_RATE, p->max_det_rate,
+			      IFLA_QLINKSIM_PAD) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_BIT_FLIP, p->bit_flip) ||
+	    nla_put_s32(skb, IFLA_QLINKSIM_OFFSET_DRIFT, p->offset_drift))
+		return -EMSGSIZE;
+	return 0;
+}
 
 /* Attributes alone; the values against each other are checked in newlink. */
 static int qlinksim_validate(struct nlattr *tb[], struct nlattr *data[],
 			     struct netlink_ext_ack *extack)
 {
-	struct qlink_params p;
-	u64 changed = 0;
-
 	if (tb[IFLA_ADDRESS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
 				    "qlink devices have no hardware address");
 		return -EINVAL;
 	}
-	if (!data)
-		return 0;
-	qlink_params_default(&p);
-	return qlink_params_parse(data[IFLA_QLINKSIM_PARAMS], &p, &changed,
-				  extack);
+	return 0;
 }
 
 static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
@@ -1013,29 +1298,37 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 			    struct netlink_ext_ack *extack)
 {
 	struct nlattr *peer_tb[IFLA_MAX + 1], **tbp = tb;
-	struct nlattr *nest = data ? data[IFLA_QLINKSIM_PARAMS] : NULL;
+	struct nlattr *none[IFLA_QLINKSIM_MAX + 1] = {}, *nest;
 	unsigned char name_assign_type;
 	struct ifinfomsg *ifmp = NULL;
-	struct qlink_params p;
+	struct qlinksim_phys phys;
+	struct qlink_config c;
 	struct net_device *peer;
 	char ifname[IFNAMSIZ];
 	struct qlinksim_gen *gen;
 	struct qlinksim *sim;
-	u64 changed = 0;
 	struct net *net;
 	int err;
 
-	qlink_params_default(&p);
-	err = qlink_params_parse(nest, &p, &changed, extack);
+	if (!data)
+		data = none;
+	qlinksim_phys_default(&phys);
+	qlinksim_phys_parse(data, &phys);
+	err = qlinksim_phys_check(&phys, data, extack);
 	if (err)
 		return err;
-	qlinksim_fixup_params(NULL, &p, &changed);
-	err = qlink_params_check(&qlinksim_caps, &p, changed, nest, extack);
+	qlinksim_phys_seed(&phys);
+	/* the offset follows the fibers unless the configuration sets it */
+	qlink_config_default(&c);
+	c.offset = qlinksim_offset(&phys);
+	nest = data[IFLA_QLINKSIM_CONFIG];
+	err = qlink_config_parse(nest, &c, extack) ?:
+	      qlink_config_check(&qlinksim_caps, &c, nest, extack);
 	if (err)
 		return err;
 
 	/* End B first, as veth does. */
-	if (data && data[IFLA_QLINKSIM_PEER]) {
+	if (data[IFLA_QLINKSIM_PEER]) {
 		struct nlattr *nla_peer = data[IFLA_QLINKSIM_PEER];
 
 		ifmp = nla_data(nla_peer);
@@ -1080,8 +1373,10 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 		qs_gen_free(gen);
 		return PTR_ERR(peer);
 	}
-	qlink_init(qlink_from_dev(peer), &qlinksim_ops, &qlinksim_caps, &p);
+	qlink_init(qlink_from_dev(peer), &qlinksim_ops, &qlinksim_caps, &c);
 	qlinksim_of(qlink_from_dev(peer))->side_b = true;
+	qlinksim_of(qlink_from_dev(peer))->phys = phys;
+	qlinksim_report(qlink_from_dev(peer));
 	if (ifmp && dev->ifindex)
 		peer->ifindex = ifmp->ifi_index;
 
@@ -1099,7 +1394,9 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 		nla_strscpy(dev->name, tb[IFLA_IFNAME], IFNAMSIZ);
 	else
 		snprintf(dev->name, IFNAMSIZ, DRV_NAME "%%d");
-	qlink_init(qlink_from_dev(dev), &qlinksim_ops, &qlinksim_caps, &p);
+	qlink_init(qlink_from_dev(dev), &qlinksim_ops, &qlinksim_caps, &c);
+	qlinksim_of(qlink_from_dev(dev))->phys = phys;
+	qlinksim_report(qlink_from_dev(dev));
 
 	err = register_netdevice(dev);
 	if (err < 0)
@@ -1148,6 +1445,13 @@ static int qlinksim_changelink(struct net_device *dev, struct nlattr *tb[],
 			       struct nlattr *data[],
 			       struct netlink_ext_ack *extack)
 {
+	struct qlink *ql = qlink_from_dev(dev);
+	struct net_device *peer = qlinksim_peer(ql);
+	struct qlinksim_phys p = qlinksim_of(ql)->phys;
+	struct qlink_config c;
+	bool running;
+	int err;
+
 	if (!data)
 		return 0;
 	if (data[IFLA_QLINKSIM_PEER]) {
@@ -1155,21 +1459,59 @@ static int qlinksim_changelink(struct net_device *dev, struct nlattr *tb[],
 				    "the peer of a qlinksim link cannot change");
 		return -EOPNOTSUPP;
 	}
-	if (!data[IFLA_QLINKSIM_PARAMS])
+	if (data[IFLA_QLINKSIM_CONFIG]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_CONFIG],
+				    "IFLA_QLINKSIM_CONFIG is for creation only: change the configuration with QLINK_CMD_LINK_SET");
+		return -EOPNOTSUPP;
+	}
+	if (!qlinksim_phys_parse(data, &p))
 		return 0;
-	return qlink_params_set(qlink_from_dev(dev), data[IFLA_QLINKSIM_PARAMS],
-				extack);
+	err = qlinksim_phys_check(&p, data, extack);
+	if (err)
+		return err;
+	/* both ends are one fiber: the change applies to the peer too */
+	if (peer && !net_eq(dev_net(peer), dev_net(dev)) &&
+	    !ns_capable(dev_net(peer)->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(extack,
+			       "the change applies to the link's other end too: CAP_NET_ADMIN over its netns needed");
+		return -EPERM;
+	}
+	/* The PRNG and the heralding model are fixed while either end runs. */
+	running = (dev->flags & IFF_UP) || (peer && (peer->flags & IFF_UP));
+	if (running && data[IFLA_QLINKSIM_SEED]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_SEED],
+				    "IFLA_QLINKSIM_SEED cannot change while up");
+		return -EBUSY;
+	}
+	if (running && data[IFLA_QLINKSIM_HERALD_MODEL]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_HERALD_MODEL],
+				    "IFLA_QLINKSIM_HERALD_MODEL cannot change while up");
+		return -EBUSY;
+	}
+	qlinksim_phys_seed(&p);
+
+	qlinksim_phys_commit(ql, &p);
+	if (peer)
+		qlinksim_phys_commit(qlink_from_dev(peer), &p);
+	if (data[IFLA_QLINKSIM_FIBER_LEN_A] || data[IFLA_QLINKSIM_FIBER_LEN_B]) {
+		c = ql->config;
+		c.offset = qlinksim_offset(&p);
+		qlink_config_commit(ql, &c);
+		if (peer)
+			qlink_config_commit(qlink_from_dev(peer), &c);
+	}
+	return 0;
 }
 
 static size_t qlinksim_get_size(const struct net_device *dev)
 {
-	return qlink_params_size();
+	return 4 * nla_total_size_64bit(sizeof(u64)) +
+	       15 * nla_total_size(sizeof(u32));
 }
 
 static int qlinksim_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
-	return qlink_params_fill(skb, IFLA_QLINKSIM_PARAMS,
-				 &qlink_from_dev(dev)->params);
+	return qlinksim_fill_phys(skb, &qlinksim_of(qlink_from_dev(dev))->phys);
 }
 
 static struct net *qlinksim_get_link_net(const struct net_device *dev)

@@ -31,23 +31,21 @@
 /* Multicast group of pair events (QLINK_CMD_PAIR_NTF, _DROP_NTF). */
 #define QLINK_MCGRP_PAIRS_NAME	"pairs"
 
-/* Version of the qlink core, as reported by QLINK_CMD_GET_VERSION. */
-#define QLINK_VERSION_MAJOR	0
-#define QLINK_VERSION_MINOR	3
-
 /**
  * enum qlink_cmd - commands of the qlink generic netlink family
- * @QLINK_CMD_GET_VERSION: report the core version and the caller's netns
- *	cookie; takes no attributes, replies with %QLINK_A_VERSION_*.
  * @QLINK_CMD_LINK_GET: get one link (doit: %QLINK_A_IFINDEX or
  *	%QLINK_A_IFNAME required) or dump all links of the caller's netns
  *	(optionally filtered by %QLINK_A_IFINDEX / %QLINK_A_IFNAME). Replies
  *	carry the link attributes (see enum qlink_attr), %QLINK_A_LINK_CAPS,
- *	%QLINK_A_LINK_PARAMS and %QLINK_A_LINK_EXPECTED.
- * @QLINK_CMD_LINK_SET: change parameters of one link: %QLINK_A_IFINDEX or
- *	%QLINK_A_IFNAME, and %QLINK_A_LINK_PARAMS with the parameters to
- *	change. Needs CAP_NET_ADMIN in the user namespace owning the link's
- *	netns. All or nothing: an invalid parameter changes nothing.
+ *	%QLINK_A_LINK_CONFIG and %QLINK_A_LINK_CALIB.
+ * @QLINK_CMD_LINK_SET: change the configuration and/or the calibration of
+ *	one link: %QLINK_A_IFINDEX or %QLINK_A_IFNAME, and
+ *	%QLINK_A_LINK_CONFIG and/or %QLINK_A_LINK_CALIB with the values to
+ *	change. Needs CAP_NET_ADMIN in the user namespaces owning the netns
+ *	of both ends. All or nothing: an invalid value changes nothing.
+ *	A driver's own settings (a simulator's physics) are not part of the
+ *	family: they are attributes of its link kind (rtnetlink
+ *	IFLA_INFO_DATA, see enum qlinksim_info_attr).
  * @QLINK_CMD_STATS_GET: get (doit) or dump the %QLINK_A_STATS of links,
  *	selected like %QLINK_CMD_LINK_GET.
  * @QLINK_CMD_LINK_CREATE_NTF: event on group "link": a link appeared in
@@ -90,7 +88,6 @@
  */
 enum qlink_cmd {
 	QLINK_CMD_UNSPEC,
-	QLINK_CMD_GET_VERSION,
 	QLINK_CMD_LINK_GET,
 	QLINK_CMD_LINK_SET,
 	QLINK_CMD_STATS_GET,
@@ -121,16 +118,18 @@ enum qlink_herald_model {
  * enum qlink_link_change - what a %QLINK_CMD_LINK_CHANGE_NTF reports
  * @QLINK_CHANGE_UP: the link was brought up; generation started
  * @QLINK_CHANGE_DOWN: the link was brought down; generation stopped
- * @QLINK_CHANGE_PARAMS: parameters changed
+ * @QLINK_CHANGE_CONFIG: the configuration (%QLINK_A_LINK_CONFIG) changed
  * @QLINK_CHANGE_CARRIER: the carrier (able to herald) changed
  * @QLINK_CHANGE_NAME: the link was renamed
+ * @QLINK_CHANGE_CALIB: the calibration (%QLINK_A_LINK_CALIB) changed
  */
 enum qlink_link_change {
 	QLINK_CHANGE_UP = 1,
 	QLINK_CHANGE_DOWN = 2,
-	QLINK_CHANGE_PARAMS = 3,
+	QLINK_CHANGE_CONFIG = 3,
 	QLINK_CHANGE_CARRIER = 4,
 	QLINK_CHANGE_NAME = 5,
+	QLINK_CHANGE_CALIB = 6,
 };
 
 /* Pairs described in full in one %QLINK_CMD_PAIR_NTF. */
@@ -148,11 +147,11 @@ enum qlink_pair_state {
 
 /**
  * enum qlink_drop_reason - why pairs left a buffer unused
- * @QLINK_DROP_EXPIRED: older than the link's cutoff (%QLINK_A_PARAM_CUTOFF)
- * @QLINK_DROP_FULL: the buffer was full (%QLINK_A_PARAM_MAX_PAIRS): the
+ * @QLINK_DROP_EXPIRED: older than the link's cutoff (%QLINK_A_CONFIG_CUTOFF)
+ * @QLINK_DROP_FULL: the buffer was full (%QLINK_A_CONFIG_MAX_PAIRS): the
  *	oldest pair made room for a new one
  * @QLINK_DROP_SLOTS: every memory slot was taken
- *	(%QLINK_A_PARAM_MEMORY_SLOTS): the oldest slot-holding pair made room
+ *	(%QLINK_A_CONFIG_MEMORY_SLOTS): the oldest slot-holding pair made room
  * @QLINK_DROP_LOW_FIDELITY: below a request's minimum fidelity
  * @QLINK_DROP_FLUSH: the link (re)started generating: its time base
  *	restarts, the pairs of the previous run are flushed
@@ -168,11 +167,6 @@ enum qlink_drop_reason {
 /**
  * enum qlink_attr - top-level attributes
  * @QLINK_A_PAD: padding for 64-bit attributes
- * @QLINK_A_VERSION_MAJOR: u32, core major version
- * @QLINK_A_VERSION_MINOR: u32, core minor version
- * @QLINK_A_GENL_VERSION: u32, family version (%QLINK_GENL_VERSION)
- * @QLINK_A_NETNS_COOKIE: u64, cookie of the netns that answered; two
- *	namespaces never share one, so tests can tell them apart
  * @QLINK_A_IFINDEX: u32, ifindex of the link in the caller's netns
  * @QLINK_A_IFNAME: string, interface name of the link
  * @QLINK_A_LINK_ID: u32, id of the link, unique in the system for its
@@ -186,9 +180,9 @@ enum qlink_drop_reason {
  *	(simulated links only)
  * @QLINK_A_LINK_PEER_NETNS_COOKIE: u64, cookie of the other end's netns
  * @QLINK_A_LINK_CAPS: nest, enum qlink_caps_attr
- * @QLINK_A_LINK_PARAMS: nest, enum qlink_param_attr
- * @QLINK_A_LINK_EXPECTED: nest, enum qlink_expected_attr; analytic rates
- *	the driver expects from its parameters (qlink.md §7)
+ * @QLINK_A_LINK_CONFIG: nest, enum qlink_config_attr: what every link has
+ * @QLINK_A_LINK_CALIB: nest, enum qlink_calib_attr: what the link's
+ *	estimators and scheduler assume of its hardware
  * @QLINK_A_LINK_CHANGE: u32, enum qlink_link_change (events only)
  * @QLINK_A_STATS: nest, enum qlink_stats_attr
  * @QLINK_A_LINK_PAIR_ID: u32, the link id that names this link's pairs:
@@ -213,10 +207,6 @@ enum qlink_drop_reason {
 enum qlink_attr {
 	QLINK_A_UNSPEC,
 	QLINK_A_PAD,
-	QLINK_A_VERSION_MAJOR,
-	QLINK_A_VERSION_MINOR,
-	QLINK_A_GENL_VERSION,
-	QLINK_A_NETNS_COOKIE,
 	QLINK_A_IFINDEX,
 	QLINK_A_IFNAME,
 	QLINK_A_LINK_ID,
@@ -227,8 +217,8 @@ enum qlink_attr {
 	QLINK_A_LINK_PEER_IFINDEX,
 	QLINK_A_LINK_PEER_NETNS_COOKIE,
 	QLINK_A_LINK_CAPS,
-	QLINK_A_LINK_PARAMS,
-	QLINK_A_LINK_EXPECTED,
+	QLINK_A_LINK_CONFIG,
+	QLINK_A_LINK_CALIB,
 	QLINK_A_LINK_CHANGE,
 	QLINK_A_STATS,
 	QLINK_A_LINK_PAIR_ID,
@@ -248,12 +238,14 @@ enum qlink_attr {
 /**
  * enum qlink_caps_attr - what the driver of a link can do (read only)
  * @QLINK_A_CAPS_PAD: padding for 64-bit attributes
- * @QLINK_A_CAPS_HERALD_MODELS: u32, bit mask of 1 << enum qlink_herald_model
- * @QLINK_A_CAPS_MAX_RATE: u64, highest source pair rate, mHz
+ * @QLINK_A_CAPS_HERALD_MODELS: u32, bitset of enum qlink_herald_model:
+ *	bit (1 << model) set for each model the driver reports heralds by
+ * @QLINK_A_CAPS_MAX_RATE: u64, highest pair (attempt) rate, mHz
  * @QLINK_A_CAPS_MEMORY_SLOTS: u32, qubit memory slots (0: measure directly)
- * @QLINK_A_CAPS_PARAMS: u64, bit mask of 1 << enum qlink_param_attr: the
- *	parameters the driver implements; setting another one fails with
- *	EOPNOTSUPP
+ * @QLINK_A_CAPS_MEASURE_BASES: u32, bitset of enum qlink_basis: bit
+ *	(1 << basis) set for each basis (Z, X, Y) the driver can measure a
+ *	pair's qubits in; 0 if it cannot measure (MEASURE and RSP requests
+ *	fail with %QLINK_ERR_UNSUPP)
  */
 enum qlink_caps_attr {
 	QLINK_A_CAPS_UNSPEC,
@@ -261,148 +253,112 @@ enum qlink_caps_attr {
 	QLINK_A_CAPS_HERALD_MODELS,
 	QLINK_A_CAPS_MAX_RATE,
 	QLINK_A_CAPS_MEMORY_SLOTS,
-	QLINK_A_CAPS_PARAMS,
+	QLINK_A_CAPS_MEASURE_BASES,
 
 	__QLINK_A_CAPS_MAX,
 	QLINK_A_CAPS_MAX = __QLINK_A_CAPS_MAX - 1
 };
 
 /**
- * enum qlink_param_attr - link parameters (nested in %QLINK_A_LINK_PARAMS
- *	and, for qlinksim, in %IFLA_QLINKSIM_PARAMS at creation)
+ * enum qlink_config_attr - configuration every link has (nested in
+ *	%QLINK_A_LINK_CONFIG), set by an operator with %QLINK_CMD_LINK_SET
  *
- * "A" is the end created by RTM_NEWLINK, "B" its peer; both ends of a
- * simulated link report and change the same parameters. The allowed range
- * of each is given in brackets; a value outside it is rejected with an
- * extack message naming the parameter and the range.
+ * Both ends of a link share one configuration: a change at either end
+ * applies to both. The allowed range of each value is given in brackets
+ * (the policy checks it; the extended ACK names the attribute and carries
+ * the range).
  *
- * @QLINK_A_PARAM_PAD: padding for 64-bit attributes
- * @QLINK_A_PARAM_SOURCE_RATE: u64, pair source rate R, mHz
- *	[0, 1000000000000]; default 300000000 (3e5 pairs/s, SPDC)
- * @QLINK_A_PARAM_DET_EFF_A: u32, detector efficiency at end A, ppm
- *	[0, 1000000]; default 800000
- * @QLINK_A_PARAM_DET_EFF_B: u32, detector efficiency at end B, ppm
- *	[0, 1000000]; default 800000
- * @QLINK_A_PARAM_DARK_RATE: u32, dark count rate of each detector, mHz
- *	[0, 1000000000]; default 20000 (20 Hz)
- * @QLINK_A_PARAM_JITTER: u32, detector timing jitter (sigma), ps
- *	[0, 1000000]; default 50
- * @QLINK_A_PARAM_FIBER_LEN_A: u32, fiber length source to end A, metres
- *	[0, 1000000]; default 1000
- * @QLINK_A_PARAM_FIBER_LEN_B: u32, fiber length source to end B, metres
- *	[0, 1000000]; default 1000
- * @QLINK_A_PARAM_FIBER_LOSS: u32, fiber attenuation, mdB per km
- *	[0, 10000]; default 200 (0.2 dB/km)
- * @QLINK_A_PARAM_WINDOW: u32, coincidence window tau, ps
- *	[1, 10000000]; default 1000
- * @QLINK_A_PARAM_OFFSET: s64, detector B time offset subtracted before
- *	matching (fiber/cable delay), ps [-10^13, 10^13]; default 0
- * @QLINK_A_PARAM_FIDELITY: u32, initial pair fidelity F0, ppm
- *	[250000, 1000000]; default 970000
- * @QLINK_A_PARAM_COHERENCE: u64, memory coherence time T, ns
- *	[0, 10^15]; 0 means infinite (photonic, measured directly); default 0
- * @QLINK_A_PARAM_HERALD_MODEL: u32, enum qlink_herald_model [1, 2];
- *	default %QLINK_HERALD_TIME_TAGS. Cannot change while the link is up.
- * @QLINK_A_PARAM_SEED: u64, seed of the link's PRNG [0, 2^63 - 1]; 0 picks
- *	a random one (and reports it). Cannot change while the link is up.
- * @QLINK_A_PARAM_EXTRA_LOSS: u32, F1 fault: extra loss on the link, mdB,
- *	split evenly between the two arms [0, 100000]; default 0
- * @QLINK_A_PARAM_FIDELITY_DROP: u32, F2 fault: subtracted from F0, ppm
- *	[0, 750000]; F0 minus this must stay >= 250000; default 0
- * @QLINK_A_PARAM_COHERENCE_SCALE: u32, F3 fault: T is multiplied by this,
- *	ppm [1, 1000000]; default 1000000 (no fault)
- * @QLINK_A_PARAM_CTRL_DELAY: u64, F4 fault: delay added to the control
- *	path, ns [0, 60000000000]; default 0
- * @QLINK_A_PARAM_DEAD_TIME: u32, F5 fault: detector dead time, ns
- *	[0, 1000000000]; default 0
- * @QLINK_A_PARAM_MAX_DET_RATE: u64, F5 fault: detector saturation count
- *	rate, mHz [0, 10^13]; 0 means no limit; default 0
- * @QLINK_A_PARAM_SWAP_FAIL: u32, F6 fault: probability a swap fails, ppm
- *	[0, 1000000]; default 0
- * @QLINK_A_PARAM_BIT_FLIP: u32, F7 fault: probability a measured key bit
- *	is flipped, ppm [0, 1000000]; default 0
- * @QLINK_A_PARAM_OFFSET_DRIFT: s32, F8 fault: drift of the B time offset,
- *	ps per second [-1000000000, 1000000000]; default 0
- * @QLINK_A_PARAM_MAX_PAIRS: u32, capacity of the link's pair buffer,
+ * @QLINK_A_CONFIG_PAD: padding for 64-bit attributes
+ * @QLINK_A_CONFIG_WINDOW_FULL: u32, coincidence window, full width tau, ps
+ *	[1, 10000000]; default 1000. Tags a (end A) and b (end B) coincide
+ *	iff |a - (b - offset)| <= tau/2 (rounded down, both ends inclusive).
+ * @QLINK_A_CONFIG_OFFSET: s64, time offset of end B's detector
+ *	subtracted before matching (fiber and cable delays), ps
+ *	[-10^13, 10^13]; default 0
+ * @QLINK_A_CONFIG_MAX_PAIRS: u32, capacity of the link's pair buffer,
  *	pairs [1, 1048576]; default 1024. A full buffer drops its oldest
  *	pair (%QLINK_DROP_FULL). The buffer is allocated when the link is
  *	created and reallocated (empty) when it next starts generating: a
  *	change takes effect at the next link up.
- * @QLINK_A_PARAM_MEMORY_SLOTS: u32, qubit memory slots pairs may hold
+ * @QLINK_A_CONFIG_MEMORY_SLOTS: u32, qubit memory slots pairs may hold
  *	[0, 65535], at most %QLINK_A_CAPS_MEMORY_SLOTS; 0 (default) means
  *	all of them. When all are taken the oldest slot-holding pair is
  *	dropped (%QLINK_DROP_SLOTS). Photonic pairs measured directly
  *	(time-tag heralding) hold no slot.
- * @QLINK_A_PARAM_CUTOFF: u64, cutoff age, ns [0, 10^15]; 0 (default)
+ * @QLINK_A_CONFIG_CUTOFF: u64, cutoff age, ns [0, 10^15]; 0 (default)
  *	means none. A pair older than this is expired (%QLINK_DROP_EXPIRED).
- *
- * The coincidence window %QLINK_A_PARAM_WINDOW is the full width tau:
- * tags a (end A) and b (end B) coincide iff |a - (b - offset)| <= tau/2
- * (rounded down, both ends inclusive), so the accidental rate is
- * S_A * S_B * tau.
  */
-enum qlink_param_attr {
-	QLINK_A_PARAM_UNSPEC,
-	QLINK_A_PARAM_PAD,
-	QLINK_A_PARAM_SOURCE_RATE,
-	QLINK_A_PARAM_DET_EFF_A,
-	QLINK_A_PARAM_DET_EFF_B,
-	QLINK_A_PARAM_DARK_RATE,
-	QLINK_A_PARAM_JITTER,
-	QLINK_A_PARAM_FIBER_LEN_A,
-	QLINK_A_PARAM_FIBER_LEN_B,
-	QLINK_A_PARAM_FIBER_LOSS,
-	QLINK_A_PARAM_WINDOW,
-	QLINK_A_PARAM_OFFSET,
-	QLINK_A_PARAM_FIDELITY,
-	QLINK_A_PARAM_COHERENCE,
-	QLINK_A_PARAM_HERALD_MODEL,
-	QLINK_A_PARAM_SEED,
-	QLINK_A_PARAM_EXTRA_LOSS,
-	QLINK_A_PARAM_FIDELITY_DROP,
-	QLINK_A_PARAM_COHERENCE_SCALE,
-	QLINK_A_PARAM_CTRL_DELAY,
-	QLINK_A_PARAM_DEAD_TIME,
-	QLINK_A_PARAM_MAX_DET_RATE,
-	QLINK_A_PARAM_SWAP_FAIL,
-	QLINK_A_PARAM_BIT_FLIP,
-	QLINK_A_PARAM_OFFSET_DRIFT,
-	QLINK_A_PARAM_MAX_PAIRS,
-	QLINK_A_PARAM_MEMORY_SLOTS,
-	QLINK_A_PARAM_CUTOFF,
+enum qlink_config_attr {
+	QLINK_A_CONFIG_UNSPEC,
+	QLINK_A_CONFIG_PAD,
+	QLINK_A_CONFIG_WINDOW_FULL,
+	QLINK_A_CONFIG_OFFSET,
+	QLINK_A_CONFIG_MAX_PAIRS,
+	QLINK_A_CONFIG_MEMORY_SLOTS,
+	QLINK_A_CONFIG_CUTOFF,
 
-	__QLINK_A_PARAM_MAX,
-	QLINK_A_PARAM_MAX = __QLINK_A_PARAM_MAX - 1
+	__QLINK_A_CONFIG_MAX,
+	QLINK_A_CONFIG_MAX = __QLINK_A_CONFIG_MAX - 1
 };
 
 /**
- * enum qlink_expected_attr - analytic expectations (read only)
- * @QLINK_A_EXP_PAD: padding for 64-bit attributes
- * @QLINK_A_EXP_HERALD_RATE: u64, true heralded pair rate, mHz:
- *	R * eta_A * eta_B * 10^(-loss_A/10) * 10^(-loss_B/10)
- * @QLINK_A_EXP_ACCIDENTAL_RATE: u64, accidental coincidence rate, mHz:
- *	S_A * S_B * tau, S = singles rate including dark counts
- * @QLINK_A_EXP_FIDELITY: u32, herald fidelity, ppm:
- *	(F0 * C_true + 1/4 * C_acc) / (C_true + C_acc); absent if no
- *	coincidence is expected at all
- * @QLINK_A_EXP_QBER: u32, expected quantum bit error rate, ppm:
- *	(1 - F) * 2/3; absent with %QLINK_A_EXP_FIDELITY
- * @QLINK_A_EXP_LOSS_A: u32, total loss of arm A, mdB
- * @QLINK_A_EXP_LOSS_B: u32, total loss of arm B, mdB
+ * enum qlink_calib_attr - calibration of a link (nested in
+ *	%QLINK_A_LINK_CALIB): what the core's estimators and scheduler assume
+ *	of the hardware. The driver reports it (from its measurements, or a
+ *	simulator from its model) and an operator may set it with
+ *	%QLINK_CMD_LINK_SET; the last report or setting holds. The core never
+ *	assumes how the values came about. Ranges in brackets.
+ *
+ * @QLINK_A_CALIB_PAD: padding for 64-bit attributes
+ * @QLINK_A_CALIB_FIDELITY: u32, fidelity F0 of a true herald, ppm
+ *	[250000, 1000000]; default 1000000
+ * @QLINK_A_CALIB_COHERENCE: u64, memory coherence time T, ns [0, 10^15];
+ *	0 (default) means no decay (photons measured directly). A pair's
+ *	fidelity decays as a Werner state: F(t) = 1/4 + (F0 - 1/4) e^(-t/T).
+ * @QLINK_A_CALIB_DET_EFF_A: u32, detection efficiency of end A's
+ *	detector, ppm [0, 1000000]; default 1000000. With the singles and
+ *	coincidence counts it gives the loss estimates of the statistics.
+ * @QLINK_A_CALIB_DET_EFF_B: u32, the same of end B's detector
+ * @QLINK_A_CALIB_DARK_A: u32, dark count rate of end A's detector, mHz
+ *	[0, 10^9]; default 0
+ * @QLINK_A_CALIB_DARK_B: u32, the same of end B's detector
+ * @QLINK_A_CALIB_LOSS_A: u32, expected loss of arm A between source and
+ *	detector, mdB [0, 10^6]; default 0
+ * @QLINK_A_CALIB_LOSS_B: u32, the same of arm B
+ * @QLINK_A_CALIB_HERALD_RATE: u64, expected rate of true heralds the
+ *	link counts, mHz [0, 10^13]; default 0 (unknown: deadlines are not
+ *	checked against it)
+ * @QLINK_A_CALIB_ACCIDENTAL_RATE: u64, expected rate of accidental
+ *	heralds the link counts, mHz [0, 10^13]; default 0
+ * @QLINK_A_CALIB_EXP_FIDELITY: u32, read only: expected herald fidelity,
+ *	ppm: (F0 C_true + C_acc / 4) / (C_true + C_acc); absent if no herald
+ *	is expected
+ * @QLINK_A_CALIB_EXP_QBER: u32, read only: expected quantum bit error
+ *	rate in a common basis, ppm: (1 - F) 2/3; absent with
+ *	%QLINK_A_CALIB_EXP_FIDELITY
  */
-enum qlink_expected_attr {
-	QLINK_A_EXP_UNSPEC,
-	QLINK_A_EXP_PAD,
-	QLINK_A_EXP_HERALD_RATE,
-	QLINK_A_EXP_ACCIDENTAL_RATE,
-	QLINK_A_EXP_FIDELITY,
-	QLINK_A_EXP_QBER,
-	QLINK_A_EXP_LOSS_A,
-	QLINK_A_EXP_LOSS_B,
+enum qlink_calib_attr {
+	QLINK_A_CALIB_UNSPEC,
+	QLINK_A_CALIB_PAD,
+	QLINK_A_CALIB_FIDELITY,
+	QLINK_A_CALIB_COHERENCE,
+	QLINK_A_CALIB_DET_EFF_A,
+	QLINK_A_CALIB_DET_EFF_B,
+	QLINK_A_CALIB_DARK_A,
+	QLINK_A_CALIB_DARK_B,
+	QLINK_A_CALIB_LOSS_A,
+	QLINK_A_CALIB_LOSS_B,
+	QLINK_A_CALIB_HERALD_RATE,
+	QLINK_A_CALIB_ACCIDENTAL_RATE,
+	QLINK_A_CALIB_EXP_FIDELITY,
+	QLINK_A_CALIB_EXP_QBER,
 
-	__QLINK_A_EXP_MAX,
-	QLINK_A_EXP_MAX = __QLINK_A_EXP_MAX - 1
+	__QLINK_A_CALIB_MAX,
+	QLINK_A_CALIB_MAX = __QLINK_A_CALIB_MAX - 1
 };
+
+/* No memory slot (struct qlink_record.slot, %QLINK_A_PAIR_SLOT absent). */
+#define QLINK_SLOT_NONE		0xffff
 
 /**
  * enum qlink_stats_attr - link statistics, counters since creation
@@ -414,7 +370,8 @@ enum qlink_expected_attr {
  *	(simulator)
  * @QLINK_A_STATS_DROPPED: u64, heralds dropped (no memory, malformed,
  *	late); also the device's rx_dropped
- * @QLINK_A_STATS_PARAM_CHANGES: u64, successful parameter changes
+ * @QLINK_A_STATS_PARAM_CHANGES: u64, changes of the configuration or the
+ *	calibration
  * @QLINK_A_STATS_TX_DROPPED: u64, packets the stack tried to send on the
  *	link (a quantum link carries no packets: counted and dropped); also
  *	the device's tx_dropped
@@ -447,7 +404,7 @@ enum qlink_expected_attr {
  * @QLINK_A_STATS_OFFSET_EST: s64, M10: B-A delay measured from the
  *	matched pairs (moving average over about 256 coincidences), ps
  * @QLINK_A_STATS_OFFSET_ERROR: s64, M10: %QLINK_A_STATS_OFFSET_EST minus
- *	the configured %QLINK_A_PARAM_OFFSET, ps (calibration drift)
+ *	the configured %QLINK_A_CONFIG_OFFSET, ps (calibration drift)
  * @QLINK_A_STATS_PAIRS: u32, pairs in the buffer now
  * @QLINK_A_STATS_SLOTS_USED: u32, memory slots held by them
  * @QLINK_A_STATS_DROPPED_FULL: u64, pairs dropped, buffer full
@@ -538,7 +495,7 @@ enum qlink_stats_attr {
  * @QLINK_A_PAIR_AGE: u64, age at %QLINK_A_LINK_TIME, ps
  * @QLINK_A_PAIR_FIDELITY_HERALD: u32, fidelity at herald, ppm
  * @QLINK_A_PAIR_FIDELITY: u32, fidelity now (Werner decay with the link's
- *	memory time T = coherence * coherence-scale), ppm
+ *	coherence time %QLINK_A_CALIB_COHERENCE), ppm
  * @QLINK_A_PAIR_BELL_INDEX: u8, Bell state 0..3: Phi+, Phi-, Psi+, Psi-
  * @QLINK_A_PAIR_SLOT: u32, memory slot (absent if it holds none)
  * @QLINK_A_PAIR_STATE: u32, enum qlink_pair_state
@@ -638,16 +595,87 @@ enum qlink_purpose_attr {
 #define QLINK_PURPOSE_PROT	1024
 
 /**
- * enum qlinksim_info_attr - IFLA_INFO_DATA of the "qlinksim" link kind
+ * enum qlinksim_info_attr - IFLA_INFO_DATA of the "qlinksim" link kind:
+ *	the simulator's physics (qlink.md §7) and fault knobs
+ *
+ * Set at creation (RTM_NEWLINK, `ip link add NAME type qlinksim ...`) and
+ * changed with changelink (`ip link set NAME type qlinksim ...`) at either
+ * end: both ends are one simulated fiber and share them. The driver
+ * reports the calibration these imply (%QLINK_A_LINK_CALIB). Ranges in
+ * brackets; a value outside is rejected by the policy.
+ *
  * @IFLA_QLINKSIM_PEER: struct ifinfomsg followed by IFLA_* attributes of
  *	the peer (end B): IFLA_IFNAME, IFLA_NET_NS_PID / IFLA_NET_NS_FD, as
- *	VETH_INFO_PEER does for veth
- * @IFLA_QLINKSIM_PARAMS: nest, enum qlink_param_attr
+ *	VETH_INFO_PEER does for veth; creation only
+ * @IFLA_QLINKSIM_CONFIG: nest, enum qlink_config_attr: the core's
+ *	configuration of the new link; creation only
+ * @IFLA_QLINKSIM_PAD: padding for 64-bit attributes
+ * @IFLA_QLINKSIM_SOURCE_RATE: u64, pair source rate R, mHz
+ *	[0, 10^12]; default 300000000 (3e5 pairs/s, SPDC)
+ * @IFLA_QLINKSIM_DET_EFF_A: u32, detector efficiency at end A, ppm
+ *	[0, 1000000]; default 800000
+ * @IFLA_QLINKSIM_DET_EFF_B: u32, detector efficiency at end B, ppm
+ *	[0, 1000000]; default 800000
+ * @IFLA_QLINKSIM_DARK_RATE: u32, dark count rate of each detector, mHz
+ *	[0, 10^9]; default 20000 (20 Hz)
+ * @IFLA_QLINKSIM_JITTER: u32, timing jitter (sigma) of each detector, ps
+ *	[0, 1000000]; default 50
+ * @IFLA_QLINKSIM_FIBER_LEN_A: u32, fiber length source to end A, metres
+ *	[0, 1000000]; default 1000. A change of either length without an
+ *	offset in the same request sets %QLINK_A_CONFIG_OFFSET to the delay
+ *	difference (5 ns per metre).
+ * @IFLA_QLINKSIM_FIBER_LEN_B: u32, fiber length source to end B, metres
+ *	[0, 1000000]; default 1000
+ * @IFLA_QLINKSIM_FIBER_LOSS: u32, fiber attenuation, mdB per km
+ *	[0, 10000]; default 200 (0.2 dB/km)
+ * @IFLA_QLINKSIM_FIDELITY: u32, fidelity of the source's pairs, ppm
+ *	[250000, 1000000]; default 970000
+ * @IFLA_QLINKSIM_COHERENCE: u64, coherence time of the simulated
+ *	memories, ns [0, 10^15]; 0 (default) means photons measured directly
+ * @IFLA_QLINKSIM_HERALD_MODEL: u32, enum qlink_herald_model [1, 2];
+ *	default %QLINK_HERALD_TIME_TAGS. Cannot change while the link is up.
+ * @IFLA_QLINKSIM_SEED: u64, seed of the link's PRNG [0, 2^63 - 1]; 0 picks
+ *	a random one (and reports it). Cannot change while the link is up.
+ * @IFLA_QLINKSIM_EXTRA_LOSS: u32, F1 fault: extra loss, mdB, split evenly
+ *	between the two arms [0, 100000]; default 0
+ * @IFLA_QLINKSIM_FIDELITY_DROP: u32, F2 fault: subtracted from the
+ *	source's fidelity, ppm [0, 750000]; the difference must stay
+ *	>= 250000; default 0
+ * @IFLA_QLINKSIM_COHERENCE_SCALE: u32, F3 fault: the memories' coherence
+ *	time is multiplied by this, ppm [1, 1000000]; default 1000000
+ * @IFLA_QLINKSIM_DEAD_TIME: u32, F5 fault: detector dead time, ns
+ *	[0, 10^9]; default 0
+ * @IFLA_QLINKSIM_MAX_DET_RATE: u64, F5 fault: detector saturation count
+ *	rate, mHz [0, 10^13]; 0 (default) means no limit
+ * @IFLA_QLINKSIM_BIT_FLIP: u32, F7 fault: probability that end B's
+ *	measurement outcome is flipped, ppm [0, 1000000]; default 0
+ * @IFLA_QLINKSIM_OFFSET_DRIFT: s32, F8 fault: drift of end B's fiber
+ *	delay, ps per second [-10^9, 10^9]; default 0
  */
 enum qlinksim_info_attr {
 	IFLA_QLINKSIM_UNSPEC,
 	IFLA_QLINKSIM_PEER,
-	IFLA_QLINKSIM_PARAMS,
+	IFLA_QLINKSIM_CONFIG,
+	IFLA_QLINKSIM_PAD,
+	IFLA_QLINKSIM_SOURCE_RATE,
+	IFLA_QLINKSIM_DET_EFF_A,
+	IFLA_QLINKSIM_DET_EFF_B,
+	IFLA_QLINKSIM_DARK_RATE,
+	IFLA_QLINKSIM_JITTER,
+	IFLA_QLINKSIM_FIBER_LEN_A,
+	IFLA_QLINKSIM_FIBER_LEN_B,
+	IFLA_QLINKSIM_FIBER_LOSS,
+	IFLA_QLINKSIM_FIDELITY,
+	IFLA_QLINKSIM_COHERENCE,
+	IFLA_QLINKSIM_HERALD_MODEL,
+	IFLA_QLINKSIM_SEED,
+	IFLA_QLINKSIM_EXTRA_LOSS,
+	IFLA_QLINKSIM_FIDELITY_DROP,
+	IFLA_QLINKSIM_COHERENCE_SCALE,
+	IFLA_QLINKSIM_DEAD_TIME,
+	IFLA_QLINKSIM_MAX_DET_RATE,
+	IFLA_QLINKSIM_BIT_FLIP,
+	IFLA_QLINKSIM_OFFSET_DRIFT,
 
 	__IFLA_QLINKSIM_MAX,
 	IFLA_QLINKSIM_MAX = __IFLA_QLINKSIM_MAX - 1
@@ -860,7 +888,7 @@ enum qlink_err {
  * @fidelity: OK: estimated fidelity at delivery, ppm
  * @index: OK: number of this pair within the request, from 0; ERR: pairs
  *	delivered before the error
- * @slot: OK, kept qubit: memory slot, else 0xffff
+ * @slot: OK, kept qubit: memory slot, else %QLINK_SLOT_NONE
  * @bell_index: OK: Bell state 0..3 (Phi+, Phi-, Psi+, Psi-)
  * @outcome: OK, measured: 0 or 1
  * @basis: OK, measured: enum qlink_basis used (Z, X or Y)

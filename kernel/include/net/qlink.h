@@ -23,11 +23,12 @@
  * able to herald.
  *
  * Locking rules
- *  - Control paths (ops->start/stop/check_params/params_changed/fill,
- *    register/unregister, parameter changes) run under RTNL.
- *  - ql->params is written under RTNL *and* ql->params_lock (a seqlock,
- *    taken with BHs disabled); hot paths read a consistent copy at any
- *    time with qlink_params_get() without RTNL.
+ *  - Control paths (ops->start/stop/fill_link/uninit, register/unregister,
+ *    configuration and calibration changes) run under RTNL.
+ *  - ql->config and ql->calib are written under RTNL *and* ql->conf_lock
+ *    (a seqlock, taken with BHs disabled); hot paths read a consistent
+ *    copy at any time with qlink_config_get() / qlink_calib_get().
+ *  - ops->measure is called from the request scheduler in atomic context.
  *  - Statistics are per-cpu u64 counters behind u64_stats_sync: drivers
  *    bump them from any context with qlink_stats_add().
  *  - The heralding path (qlink_ingest_tags(), qlink_ingest_heralds()) may
@@ -65,113 +66,87 @@
 struct qlink;
 struct qlink_sched;
 
-/**
- * struct qlink_params - parameters of a link, see enum qlink_param_attr
- *	in <linux/qlink.h> for the units, ranges and defaults of each field
+/*
+ * struct qlink_config - configuration every link has; see enum
+ *	qlink_config_attr in <linux/qlink.h> for units, ranges and defaults
  */
-struct qlink_params {
-	u64 source_rate;	/* mHz */
-	u32 det_eff_a;		/* ppm */
-	u32 det_eff_b;		/* ppm */
-	u32 dark_rate;		/* mHz */
-	u32 jitter;		/* ps */
-	u32 fiber_len_a;	/* m */
-	u32 fiber_len_b;	/* m */
-	u32 fiber_loss;		/* mdB/km */
-	u32 window;		/* ps */
+struct qlink_config {
+	u32 window_full;	/* ps, full width */
 	s64 offset;		/* ps */
-	u32 fidelity;		/* ppm */
-	u64 coherence;		/* ns, 0 = infinite */
-	u32 herald_model;	/* enum qlink_herald_model */
-	u64 seed;
-	u32 extra_loss;		/* mdB, F1 */
-	u32 fidelity_drop;	/* ppm, F2 */
-	u32 coherence_scale;	/* ppm, F3 */
-	u64 ctrl_delay;		/* ns, F4 */
-	u32 dead_time;		/* ns, F5 */
-	u64 max_det_rate;	/* mHz, F5, 0 = no limit */
-	u32 swap_fail;		/* ppm, F6 */
-	u32 bit_flip;		/* ppm, F7 */
-	s32 offset_drift;	/* ps/s, F8 */
 	u32 max_pairs;		/* pairs */
 	u32 memory_slots;	/* 0 = all of caps.memory_slots */
 	u64 cutoff;		/* ns, 0 = none */
 };
 
-/* Bit of a parameter in masks of changed / supported parameters. */
-#define QLINK_PARAM_BIT(attr)	BIT_ULL(attr)
+/**
+ * struct qlink_calib - calibration of a link: what the core's estimators
+ *	and scheduler assume of the hardware; see enum qlink_calib_attr
+ * @fidelity: F0 of a true herald, ppm
+ * @coherence: memory coherence time T, ns; 0 = no decay
+ * @det_eff: detection efficiency of the detector at end A, B; ppm
+ * @dark: dark count rate of the detector at end A, B; mHz
+ * @loss: expected loss of arm A, B; mdB
+ * @herald_rate: expected true herald rate, mHz; 0 = unknown
+ * @accidental_rate: expected accidental herald rate, mHz
+ */
+struct qlink_calib {
+	u32 fidelity;
+	u64 coherence;
+	u32 det_eff[2];
+	u32 dark[2];
+	u32 loss[2];
+	u64 herald_rate;
+	u64 accidental_rate;
+};
 
 /**
  * struct qlink_caps - what a link's driver can do; set before registering,
  *	constant afterwards
- * @herald_models: bit mask of BIT(enum qlink_herald_model)
- * @max_rate: highest source pair rate, mHz
+ * @herald_models: bitset of BIT(enum qlink_herald_model)
+ * @max_rate: highest pair (attempt) rate, mHz
  * @memory_slots: qubit memory slots, 0 if pairs are measured directly
- * @params: QLINK_PARAM_BIT()s of the parameters the driver implements
+ * @measure_bases: bitset of BIT(enum qlink_basis) the driver's
+ *	ops->measure supports (Z, X, Y); 0 without ops->measure
  */
 struct qlink_caps {
 	u32 herald_models;
 	u64 max_rate;
 	u32 memory_slots;
-	u64 params;
+	u32 measure_bases;
 };
 
-/**
- * struct qlink_expected - analytic expectations, see enum
- *	qlink_expected_attr for the units
- * @herald_rate: true heralded pair rate, mHz
- * @accidental_rate: accidental coincidence rate, mHz
- * @fidelity: herald fidelity, ppm; only valid if @have_fidelity
- * @qber: quantum bit error rate, ppm; only valid if @have_fidelity
- * @loss_a: total loss of arm A, mdB
- * @loss_b: total loss of arm B, mdB
- * @have_fidelity: some coincidences are expected at all
- */
-struct qlink_expected {
-	u64 herald_rate;
-	u64 accidental_rate;
-	u32 fidelity;
-	u32 qber;
-	u32 loss_a;
-	u32 loss_b;
-	bool have_fidelity;
-};
+struct qlink_pair_info;
 
 /**
- * struct qlink_ops - what a driver implements; every op is called under
- *	RTNL and may sleep. An op left NULL means "nothing to do" for
- *	start/stop/check_params/params_changed and "not available" for the
+ * struct qlink_ops - what a driver implements. Unless said otherwise an
+ *	op is called under RTNL and may sleep; an op left NULL means
+ *	"nothing to do" for start/stop/uninit and "not available" for the
  *	others.
  * @start: begin pair generation (the device is being brought up). An
  *	error keeps the device down.
  * @stop: stop pair generation (the device is being brought down). Must
  *	not fail; after it returns the driver reports no more heralds.
- * @check_params: veto new parameters @p (a full set, @changed says which
- *	differ from the current ones) beyond the core's range checks, e.g.
- *	-EBUSY for what cannot change while the link is up. Set an extack
- *	message naming the parameter.
- * @params_changed: the parameters of @ql are now @p; e.g. a simulator
- *	mirrors them to the other end with qlink_params_commit().
- * @get_expected: fill the analytic expectations for parameters @p.
  * @fill_link: add driver attributes (enum qlink_attr, e.g. the peer) to a
  *	link reply or event; return -EMSGSIZE if they do not fit.
- * @fixup_params: complete a parameter change before it is checked, e.g.
- *	derive the offset from changed fiber lengths; @changed may gain bits.
+ * @config_changed: the configuration of @ql changed (ql->config); a
+ *	driver whose calibration depends on it (the expected accidentals
+ *	follow the window) reports it anew.
+ * @measure: measure this end's qubit of the pair @p (its memory slot is
+ *	@p->slot, its fidelity now @p->fidelity) in @basis, one of
+ *	@caps.measure_bases; return the outcome, 0 or 1, or a negative
+ *	errno (the request then fails). Called by the request scheduler in
+ *	atomic context (softirq, or with BHs disabled): must not sleep. The
+ *	qubit is gone afterwards.
  * @uninit: the link is being unregistered (after @stop): free what the
  *	driver allocated for it.
  */
 struct qlink_ops {
 	int (*start)(struct qlink *ql);
 	void (*stop)(struct qlink *ql);
-	int (*check_params)(struct qlink *ql, const struct qlink_params *p,
-			    u64 changed, struct netlink_ext_ack *extack);
-	void (*params_changed)(struct qlink *ql, const struct qlink_params *p,
-			       u64 changed);
-	void (*get_expected)(struct qlink *ql, const struct qlink_params *p,
-			     struct qlink_expected *exp);
 	int (*fill_link)(struct qlink *ql, struct sk_buff *skb);
-	void (*fixup_params)(struct qlink *ql, struct qlink_params *p,
-			     u64 *changed);
+	void (*config_changed)(struct qlink *ql);
+	int (*measure)(struct qlink *ql, const struct qlink_pair_info *p,
+		       u8 basis);
 	void (*uninit)(struct qlink *ql);
 };
 
@@ -213,10 +188,11 @@ struct qlink_stats {
  * @caps: driver capabilities; constant once registered
  * @id: system-wide link id (enum qlink_attr %QLINK_A_LINK_ID); assigned
  *	at registration, 0 before. Written under RTNL.
- * @params_lock: seqlock over @params; writers hold RTNL too
- * @params: current parameters; read with qlink_params_get(), or directly
+ * @conf_lock: seqlock over @config and @calib; writers hold RTNL too
+ * @config: configuration; read with qlink_config_get(), or directly
  *	under RTNL
- * @param_changes: successful parameter changes; RTNL
+ * @calib: calibration; read with qlink_calib_get(), or directly under RTNL
+ * @param_changes: changes of @config or @calib; written under RTNL
  * @stats: per-cpu hot-path counters; lock-free, see struct qlink_pcpu_stats
  * @pairs: heralding state and pair buffer, owned by the core (see
  *	kernel/core/pairs.c); allocated in ndo_init, freed with the device
@@ -229,8 +205,9 @@ struct qlink {
 	const struct qlink_ops *ops;
 	struct qlink_caps caps;
 	u32 id;
-	seqlock_t params_lock;
-	struct qlink_params params;
+	seqlock_t conf_lock;
+	struct qlink_config config;
+	struct qlink_calib calib;
 	u64 param_changes;
 	struct qlink_pcpu_stats __percpu *stats;
 	struct qlink_pairs *pairs;
@@ -257,7 +234,7 @@ bool qlink_dev_is_qlink(const struct net_device *dev);
 /* rtnl_link_ops drivers */
 void qlink_setup(struct net_device *dev);
 void qlink_init(struct qlink *ql, const struct qlink_ops *ops,
-		const struct qlink_caps *caps, const struct qlink_params *p);
+		const struct qlink_caps *caps, const struct qlink_config *c);
 
 /* drivers that create links themselves; register/unregister take RTNL */
 struct qlink *qlink_alloc(const struct qlink_ops *ops,
@@ -267,30 +244,37 @@ int qlink_register(struct qlink *ql);
 void qlink_unregister(struct qlink *ql);
 void qlink_free(struct qlink *ql);
 
-/* Parameters */
-void qlink_params_default(struct qlink_params *p);
-int qlink_params_parse(const struct nlattr *nest, struct qlink_params *p,
-		       u64 *changed, struct netlink_ext_ack *extack);
-int qlink_params_check(const struct qlink_caps *caps,
-		       const struct qlink_params *p, u64 changed,
-		       const struct nlattr *nest,
+/* Configuration (RTNL) */
+void qlink_config_default(struct qlink_config *c);
+int qlink_config_parse(const struct nlattr *nest, struct qlink_config *c,
 		       struct netlink_ext_ack *extack);
-int qlink_params_fill(struct sk_buff *skb, int attrtype,
-		      const struct qlink_params *p);
-size_t qlink_params_size(void);
-int qlink_params_set(struct qlink *ql, const struct nlattr *nest,
-		     struct netlink_ext_ack *extack);
-void qlink_params_commit(struct qlink *ql, const struct qlink_params *p,
-			 u64 changed);
+int qlink_config_check(const struct qlink_caps *caps,
+		       const struct qlink_config *c, const struct nlattr *nest,
+		       struct netlink_ext_ack *extack);
+void qlink_config_commit(struct qlink *ql, const struct qlink_config *c);
 
-static inline void qlink_params_get(struct qlink *ql, struct qlink_params *p)
+/* Calibration: what the driver measured or modelled (RTNL) */
+void qlink_calib_default(struct qlink_calib *cal);
+void qlink_calib_report(struct qlink *ql, const struct qlink_calib *cal);
+
+static inline void qlink_config_get(struct qlink *ql, struct qlink_config *c)
 {
 	unsigned int seq;
 
 	do {
-		seq = read_seqbegin(&ql->params_lock);
-		*p = ql->params;
-	} while (read_seqretry(&ql->params_lock, seq));
+		seq = read_seqbegin(&ql->conf_lock);
+		*c = ql->config;
+	} while (read_seqretry(&ql->conf_lock, seq));
+}
+
+static inline void qlink_calib_get(struct qlink *ql, struct qlink_calib *cal)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&ql->conf_lock);
+		*cal = ql->calib;
+	} while (read_seqretry(&ql->conf_lock, seq));
 }
 
 /* Count @n events of kind @stat on @ql; any context, lock-free. */
@@ -319,19 +303,16 @@ void qlink_stats_read(struct qlink *ql, struct qlink_stats *st);
 /* Coincidences one qlink_ingest_tags() call stores at most. */
 #define QLINK_INGEST_COINC_MAX	4096
 
-/* No memory slot (struct qlink_herald.slot). */
-#define QLINK_SLOT_NONE		U16_MAX
-
 /**
  * struct qlink_tag_batch - detector time tags of one time slice
  * @t_ps: per channel (0 = A, 1 = B), the tags in ps of the link's clock,
  *	non-decreasing within the channel and across batches; channel B raw
- *	(the core removes %QLINK_A_PARAM_OFFSET)
+ *	(the core removes %QLINK_A_CONFIG_OFFSET)
  * @flags: per channel, QLINK_TAG_* flags of each tag, or NULL (all 0).
  *	A coincidence heralds Bell index (flags_a ^ flags_b) & QLINK_TAG_BELL.
  *	If both tags have QLINK_TAG_KNOWN (simulators, calibration sources),
  *	it is a true coincidence iff their QLINK_TAG_PAIR fields are equal
- *	and non-zero: true ones get fidelity F0 - F2, accidental ones 1/4
+ *	and non-zero: true ones get the calibrated F0, accidental ones 1/4
  *	(and are counted). Otherwise every coincidence gets the fidelity
  *	the link's measured true/accidental mix gives (qlink.md §7).
  * @n: per channel, number of tags
@@ -352,7 +333,7 @@ struct qlink_tag_batch {
  * @attempt: attempt id, increasing; a success becomes the pair with this
  *	sequence number (both ends receive the same ids)
  * @t_ps: herald time, ps of the link's clock, non-decreasing
- * @fidelity: fidelity at herald, ppm; 0 means the link's F0 minus F2
+ * @fidelity: fidelity at herald, ppm; 0 means the calibrated F0
  * @slot: memory slot the pair holds, or QLINK_SLOT_NONE
  * @success: 1 if the attempt heralded a pair
  * @bell_index: 0..3, the heralded Bell state

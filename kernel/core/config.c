@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the core knows of a link besides its driver: the configuration
+ * every link has (an operator's choice) and the calibration its
+ * estimators and scheduler assume (the driver's report or an operator's
+ * setting). Defaults, policies with their ranges, parsing, netlink
+ * encoding and changes; both ends of a link share both.
+ */
+#include <linux/kernel.h>
+#include <linux/rtnetlink.h>
+#include <net/netlink.h>
+#include <net/qlink.h>
+
+#include "core.h"
+#include "fidelity.h"
+#include "sched.h"
+
+/* Ranges of enum qlink_config_attr and enum qlink_calib_attr (uapi). */
+static struct netlink_range_validation qlink_window_range = {
+	.min = 1, .max = 10000000,
+};
+
+static struct netlink_range_validation_signed qlink_offset_range = {
+	.min = -10000000000000LL, .max = 10000000000000LL,
+};
+
+static struct netlink_range_validation qlink_max_pairs_range = {
+	.min = 1, .max = QLINK_MAX_PAIRS_MAX,
+};
+
+static struct netlink_range_validation qlink_slots_range = {
+	.max = U16_MAX,
+};
+
+static struct netlink_range_validation qlink_long_ns_range = {
+	.max = 1000000000000000ULL,
+};
+
+static struct netlink_range_validation qlink_fidelity_range = {
+	.min = QLINK_FIDELITY_MIN, .max = QLINK_PPM,
+};
+
+static struct netlink_range_validation qlink_ppm_range = {
+	.max = QLINK_PPM,
+};
+
+static struct netlink_range_validation qlink_dark_range = {
+	.max = 1000000000,
+};
+
+static struct netlink_range_validation qlink_loss_range = {
+	.max = 1000000,
+};
+
+static struct netlink_range_validation qlink_rate_range = {
+	.max = 10000000000000ULL,
+};
+
+const struct nla_policy qlink_config_policy[QLINK_A_CONFIG_MAX + 1] = {
+	[QLINK_A_CONFIG_WINDOW_FULL]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_window_range),
+	[QLINK_A_CONFIG_OFFSET]		=
+		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S64, &qlink_offset_range),
+	[QLINK_A_CONFIG_MAX_PAIRS]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_max_pairs_range),
+	[QLINK_A_CONFIG_MEMORY_SLOTS]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_slots_range),
+	[QLINK_A_CONFIG_CUTOFF]		=
+		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_long_ns_range),
+};
+
+const struct nla_policy qlink_calib_policy[QLINK_A_CALIB_MAX + 1] = {
+	[QLINK_A_CALIB_FIDELITY]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_fidelity_range),
+	[QLINK_A_CALIB_COHERENCE]	=
+		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_long_ns_range),
+	[QLINK_A_CALIB_DET_EFF_A]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_ppm_range),
+	[QLINK_A_CALIB_DET_EFF_B]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_ppm_range),
+	[QLINK_A_CALIB_DARK_A]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_dark_range),
+	[QLINK_A_CALIB_DARK_B]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_dark_range),
+	[QLINK_A_CALIB_LOSS_A]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_loss_range),
+	[QLINK_A_CALIB_LOSS_B]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_loss_range),
+	[QLINK_A_CALIB_HERALD_RATE]	=
+		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_rate_range),
+	[QLINK_A_CALIB_ACCIDENTAL_RATE]	=
+		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_rate_range),
+	[QLINK_A_CALIB_EXP_FIDELITY]	= {
+		.type = NLA_REJECT,
+		.reject_message = "QLINK_A_CALIB_EXP_FIDELITY is read only",
+	},
+	[QLINK_A_CALIB_EXP_QBER]	= {
+		.type = NLA_REJECT,
+		.reject_message = "QLINK_A_CALIB_EXP_QBER is read only",
+	},
+};
+
+/**
+ * qlink_config_default() - the defaults documented in <linux/qlink.h>
+ * @c: filled
+ */
+void qlink_config_default(struct qlink_config *c)
+{
+	*c = (struct qlink_config) {
+		.window_full	= 1000,
+		.max_pairs	= 1024,
+	};
+}
+EXPORT_SYMBOL_GPL(qlink_config_default);
+
+/**
+ * qlink_calib_default() - what the core assumes of a driver that reports
+ *	nothing: perfect pairs and detectors, no decay, unknown rates
+ * @cal: filled
+ */
+void qlink_calib_default(struct qlink_calib *cal)
+{
+	*cal = (struct qlink_calib) {
+		.fidelity	= QLINK_PPM,
+		.det_eff	= { QLINK_PPM, QLINK_PPM },
+	};
+}
+EXPORT_SYMBOL_GPL(qlink_calib_default);
+
+/**
+ * qlink_config_parse() - apply a nest of enum qlink_config_attr to @c
+ * @nest: the nest (strictly validated here), or NULL for no change
+ * @c: configuration to update; left partly updated on error
+ * @extack: error report, naming the attribute and its allowed range
+ *
+ * Return: 0 or a negative errno.
+ */
+int qlink_config_parse(const struct nlattr *nest, struct qlink_config *c,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[QLINK_A_CONFIG_MAX + 1];
+	int err;
+
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, QLINK_A_CONFIG_MAX, nest,
+			       qlink_config_policy, extack);
+	if (err)
+		return err;
+	if (tb[QLINK_A_CONFIG_WINDOW_FULL])
+		c->window_full = nla_get_u32(tb[QLINK_A_CONFIG_WINDOW_FULL]);
+	if (tb[QLINK_A_CONFIG_OFFSET])
+		c->offset = nla_get_s64(tb[QLINK_A_CONFIG_OFFSET]);
+	if (tb[QLINK_A_CONFIG_MAX_PAIRS])
+		c->max_pairs = nla_get_u32(tb[QLINK_A_CONFIG_MAX_PAIRS]);
+	if (tb[QLINK_A_CONFIG_MEMORY_SLOTS])
+		c->memory_slots = nla_get_u32(tb[QLINK_A_CONFIG_MEMORY_SLOTS]);
+	if (tb[QLINK_A_CONFIG_CUTOFF])
+		c->cutoff = nla_get_u64(tb[QLINK_A_CONFIG_CUTOFF]);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(qlink_config_parse);
+
+/* A nest of enum qlink_calib_attr into @cal; see qlink_config_parse(). */
+static int qlink_calib_parse(const struct nlattr *nest,
+			     struct qlink_calib *cal,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[QLINK_A_CALIB_MAX + 1];
+	int err, i;
+
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, QLINK_A_CALIB_MAX, nest, qlink_calib_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[QLINK_A_CALIB_FIDELITY])
+		cal->fidelity = nla_get_u32(tb[QLINK_A_CALIB_FIDELITY]);
+	if (tb[QLINK_A_CALIB_COHERENCE])
+		cal->coherence = nla_get_u64(tb[QLINK_A_CALIB_COHERENCE]);
+	for (i = 0; i < 2; i++) {
+		if (tb[QLINK_A_CALIB_DET_EFF_A + i])
+			cal->det_eff[i] =
+				nla_get_u32(tb[QLINK_A_CALIB_DET_EFF_A + i]);
+		if (tb[QLINK_A_CALIB_DARK_A + i])
+			cal->dark[i] = nla_get_u32(tb[QLINK_A_CALIB_DARK_A + i]);
+		if (tb[QLINK_A_CALIB_LOSS_A + i])
+			cal->loss[i] = nla_get_u32(tb[QLINK_A_CALIB_LOSS_A + i]);
+	}
+	if (tb[QLINK_A_CALIB_HERALD_RATE])
+		cal->herald_rate = nla_get_u64(tb[QLINK_A_CALIB_HERALD_RATE]);
+	if (tb[QLINK_A_CALIB_ACCIDENTAL_RATE])
+		cal->accidental_rate =
+			nla_get_u64(tb[QLINK_A_CALIB_ACCIDENTAL_RATE]);
+	return 0;
+}
+
+/* The attribute of @nest to blame, or the nest itself. */
+static const struct nlattr *qlink_nest_attr(const struct nlattr *nest,
+					    int attr)
+{
+	const struct nlattr *a = nest ? nla_find_nested(nest, attr) : NULL;
+
+	return a ? a : nest;
+}
+
+/**
+ * qlink_config_check() - checks of a configuration against the driver
+ * @caps: capabilities of the link's driver
+ * @c: the complete new configuration
+ * @nest: the request's nest, to point the extack at (may be NULL)
+ * @extack: error report
+ *
+ * Return: 0 or -EINVAL.
+ */
+int qlink_config_check(const struct qlink_caps *caps,
+		       const struct qlink_config *c, const struct nlattr *nest,
+		       struct netlink_ext_ack *extack)
+{
+	if (c->memory_slots > caps->memory_slots) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    qlink_nest_attr(nest, QLINK_A_CONFIG_MEMORY_SLOTS),
+				    "QLINK_A_CONFIG_MEMORY_SLOTS above the driver's slots (QLINK_A_CAPS_MEMORY_SLOTS)");
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(qlink_config_check);
+
+/* Either part changed (RTNL): retune the buffer and the scheduler. */
+static void qlink_conf_changed(struct qlink *ql, u32 change)
+{
+	ASSERT_RTNL();
+	qlink_pairs_params(ql);
+	qlink_sched_params(ql);
+	WRITE_ONCE(ql->param_changes, ql->param_changes + 1);
+	if (ql->dev->reg_state == NETREG_REGISTERED)
+		qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF, change);
+}
+
+/**
+ * qlink_config_commit() - make @c the configuration of @ql and announce it
+ * @ql: link
+ * @c: a complete configuration, checked with qlink_config_check()
+ *
+ * For the core's own changes and for drivers whose model moves a setting
+ * (a simulator's offset follows its fiber lengths). Caller holds RTNL.
+ */
+void qlink_config_commit(struct qlink *ql, const struct qlink_config *c)
+{
+	ASSERT_RTNL();
+	write_seqlock_bh(&ql->conf_lock);
+	ql->config = *c;
+	write_sequnlock_bh(&ql->conf_lock);
+	qlink_conf_changed(ql, QLINK_CHANGE_CONFIG);
+	if (ql->ops && ql->ops->config_changed)
+		ql->ops->config_changed(ql);
+}
+EXPORT_SYMBOL_GPL(qlink_config_commit);
+
+/**
+ * qlink_calib_report() - the driver's (or an operator's) calibration
+ * @ql: link
+ * @cal: the complete calibration; values beyond the ranges of enum
+ *	qlink_calib_attr are clamped to them
+ *
+ * Caller holds RTNL. Announced with %QLINK_CHANGE_CALIB.
+ */
+void qlink_calib_report(struct qlink *ql, const struct qlink_calib *cal)
+{
+	struct qlink_calib c = *cal;
+	int i;
+
+	ASSERT_RTNL();
+	c.fidelity = clamp_t(u32, c.fidelity, QLINK_FIDELITY_MIN, QLINK_PPM);
+	c.coherence = min(c.coherence, qlink_long_ns_range.max);
+	for (i = 0; i < 2; i++) {
+		c.det_eff[i] = min_t(u32, c.det_eff[i], QLINK_PPM);
+		c.dark[i] = min_t(u32, c.dark[i], qlink_dark_range.max);
+		c.loss[i] = min_t(u32, c.loss[i], qlink_loss_range.max);
+	}
+	c.herald_rate = min(c.herald_rate, qlink_rate_range.max);
+	c.accidental_rate = min(c.accidental_rate, qlink_rate_range.max);
+	write_seqlock_bh(&ql->conf_lock);
+	ql->calib = c;
+	write_sequnlock_bh(&ql->conf_lock);
+	qlink_conf_changed(ql, QLINK_CHANGE_CALIB);
+}
+EXPORT_SYMBOL_GPL(qlink_calib_report);
+
+/**
+ * qlink_conf_set() - %QLINK_CMD_LINK_SET: change configuration and/or
+ *	calibration of a link and its other end, all or nothing
+ * @ql: link
+ * @other: its other end in this kernel, or NULL
+ * @conf: nest of enum qlink_config_attr, or NULL
+ * @calib: nest of enum qlink_calib_attr, or NULL
+ * @extack: error report
+ *
+ * Caller holds RTNL. Return: 0 or a negative errno with an extack message.
+ */
+int qlink_conf_set(struct qlink *ql, struct qlink *other,
+		   const struct nlattr *conf, const struct nlattr *calib,
+		   struct netlink_ext_ack *extack)
+{
+	struct qlink_config c = ql->config;	/* RTNL: no writer races */
+	struct qlink_calib cal = ql->calib;
+	int err;
+
+	ASSERT_RTNL();
+	err = qlink_config_parse(conf, &c, extack);
+	if (!err)
+		err = qlink_calib_parse(calib, &cal, extack);
+	if (!err)
+		err = qlink_config_check(&ql->caps, &c, conf, extack);
+	if (!err && other)
+		err = qlink_config_check(&other->caps, &c, conf, extack);
+	if (err)
+		return err;
+	if (conf) {
+		qlink_config_commit(ql, &c);
+		if (other)
+			qlink_config_commit(other, &c);
+	}
+	if (calib) {
+		qlink_calib_report(ql, &cal);
+		if (other)
+			qlink_calib_report(other, &cal);
+	}
+	return 0;
+}
+
+/* Put the configuration of @ql (RTNL) as %QLINK_A_LINK_CONFIG. */
+int qlink_config_fill(struct sk_buff *msg, const struct qlink *ql)
+{
+	const struct qlink_config *c = &ql->config;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, QLINK_A_LINK_CONFIG);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, QLINK_A_CONFIG_WINDOW_FULL, c->window_full) ||
+	    nla_put_s64(msg, QLINK_A_CONFIG_OFFSET, c->offset,
+			QLINK_A_CONFIG_PAD) ||
+	    nla_put_u32(msg, QLINK_A_CONFIG_MAX_PAIRS, c->max_pairs) ||
+	    nla_put_u32(msg, QLINK_A_CONFIG_MEMORY_SLOTS, c->memory_slots) ||
+	    nla_put_u64_64bit(msg, QLINK_A_CONFIG_CUTOFF, c->cutoff,
+			      QLINK_A_CONFIG_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * The herald fidelity the calibration expects, ppm, into @f: true heralds
+ * at F0 and accidental ones at 1/4 (qlink.md §7); false if it expects no
+ * herald at all.
+ */
+static bool qlink_calib_exp_fidelity(const struct qlink_calib *cal, u32 *f)
+{
+	if (!cal->herald_rate && !cal->accidental_rate)
+		return false;
+	*f = qcore_f_to_ppm(qcore_herald_fidelity(qcore_f_from_ppm(cal->fidelity),
+						  cal->herald_rate,
+						  cal->accidental_rate));
+	return true;
+}
+
+/* Put the calibration of @ql (RTNL) as %QLINK_A_LINK_CALIB. */
+int qlink_calib_fill(struct sk_buff *msg, const struct qlink *ql)
+{
+	const struct qlink_calib *cal = &ql->calib;
+	struct nlattr *nest;
+	u32 f;
+	int i;
+
+	nest = nla_nest_start(msg, QLINK_A_LINK_CALIB);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, QLINK_A_CALIB_FIDELITY, cal->fidelity) ||
+	    nla_put_u64_64bit(msg, QLINK_A_CALIB_COHERENCE, cal->coherence,
+			      QLINK_A_CALIB_PAD))
+		goto err;
+	for (i = 0; i < 2; i++)
+		if (nla_put_u32(msg, QLINK_A_CALIB_DET_EFF_A + i,
+				cal->det_eff[i]) ||
+		    nla_put_u32(msg, QLINK_A_CALIB_DARK_A + i, cal->dark[i]) ||
+		    nla_put_u32(msg, QLINK_A_CALIB_LOSS_A + i, cal->loss[i]))
+			goto err;
+	if (nla_put_u64_64bit(msg, QLINK_A_CALIB_HERALD_RATE,
+			      cal->herald_rate, QLINK_A_CALIB_PAD) ||
+	    nla_put_u64_64bit(msg, QLINK_A_CALIB_ACCIDENTAL_RATE,
+			      cal->accidental_rate, QLINK_A_CALIB_PAD))
+		goto err;
+	if (qlink_calib_exp_fidelity(cal, &f) &&
+	    (nla_put_u32(msg, QLINK_A_CALIB_EXP_FIDELITY, f) ||
+	     nla_put_u32(msg, QLINK_A_CALIB_EXP_QBER,
+			 qcore_f_to_ppm(qcore_werner_qber(qcore_f_from_ppm(f))))))
+		goto err;
+	nla_nest_end(msg, nest);
+	return 0;
+err:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
