@@ -844,7 +844,8 @@ struct qlink_create {
 
 /**
  * enum qlink_err - why a request failed (struct qlink_record.error)
- * @QLINK_ERR_UNSUPP: the link cannot do it (type, fidelity above what
+ * @QLINK_ERR_UNSUPP: the link cannot do it (type, a basis its drivers
+ *	cannot measure in (%QLINK_A_CAPS_MEASURE_BASES), fidelity above what
  *	the link gives, or equal to it on a link whose pairs decay, too many
  *	pairs for an atomic or consecutive request, no local peer end)
  * @QLINK_ERR_NOTIME: the deadline is shorter than the time the link
@@ -859,7 +860,8 @@ struct qlink_create {
  * @QLINK_ERR_OTHER: see @sys_errno: ENETDOWN (link down), ENODEV (link
  *	gone), ECONNRESET (the other end's socket closed), ECANCELED (this
  *	end's request was cancelled), ENOBUFS (a consecutive request's
- *	sockets had no room for its next record)
+ *	sockets had no room for its next record), or the error of a driver
+ *	that failed to measure a qubit (ops->measure)
  */
 enum qlink_err {
 	QLINK_ERR_UNSUPP = 1,
