@@ -90,6 +90,7 @@ const struct nla_policy qlink_calib_policy[QLINK_A_CALIB_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_rate_range),
 	[QLINK_A_CALIB_ACCIDENTAL_RATE]	=
 		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_rate_range),
+	[QLINK_A_CALIB_DIRECT]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[QLINK_A_CALIB_EXP_FIDELITY]	= {
 		.type = NLA_REJECT,
 		.reject_message = "QLINK_A_CALIB_EXP_FIDELITY is read only",
@@ -193,6 +194,8 @@ static int qlink_calib_parse(const struct nlattr *nest,
 	if (tb[QLINK_A_CALIB_ACCIDENTAL_RATE])
 		cal->accidental_rate =
 			nla_get_u64(tb[QLINK_A_CALIB_ACCIDENTAL_RATE]);
+	if (tb[QLINK_A_CALIB_DIRECT])
+		cal->direct = nla_get_u8(tb[QLINK_A_CALIB_DIRECT]);
 	return 0;
 }
 
@@ -393,7 +396,8 @@ int qlink_calib_fill(struct sk_buff *msg, const struct qlink *ql)
 	if (nla_put_u64_64bit(msg, QLINK_A_CALIB_HERALD_RATE,
 			      cal->herald_rate, QLINK_A_CALIB_PAD) ||
 	    nla_put_u64_64bit(msg, QLINK_A_CALIB_ACCIDENTAL_RATE,
-			      cal->accidental_rate, QLINK_A_CALIB_PAD))
+			      cal->accidental_rate, QLINK_A_CALIB_PAD) ||
+	    nla_put_u8(msg, QLINK_A_CALIB_DIRECT, cal->direct))
 		goto err;
 	if (qlink_calib_exp_fidelity(cal, &f) &&
 	    (nla_put_u32(msg, QLINK_A_CALIB_EXP_FIDELITY, f) ||

@@ -565,6 +565,16 @@ static void qlink_pair_stored(struct qlink *ql, struct qlink_pairs *ps,
 }
 
 /* Flags of a tag of channel @ch at batch index @idx (or carried). */
+/* What a tag with flags @f measured, as QLINK_MEAS_* of its end. */
+static u8 qlink_tag_meas(u16 f)
+{
+	if (!(f & QLINK_TAG_MEAS))
+		return 0;
+	return QLINK_MEAS_VALID |
+	       (f & QLINK_TAG_BASIS_X ? QLINK_MEAS_BASIS_X : 0) |
+	       (f & QLINK_TAG_OUTCOME ? QLINK_MEAS_OUTCOME : 0);
+}
+
 static u16 qlink_tag_flags(const struct qlink_pairs *ps,
 			   const struct qlink_tag_batch *b, int ch, u32 idx,
 			   u64 t)
@@ -730,6 +740,8 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 			.f0 = f_mix,
 			.slot = QCORE_SLOT_NONE,
 			.bell_index = (fa ^ fb) & QLINK_TAG_BELL,
+			.flags = qlink_tag_meas(fa) |
+				 qlink_tag_meas(fb) << QLINK_MEAS_SHIFT,
 		};
 
 		if (fa & fb & QLINK_TAG_KNOWN) {
@@ -763,6 +775,7 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 				.slot = QLINK_SLOT_NONE,
 				.success = 1,
 				.bell_index = p.bell_index,
+				.meas = p.flags,
 			};
 		}
 	}
@@ -806,6 +819,7 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 					    ps->f0,
 			.slot = h->slot,
 			.bell_index = h->bell_index,
+			.flags = h->meas,
 		};
 
 		trace_qlink_herald(ql->id, h->attempt, h->t_ps, h->success,
@@ -838,6 +852,7 @@ static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,
 	out->fidelity = qcore_f_to_ppm(qcore_pairbuf_fidelity(&ps->pb, p, now));
 	out->slot = p->slot;
 	out->bell_index = p->bell_index;
+	out->meas = p->flags;
 	ps->n_taken++;
 	ps->sum_f_taken += out->fidelity;
 	ps->sum_age_taken_ns += div_u64(out->age_ps, PS_PER_NS);

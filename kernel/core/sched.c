@@ -308,6 +308,7 @@ void qlink_sched_params(struct qlink *ql)
 	s->decays = ql->calib.coherence != 0;
 	s->slots = slots;
 	s->measure_bases = bases;
+	s->direct = ql->calib.direct;
 	spin_unlock_bh(&s->lock);
 }
 
@@ -511,6 +512,24 @@ static bool qlink_held_expired(struct qlink *ql, const struct qlink_held *h,
 	       now_ps - h->p.herald_ps > cutoff;
 }
 
+/*
+ * What end @e's detector recorded of @h (direct detection) into @rec; a
+ * pair without a record cannot be measured any more. Lock held.
+ */
+static int qlink_recorded(struct qlink_sched *s, int e,
+			  const struct qlink_held *h, struct qlink_record *rec)
+{
+	u8 m = h->p.meas >> (e * QLINK_MEAS_SHIFT);
+
+	lockdep_assert_held(&s->lock);
+	if (!(m & QLINK_MEAS_VALID))
+		return -EIO;
+	rec->basis = m & QLINK_MEAS_BASIS_X ? QLINK_BASIS_X : QLINK_BASIS_Z;
+	rec->outcome = !!(m & QLINK_MEAS_OUTCOME);
+	rec->slot = QLINK_SLOT_NONE;
+	return 0;
+}
+
 static u8 qlink_pick_basis(u8 basis)
 {
 	if (basis != QLINK_BASIS_RANDOM)
@@ -574,8 +593,12 @@ static int qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
 	x.slot = slot[!r->end];
 	switch (r->c.type) {
 	case QLINK_REQ_MEASURE:
-		err = qlink_measure(s, r->end, h, f, r->c.basis, &c) ?:
-		      qlink_measure(s, !r->end, h, f, r->c.basis, &x);
+		if (s->direct)
+			err = qlink_recorded(s, r->end, h, &c) ?:
+			      qlink_recorded(s, !r->end, h, &x);
+		else
+			err = qlink_measure(s, r->end, h, f, r->c.basis, &c) ?:
+			      qlink_measure(s, !r->end, h, f, r->c.basis, &x);
 		break;
 	case QLINK_REQ_RSP:
 		err = qlink_measure(s, r->end, h, f, r->c.basis, &c);
@@ -1361,9 +1384,15 @@ static u8 qlink_sched_check(struct qlink_sched *s, struct qlink_sock *qs,
 		return QLINK_ERR_REJECTED;
 	if (c->min_fidelity && !qlink_f_reachable(s, c->min_fidelity))
 		return QLINK_ERR_UNSUPP;
-	if (c->type != QLINK_REQ_KEEP &&
-	    !qlink_bases_ok(s->measure_bases, c->basis))
+	if (s->direct) {
+		/* measured at detection: in the basis the detector chose */
+		if (c->type != QLINK_REQ_MEASURE ||
+		    c->basis != QLINK_BASIS_RANDOM)
+			return QLINK_ERR_UNSUPP;
+	} else if (c->type != QLINK_REQ_KEEP &&
+		   !qlink_bases_ok(s->measure_bases, c->basis)) {
 		return QLINK_ERR_UNSUPP;	/* the drivers cannot measure it */
+	}
 	if (s->slots)
 		atomic_max = min(atomic_max, s->slots);
 	if ((c->flags & QLINK_CREATE_ATOMIC) && c->number > atomic_max)

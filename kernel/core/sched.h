@@ -87,6 +87,8 @@ struct qlink_req_stats {
  * @slots: memory slots of the link, 0 if none (RTNL and @lock)
  * @measure_bases: bases both ends' drivers measure in, BIT(enum
  *	qlink_basis) (RTNL and @lock)
+ * @direct: pairs are measured at detection and carry the outcomes
+ *	(RTNL and @lock)
  * @purposes: every struct qlink_purpose of the link, by id
  * @n_purposes: their number
  * @active: per priority class, the purposes with requests of that class
@@ -115,6 +117,7 @@ struct qlink_sched {
 	bool decays;
 	u32 slots;
 	u32 measure_bases;
+	bool direct;
 	struct list_head purposes;
 	u32 n_purposes;
 	struct list_head active[QLINK_NR_PRIO];

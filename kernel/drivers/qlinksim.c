@@ -105,6 +105,8 @@ struct qlinksim_phys {
 	u64 max_det_rate;	/* F5 */
 	u32 bit_flip;		/* F7 */
 	s32 offset_drift;	/* F8 */
+	u8 direct;
+	u32 basis_z;
 };
 
 /**
@@ -180,6 +182,16 @@ static struct net_device *qlinksim_peer(struct qlink *ql)
 /* Rebase the link clock here, well before qcore's 2^63 ps limit. */
 #define QS_REBASE_PS	BIT_ULL(62)
 
+/*
+ * Ideal correlation of the outcomes of a Bell state (0..3: Phi+, Phi-,
+ * Psi+, Psi-) measured in a common basis: true if they agree.
+ */
+static const bool qs_agree[3][4] = {
+	[QLINK_BASIS_Z] = { true, true, false, false },
+	[QLINK_BASIS_X] = { true, false, true, false },
+	[QLINK_BASIS_Y] = { false, true, true, false },
+};
+
 static unsigned int tick_us = 2000;
 module_param(tick_us, uint, 0644);
 MODULE_PARM_DESC(tick_us, "generation period in microseconds (100..100000)");
@@ -188,9 +200,10 @@ MODULE_PARM_DESC(tick_us, "generation period in microseconds (100..100000)");
 struct qs_emit {
 	u64 e_ps;	/* emission time */
 	s32 jit[2];	/* jitter per arm, ps */
-	u16 tag;	/* QLINK_TAG_PAIR field: 1..8191 */
+	u16 tag;	/* QLINK_TAG_PAIR field: 1..1023 */
 	u8 det;		/* BIT(0): arm A detects, BIT(1): arm B */
 	u8 bell;
+	u16 meas[2];	/* direct detection: QLINK_TAG_MEAS... per arm */
 };
 
 /**
@@ -224,6 +237,11 @@ struct qs_emit {
  * @keep_q32: F5 saturation: share of detections a detector registers,
  *	2^32 = all
  * @dead_ps: F5 detector dead time
+ * @direct: direct detection: tags carry basis and outcome
+ * @basis_z_q32: probability of the Z basis, 2^32 = 1
+ * @wrong_q32: probability (1 - F) 2/3 that a true pair's outcomes in a
+ *	common basis miss the Bell correlation, 2^32 = 1
+ * @flip_q32: F7: probability that end B's outcome flips, 2^32 = 1
  * @fifo: detected emissions whose tags are not all out, a ring
  * @fifo_head: oldest entry of @fifo
  * @fifo_len: entries in @fifo
@@ -265,6 +283,10 @@ struct qlinksim_gen {
 	u64 last_tag[2];
 	u64 keep_q32[2];
 	u64 dead_ps;
+	bool direct;
+	u64 basis_z_q32;
+	u64 wrong_q32;
+	u64 flip_q32;
 	struct qs_emit *fifo;
 	u32 fifo_head;
 	u32 fifo_len;
@@ -416,6 +438,11 @@ static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
 						     MHZ_PS, succ_rate));
 	}
 	g->slice_ps = max_t(u64, slice, 1000);
+	g->direct = p->direct;
+	g->basis_z_q32 = div_u64((u64)p->basis_z << 32, PPM);
+	g->wrong_q32 = div_u64((PPM - (p->fidelity - p->fidelity_drop)) << 33,
+			       3 * PPM);
+	g->flip_q32 = div_u64((u64)p->bit_flip << 32, PPM);
 	g->slots = slots;
 	g->p = *p;
 }
@@ -465,6 +492,40 @@ static struct qs_emit *qs_fifo(struct qlinksim_gen *g, u32 k)
 	return &g->fifo[(g->fifo_head + k) % QS_FIFO];
 }
 
+/* true with probability @q32 / 2^32 */
+static bool qs_draw(struct qlinksim_gen *g, u64 q32)
+{
+	return prandom_u32_state(&g->rnd) < q32;
+}
+
+/* Tag flags of a direct detection in basis X (else Z) with @outcome. */
+static u16 qs_meas_flags(bool basis_x, bool outcome)
+{
+	return QLINK_TAG_MEAS | (basis_x ? QLINK_TAG_BASIS_X : 0) |
+	       (outcome ? QLINK_TAG_OUTCOME : 0);
+}
+
+/*
+ * Direct detection of the pair @x: each arm's passive basis choice and
+ * outcome. In a common basis the outcomes follow the Bell state and miss
+ * it with the Werner probability; in different bases they are
+ * independent. F7 flips end B's.
+ */
+static void qs_direct(struct qlinksim_gen *g, struct qs_emit *x)
+{
+	bool xa = !qs_draw(g, g->basis_z_q32), xb = !qs_draw(g, g->basis_z_q32);
+	bool oa = prandom_u32_state(&g->rnd) & 1, ob;
+
+	if (xa == xb)
+		ob = oa ^ !qs_agree[xa ? QLINK_BASIS_X : QLINK_BASIS_Z][x->bell] ^
+		     qs_draw(g, g->wrong_q32);
+	else
+		ob = prandom_u32_state(&g->rnd) & 1;
+	ob ^= qs_draw(g, g->flip_q32);
+	x->meas[0] = qs_meas_flags(xa, oa);
+	x->meas[1] = qs_meas_flags(xb, ob);
+}
+
 /* Emissions whose earliest tag may fall before @end. */
 static void qs_emit(struct qlinksim_gen *g, u64 end)
 {
@@ -483,10 +544,12 @@ static void qs_emit(struct qlinksim_gen *g, u64 end)
 		u = prandom_u32_state(&g->rnd);
 		x->det = u < g->thr_both ? 3 : u < g->thr_a ? 1 : 2;
 		x->bell = prandom_u32_state(&g->rnd) & QLINK_TAG_BELL;
-		x->tag = g->seq % 8191 + 1;
+		x->tag = g->seq % 1023 + 1;
 		g->seq++;
 		x->jit[0] = x->det & 1 ? qs_jitter(g) : 0;
 		x->jit[1] = x->det & 2 ? qs_jitter(g) : 0;
+		if (g->direct)
+			qs_direct(g, x);
 		g->next_emit += qs_exp_gap(g, g->gap_emit_q8);
 	}
 }
@@ -537,7 +600,7 @@ static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
 		sig[n] = t;
 		sig_f[n] = QLINK_TAG_KNOWN |
 			   FIELD_PREP(QLINK_TAG_PAIR, x->tag) |
-			   (ch ? 0 : x->bell);
+			   (ch ? 0 : x->bell) | (g->direct ? x->meas[ch] : 0);
 		n++;
 	}
 	qs_sort(sig, sig_f, n);
@@ -547,6 +610,9 @@ static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
 			t = g->next_dark[ch];
 			f = QLINK_TAG_KNOWN |
 			    (ch ? 0 : prandom_u32_state(&g->rnd) & QLINK_TAG_BELL);
+			if (g->direct)
+				f |= qs_meas_flags(!qs_draw(g, g->basis_z_q32),
+						   prandom_u32_state(&g->rnd) & 1);
 			g->next_dark[ch] += qs_exp_gap(g, g->gap_dark_q8);
 		} else {
 			t = sig[i];
@@ -966,6 +1032,7 @@ static void qlinksim_calib(const struct qlinksim_phys *p, u32 window_ps,
 		/* S_A [mHz] * S_B [mHz] * tau [ps] / 1e15 = mHz; S_A tau < 2^64 */
 		.accidental_rate = mul_u64_u64_div_u64(sa * window_ps, sb,
 						       1000000000000000ULL),
+		.direct		= p->direct,
 	};
 	if (p->coherence)
 		cal->coherence = max_t(u64, 1, mul_u64_u64_div_u64(p->coherence,
@@ -1002,16 +1069,6 @@ static int qlinksim_fill_link(struct qlink *ql, struct sk_buff *skb)
 		return -EMSGSIZE;
 	return 0;
 }
-
-/*
- * Ideal correlation of the outcomes of a Bell state (0..3: Phi+, Phi-,
- * Psi+, Psi-) measured in a common basis: true if they agree.
- */
-static const bool qs_agree[3][4] = {
-	[QLINK_BASIS_Z] = { true, true, false, false },
-	[QLINK_BASIS_X] = { true, false, true, false },
-	[QLINK_BASIS_Y] = { false, true, true, false },
-};
 
 /* true with probability @ppm / 10^6, for a uniform 32-bit @draw */
 static bool qs_chance(u32 draw, u32 ppm)
@@ -1082,6 +1139,7 @@ static void qlinksim_phys_default(struct qlinksim_phys *p)
 		.fidelity	= 970000,
 		.herald_model	= QLINK_HERALD_TIME_TAGS,
 		.coherence_scale = PPM,
+		.basis_z	= PPM / 2,
 	};
 }
 
@@ -1154,6 +1212,8 @@ static const struct nla_policy qlinksim_policy[IFLA_QLINKSIM_MAX + 1] = {
 	[IFLA_QLINKSIM_BIT_FLIP] = NLA_POLICY_FULL_RANGE(NLA_U32, &qs_ppm_range),
 	[IFLA_QLINKSIM_OFFSET_DRIFT] =
 		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32, &qs_drift_range),
+	[IFLA_QLINKSIM_DIRECT]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_QLINKSIM_BASIS_Z]	= NLA_POLICY_FULL_RANGE(NLA_U32, &qs_ppm_range),
 };
 
 /*
@@ -1207,6 +1267,10 @@ static bool qlinksim_phys_parse(struct nlattr *data[], struct qlinksim_phys *p)
 		p->bit_flip = nla_get_u32(data[IFLA_QLINKSIM_BIT_FLIP]);
 	if (data[IFLA_QLINKSIM_OFFSET_DRIFT])
 		p->offset_drift = nla_get_s32(data[IFLA_QLINKSIM_OFFSET_DRIFT]);
+	if (data[IFLA_QLINKSIM_DIRECT])
+		p->direct = nla_get_u8(data[IFLA_QLINKSIM_DIRECT]);
+	if (data[IFLA_QLINKSIM_BASIS_Z])
+		p->basis_z = nla_get_u32(data[IFLA_QLINKSIM_BASIS_Z]);
 	return true;
 }
 
@@ -1219,6 +1283,12 @@ static int qlinksim_phys_check(const struct qlinksim_phys *p,
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_FIDELITY_DROP] ?:
 				    data[IFLA_QLINKSIM_FIDELITY],
 				    "IFLA_QLINKSIM_FIDELITY minus IFLA_QLINKSIM_FIDELITY_DROP must stay >= 250000 ppm");
+		return -EINVAL;
+	}
+	if (p->direct && p->herald_model != QLINK_HERALD_TIME_TAGS) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_DIRECT] ?:
+				    data[IFLA_QLINKSIM_HERALD_MODEL],
+				    "IFLA_QLINKSIM_DIRECT needs the time-tags herald model");
 		return -EINVAL;
 	}
 	return 0;
@@ -1276,7 +1346,9 @@ static int qlinksim_fill_phys(struct sk_buff *skb, const struct qlinksim_phys *p
 	    nla_put_u64_64bit(skb, IFLA_QLINKSIM_MAX_DET_RATE, p->max_det_rate,
 			      IFLA_QLINKSIM_PAD) ||
 	    nla_put_u32(skb, IFLA_QLINKSIM_BIT_FLIP, p->bit_flip) ||
-	    nla_put_s32(skb, IFLA_QLINKSIM_OFFSET_DRIFT, p->offset_drift))
+	    nla_put_s32(skb, IFLA_QLINKSIM_OFFSET_DRIFT, p->offset_drift) ||
+	    nla_put_u8(skb, IFLA_QLINKSIM_DIRECT, p->direct) ||
+	    nla_put_u32(skb, IFLA_QLINKSIM_BASIS_Z, p->basis_z))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -1506,7 +1578,7 @@ static int qlinksim_changelink(struct net_device *dev, struct nlattr *tb[],
 static size_t qlinksim_get_size(const struct net_device *dev)
 {
 	return 4 * nla_total_size_64bit(sizeof(u64)) +
-	       15 * nla_total_size(sizeof(u32));
+	       16 * nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8));
 }
 
 static int qlinksim_fill_info(struct sk_buff *skb, const struct net_device *dev)

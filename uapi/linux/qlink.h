@@ -330,6 +330,12 @@ enum qlink_config_attr {
  *	checked against it)
  * @QLINK_A_CALIB_ACCIDENTAL_RATE: u64, expected rate of accidental
  *	heralds the link counts, mHz [0, 10^13]; default 0
+ * @QLINK_A_CALIB_DIRECT: u8, 1 if the detectors measure the photons
+ *	(direct detection: the detector that clicked is the measurement,
+ *	as in BBM92 receivers with a passive basis choice), else 0
+ *	(default). Pairs then carry both ends' basis and outcome: MEASURE
+ *	requests with %QLINK_BASIS_RANDOM are served from them; KEEP, RSP
+ *	and MEASURE with a chosen basis fail with %QLINK_ERR_UNSUPP.
  * @QLINK_A_CALIB_EXP_FIDELITY: u32, read only: expected herald fidelity,
  *	ppm: (F0 C_true + C_acc / 4) / (C_true + C_acc); absent if no herald
  *	is expected
@@ -350,6 +356,7 @@ enum qlink_calib_attr {
 	QLINK_A_CALIB_LOSS_B,
 	QLINK_A_CALIB_HERALD_RATE,
 	QLINK_A_CALIB_ACCIDENTAL_RATE,
+	QLINK_A_CALIB_DIRECT,
 	QLINK_A_CALIB_EXP_FIDELITY,
 	QLINK_A_CALIB_EXP_QBER,
 
@@ -651,6 +658,13 @@ enum qlink_purpose_attr {
  *	measurement outcome is flipped, ppm [0, 1000000]; default 0
  * @IFLA_QLINKSIM_OFFSET_DRIFT: s32, F8 fault: drift of end B's fiber
  *	delay, ps per second [-10^9, 10^9]; default 0
+ * @IFLA_QLINKSIM_DIRECT: u8, 1: direct detection (time tags only): each
+ *	detector measures its photon, in Z with probability
+ *	%IFLA_QLINKSIM_BASIS_Z and else in X, and the tags carry the
+ *	outcomes (Werner-state correlations for true pairs, random for dark
+ *	counts); 0 (default): the qubits are measured on request
+ * @IFLA_QLINKSIM_BASIS_Z: u32, direct detection: probability of the Z
+ *	basis, ppm [0, 1000000]; default 500000
  */
 enum qlinksim_info_attr {
 	IFLA_QLINKSIM_UNSPEC,
@@ -676,6 +690,8 @@ enum qlinksim_info_attr {
 	IFLA_QLINKSIM_MAX_DET_RATE,
 	IFLA_QLINKSIM_BIT_FLIP,
 	IFLA_QLINKSIM_OFFSET_DRIFT,
+	IFLA_QLINKSIM_DIRECT,
+	IFLA_QLINKSIM_BASIS_Z,
 
 	__IFLA_QLINKSIM_MAX,
 	IFLA_QLINKSIM_MAX = __IFLA_QLINKSIM_MAX - 1

@@ -88,6 +88,7 @@ struct qlink_config {
  * @loss: expected loss of arm A, B; mdB
  * @herald_rate: expected true herald rate, mHz; 0 = unknown
  * @accidental_rate: expected accidental herald rate, mHz
+ * @direct: the detectors measure the photons; pairs carry the outcomes
  */
 struct qlink_calib {
 	u32 fidelity;
@@ -97,6 +98,7 @@ struct qlink_calib {
 	u32 loss[2];
 	u64 herald_rate;
 	u64 accidental_rate;
+	bool direct;
 };
 
 /**
@@ -297,8 +299,22 @@ void qlink_stats_read(struct qlink *ql, struct qlink_stats *st);
 
 /* Bits of a time tag's flags (struct qlink_tag_batch.flags). */
 #define QLINK_TAG_BELL		GENMASK(1, 0)	/* Bell index contribution */
-#define QLINK_TAG_PAIR		GENMASK(14, 2)	/* ground truth: source pair */
+#define QLINK_TAG_PAIR		GENMASK(11, 2)	/* ground truth: source pair */
+#define QLINK_TAG_MEAS		BIT(12)		/* the detection measured */
+#define QLINK_TAG_BASIS_X	BIT(13)		/* ... in X, else in Z */
+#define QLINK_TAG_OUTCOME	BIT(14)		/* ... with outcome 1 */
 #define QLINK_TAG_KNOWN		BIT(15)		/* ground truth is known */
+
+/*
+ * Measurements recorded at detection (direct detection: the detector
+ * that clicked is the measurement), per end of a pair: end A's in the
+ * low bits, end B's shifted by QLINK_MEAS_SHIFT (struct
+ * qlink_herald.meas, struct qlink_pair_info.meas).
+ */
+#define QLINK_MEAS_VALID	BIT(0)
+#define QLINK_MEAS_BASIS_X	BIT(1)
+#define QLINK_MEAS_OUTCOME	BIT(2)
+#define QLINK_MEAS_SHIFT	3
 
 /* Coincidences one qlink_ingest_tags() call stores at most. */
 #define QLINK_INGEST_COINC_MAX	4096
@@ -310,6 +326,9 @@ void qlink_stats_read(struct qlink *ql, struct qlink_stats *st);
  *	(the core removes %QLINK_A_CONFIG_OFFSET)
  * @flags: per channel, QLINK_TAG_* flags of each tag, or NULL (all 0).
  *	A coincidence heralds Bell index (flags_a ^ flags_b) & QLINK_TAG_BELL.
+ *	A tag with QLINK_TAG_MEAS was a measurement of its photon (basis and
+ *	outcome in QLINK_TAG_BASIS_X, QLINK_TAG_OUTCOME); a pair of two such
+ *	tags carries both (struct qlink_pair_info.meas).
  *	If both tags have QLINK_TAG_KNOWN (simulators, calibration sources),
  *	it is a true coincidence iff their QLINK_TAG_PAIR fields are equal
  *	and non-zero: true ones get the calibrated F0, accidental ones 1/4
@@ -337,6 +356,7 @@ struct qlink_tag_batch {
  * @slot: memory slot the pair holds, or QLINK_SLOT_NONE
  * @success: 1 if the attempt heralded a pair
  * @bell_index: 0..3, the heralded Bell state
+ * @meas: measurements recorded at detection, QLINK_MEAS_* of both ends
  */
 struct qlink_herald {
 	u64 attempt;
@@ -345,6 +365,7 @@ struct qlink_herald {
 	u16 slot;
 	u8 success;
 	u8 bell_index;
+	u8 meas;
 };
 
 /**
@@ -375,6 +396,7 @@ struct qlink_herald_batch {
  * @fidelity: ppm, when taken
  * @slot: memory slot or QLINK_SLOT_NONE
  * @bell_index: 0..3
+ * @meas: measurements recorded at detection, QLINK_MEAS_* of both ends
  */
 struct qlink_pair_info {
 	u64 seq;
@@ -386,6 +408,7 @@ struct qlink_pair_info {
 	u32 fidelity;
 	u16 slot;
 	u8 bell_index;
+	u8 meas;
 };
 
 /*
