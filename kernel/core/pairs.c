@@ -39,113 +39,14 @@
 
 #include "core.h"
 #include "sched.h"
-#include "match.h"
 #include "fidelity.h"
-#include "pairbuf.h"
+#include "pairs_int.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-#define PS_PER_NS	1000ULL
-#define PS_PER_SEC	1000000000000ULL
-#define PPM		1000000U
-/* Offset estimate: moving average over about 2^8 coincidences. */
-#define OFFSET_EWMA_SHIFT	8
-
 /* Bytes the heralding path holds for all links (debugfs "pair_bytes"). */
 atomic_long_t qlink_pair_bytes = ATOMIC_LONG_INIT(0);
-
-/**
- * struct qlink_pairs - heralding state of one link end
- * @lock: serialises everything below: the pair buffer (ingest pushes,
- *	dumps walk it, takes remove from it, parameter changes retune it),
- *	the matcher with its coincidence scratch and carried-tag flags, and
- *	the accounting. BH-safe (spin_lock_bh) because drivers ingest from
- *	softirq context; held for one batch, dump chunk or take at a time.
- * @pb: the pair buffer (qcore), its ring is @ring
- * @ring: @ring_size pair records
- * @ring_size: capacity of @ring
- * @m: coincidence matcher (time-tag heralding)
- * @coinc: matcher output of one batch, QLINK_INGEST_COINC_MAX entries
- * @carry_t: tags the matcher carries to the next batch, per channel (a
- *	copy of its carry, to find their flags)
- * @carry_f: their flags
- * @n_carry: number of carried tags per channel
- * @running: between qlink_pairs_start() and qlink_pairs_stop()
- * @started: the clock has been started at least once
- * @t0_ns: ktime (ns) of the link clock's zero
- * @pair_link_id: link id naming this link's pairs
- * @f0: fidelity of a true herald, F0 - F2 (qcore fixed point)
- * @window_ps: full coincidence window tau
- * @dark_mhz: configured dark count rate per detector
- * @eta_ppm: configured detector efficiencies of A and B
- * @offset_ps: configured offset
- * @covered_ps: link time the driver reported on since the start
- * @tags: tags ingested per channel since the start
- * @coinc_total: coincidences found since the start
- * @n_herald: heralds stored since the start (M1, M2)
- * @sum_f_herald: sum of their fidelities, ppm
- * @n_taken: pairs taken (M2, M5)
- * @sum_f_taken: sum of their fidelities when taken, ppm
- * @sum_age_taken_ns: sum of their ages when taken
- * @sum_lat_ns: sum of herald latencies (M6)
- * @max_lat_ns: largest herald latency
- * @offset_q8: moving average of b - a over coincidences, ps << 8 (M10)
- * @offset_valid: @offset_q8 has seen a coincidence
- * @rate_end_ps: end of the current one-second bucket of herald time (M1)
- * @rate_cur: heralds in the current bucket
- * @rate_prev: heralds in the bucket before
- * @base: buffer counters of earlier runs (the buffer restarts with the
- *	link), so that the reported ones count since creation
- * @flushed: pairs flushed by restarts
- * @tags_rejected: tags refused by the matcher, since creation
- * @match_overflow: coincidences lost to output or carry limits
- * @events_lost: events not sent for want of memory; atomic, updated
- *	outside @lock
- */
-struct qlink_pairs {
-	spinlock_t lock;	/* see above */
-	struct qcore_pairbuf pb;
-	struct qcore_pair *ring;
-	u32 ring_size;
-	struct qcore_matcher m;
-	struct qcore_coinc *coinc;
-	u64 carry_t[2][QCORE_MATCH_CARRY];
-	u16 carry_f[2][QCORE_MATCH_CARRY];
-	u32 n_carry[2];
-	bool running;
-	bool started;
-	u64 t0_ns;
-	u32 pair_link_id;
-	u32 f0;
-	u32 window_ps;
-	u64 dark_mhz;
-	u32 eta_ppm[2];
-	s64 offset_ps;
-
-	u64 covered_ps;
-	u64 tags[2];
-	u64 coinc_total;
-	u64 n_herald;
-	u64 sum_f_herald;
-	u64 n_taken;
-	u64 sum_f_taken;
-	u64 sum_age_taken_ns;
-	u64 sum_lat_ns;
-	u64 max_lat_ns;
-	s64 offset_q8;
-	bool offset_valid;
-	u64 rate_end_ps;
-	u64 rate_cur;
-	u64 rate_prev;
-
-	struct qcore_pb_stats base;
-	u64 flushed;
-	u64 tags_rejected;
-	u64 match_overflow;
-	atomic64_t events_lost;
-};
-
 /* What one batch did, copied out of the lock for events and counters. */
 struct qlink_batch_out {
 	u64 now;
@@ -199,7 +100,7 @@ static struct qcore_pair *qlink_ring_alloc(u32 n)
  * and a clock that was not rebased stops at QLINK_CLOCK_MAX_PS instead
  * of wrapping to 0 at 2^64 ps.
  */
-static u64 qlink_clock_ps(const struct qlink_pairs *ps)
+u64 qlink_clock_ps(const struct qlink_pairs *ps)
 {
 	s64 d = ktime_get_ns() - (s64)READ_ONCE(ps->t0_ns);
 	u64 t;
@@ -326,8 +227,8 @@ u32 qlink_pair_link_id(struct qlink *ql)
 	return READ_ONCE(ql->pairs->pair_link_id);
 }
 
-static void qlink_pb_stats_add(struct qcore_pb_stats *to,
-			       const struct qcore_pb_stats *s)
+void qlink_pb_stats_add(struct qcore_pb_stats *to,
+			const struct qcore_pb_stats *s)
 {
 	to->pushed += s->pushed;
 	to->taken += s->taken;
@@ -520,21 +421,6 @@ void qlink_pairs_stop(struct qlink *ql)
 }
 EXPORT_SYMBOL_GPL(qlink_pairs_stop);
 
-/* One-second buckets of herald time for M1. Caller holds ps->lock. */
-static void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
-{
-	if (unlikely(herald_ps >= ps->rate_end_ps)) {
-		ps->rate_prev = herald_ps - ps->rate_end_ps < PS_PER_SEC ?
-				ps->rate_cur : 0;
-		ps->rate_cur = 0;
-		/* a herald time in the last second of u64 ends the buckets */
-		if (check_mul_overflow(div64_u64(herald_ps, PS_PER_SEC) + 1,
-				       PS_PER_SEC, &ps->rate_end_ps))
-			ps->rate_end_ps = U64_MAX;
-	}
-	ps->rate_cur++;
-}
-
 /*
  * A pair is in the buffer: accounting, tracepoint, event copy. Caller
  * holds ps->lock.
@@ -613,25 +499,6 @@ found:
 		ps->carry_f[ch][k] = f;
 	}
 	ps->n_carry[ch] = n;
-}
-
-/*
- * Fidelity of a coincidence whose truth is unknown: the mix of true and
- * accidental ones measured so far, accidentals estimated as
- * S_A * S_B * (2 * window + 1). Caller holds ps->lock.
- */
-static u32 qlink_mix_fidelity(const struct qlink_pairs *ps)
-{
-	u64 acc, x;
-
-	if (!ps->covered_ps || !ps->coinc_total)
-		return ps->f0;
-	/* a driver's batches may cover little time: no bound on the ratio */
-	x = qcore_mul_div_sat(ps->tags[0], ps->tags[1], ps->covered_ps);
-	if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
-		acc = U64_MAX;
-	acc = min(acc, ps->coinc_total);
-	return qcore_herald_fidelity(ps->f0, ps->coinc_total - acc, acc);
 }
 
 static void qlink_span(struct qlink_pairs *ps, u64 start, u64 end)
@@ -1063,140 +930,4 @@ int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
 	spin_unlock_bh(&ps->lock);
 	qlink_report_events(ql, &rep, now);
 	return err && !n ? err : n;
-}
-
-static u32 qlink_mean(u64 sum, u64 n)
-{
-	return n ? (u32)div64_u64(sum + n / 2, n) : 0;
-}
-
-/* M3: loss of the arm whose detector is @ch, from the measured rates. */
-static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
-			  u64 dark)
-{
-	u64 other = ps->tags[!ch], c, s, num, den;
-
-	if (ps->coinc_total <= acc || other <= dark || !ps->eta_ppm[ch])
-		return U32_MAX;
-	c = ps->coinc_total - acc;
-	s = other - dark;
-	/* counts of a long run: scale both rather than wrap the products */
-	while (check_mul_overflow(c, (u64)PPM, &num) ||
-	       check_mul_overflow(s, (u64)ps->eta_ppm[ch], &den)) {
-		c >>= 1;
-		s >>= 1;
-	}
-	/* p_ch = C / (S_other - d); loss = -10 log10(p_ch / eta_ch) */
-	return qcore_ratio_to_mdb(num, den);
-}
-
-/* The heralding statistics inside an open %QLINK_A_STATS nest. */
-int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
-{
-	struct qlink_pairs *ps = ql->pairs;
-	struct qcore_pb_stats pb = {};
-	u32 loss[2] = { U32_MAX, U32_MAX }, f_h, f_t, pairs, slots, max_pairs;
-	u64 now, rate, acc = 0, dark = 0, x, age_t, lat_mean, lat_max;
-	u64 tags[2], covered, n_herald, n_taken, flushed, tags_rej, ovf;
-	s64 off_est = 0, off_cfg;
-	bool off_valid;
-
-	spin_lock_bh(&ps->lock);
-	now = qlink_clock_ps(ps);
-	qlink_pb_stats_add(&pb, &ps->base);
-	qlink_pb_stats_add(&pb, &ps->pb.stats);
-	if (now < ps->rate_end_ps)
-		rate = ps->rate_prev;
-	else if (now - ps->rate_end_ps < PS_PER_SEC)
-		rate = ps->rate_cur;
-	else
-		rate = 0;
-	if (ps->covered_ps) {
-		x = qcore_mul_div_sat(ps->tags[0], ps->tags[1],
-				      ps->covered_ps);
-		if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
-			acc = U64_MAX;
-		dark = mul_u64_u64_div_u64(ps->dark_mhz, ps->covered_ps,
-					   PS_PER_SEC * 1000);
-		if (ps->tags[0] && ps->tags[1]) {
-			loss[0] = qlink_loss_est(ps, 0, acc, dark);
-			loss[1] = qlink_loss_est(ps, 1, acc, dark);
-		}
-	}
-	tags[0] = ps->tags[0];
-	tags[1] = ps->tags[1];
-	covered = ps->covered_ps;
-	n_herald = ps->n_herald;
-	n_taken = ps->n_taken;
-	f_h = qlink_mean(ps->sum_f_herald, ps->n_herald);
-	f_t = qlink_mean(ps->sum_f_taken, ps->n_taken);
-	age_t = n_taken ? div64_u64(ps->sum_age_taken_ns, n_taken) : 0;
-	lat_mean = n_herald ? div64_u64(ps->sum_lat_ns, n_herald) : 0;
-	lat_max = ps->max_lat_ns;
-	off_valid = ps->offset_valid;
-	off_est = ps->offset_q8 >> OFFSET_EWMA_SHIFT;
-	off_cfg = ps->offset_ps;
-	pairs = ps->pb.live;
-	slots = ps->pb.used_slots;
-	max_pairs = ps->ring_size;
-	flushed = ps->flushed;
-	tags_rej = ps->tags_rejected + ps->m.stats.rejected_order +
-		   ps->m.stats.rejected_wrap;
-	ovf = ps->match_overflow + ps->m.stats.out_overflow +
-	      ps->m.stats.carry_overflow;
-	spin_unlock_bh(&ps->lock);
-
-	if (nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_A, tags[0],
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_B, tags[1],
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_COVERED_TIME, covered,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LINK_TIME, now,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_HERALD_RATE, rate * 1000,
-			      QLINK_A_STATS_PAD) ||
-	    (n_herald && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_HERALD, f_h)) ||
-	    (n_taken && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_TAKEN, f_t)) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAKEN, pb.taken,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_AGE_TAKEN, age_t,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MEAN, lat_mean,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MAX, lat_max,
-			      QLINK_A_STATS_PAD) ||
-	    (loss[0] != U32_MAX &&
-	     nla_put_u32(msg, QLINK_A_STATS_LOSS_A_EST, loss[0])) ||
-	    (loss[1] != U32_MAX &&
-	     nla_put_u32(msg, QLINK_A_STATS_LOSS_B_EST, loss[1])) ||
-	    (off_valid &&
-	     (nla_put_s64(msg, QLINK_A_STATS_OFFSET_EST, off_est,
-			  QLINK_A_STATS_PAD) ||
-	      nla_put_s64(msg, QLINK_A_STATS_OFFSET_ERROR, off_est - off_cfg,
-			  QLINK_A_STATS_PAD))) ||
-	    nla_put_u32(msg, QLINK_A_STATS_PAIRS, pairs) ||
-	    nla_put_u32(msg, QLINK_A_STATS_SLOTS_USED, slots) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_FULL, pb.dropped_full,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_SLOTS,
-			      pb.dropped_slots, QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_EXPIRED, pb.expired,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DISCARDED_LOW_F,
-			      pb.discarded_low_f, QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_FLUSHED, flushed,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_REJECTED, pb.rejected,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_REJECTED, tags_rej,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_MATCH_OVERFLOW, ovf,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_EVENTS_LOST,
-			      atomic64_read(&ps->events_lost),
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u32(msg, QLINK_A_STATS_MAX_PAIRS, max_pairs))
-		return -EMSGSIZE;
-	return 0;
 }
