@@ -4,10 +4,11 @@
  *
  * The family is netnsok: requests are answered from the caller's netns and
  * act only on objects of that netns. The family runs with parallel_ops:
- * the handlers take RTNL themselves, which is what keeps a link registered
- * (and its driver loaded) while it is looked at; dumps take it per batch
- * and resume from a link id cursor, so concurrent deletions neither crash a
- * dump nor make it skip or repeat a surviving link.
+ * the handlers hold RTNL, which is what keeps a link registered (and its
+ * driver loaded) while it is looked at. The family's pre_doit takes it and
+ * looks up the link for every doit that names one; dumps take it per batch
+ * and resume from a cursor, so concurrent deletions neither crash a dump
+ * nor make it skip or repeat a surviving object.
  */
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
@@ -26,6 +27,9 @@ enum qlink_mcgrp {
 	QLINK_MCGRP_LINK,
 	QLINK_MCGRP_PAIRS,
 };
+
+/* genl_ops.internal_flags: the doit acts on the link its request names. */
+#define QLINK_NL_LINK		BIT(0)
 
 static struct genl_family qlink_genl_family;
 
@@ -141,7 +145,7 @@ static int qlink_nl_fill_stats(struct sk_buff *msg, struct qlink *ql)
 /*
  * One message about @ql: its identity, then according to @cmd the full
  * description (LINK_GET and the CREATE/CHANGE events) or the statistics.
- * Called under RTNL, so ql->params is stable without its seqlock.
+ * RTNL keeps ql->params stable without its seqlock.
  */
 static int qlink_nl_fill(struct sk_buff *msg, struct qlink *ql, u8 cmd,
 			 u32 portid, u32 seq, int flags, u32 change)
@@ -198,7 +202,7 @@ cancel:
  * @cmd: QLINK_CMD_LINK_{CREATE,DELETE,CHANGE}_NTF
  * @change: enum qlink_link_change for CHANGE, else 0
  *
- * Called under RTNL, in process context.
+ * Process context.
  */
 void qlink_nl_notify(struct qlink *ql, u8 cmd, u32 change)
 {
@@ -353,7 +357,7 @@ int qlink_nl_drop_ntf(struct qlink *ql, u64 now, u32 reason, u64 first,
 
 /*
  * The link a request names by %QLINK_A_IFINDEX and/or %QLINK_A_IFNAME in
- * @net, or an ERR_PTR with an extack message. Caller holds RTNL.
+ * @net, or an ERR_PTR with an extack message.
  */
 static struct qlink *qlink_nl_lookup(struct net *net, struct nlattr **attrs,
 				     struct netlink_ext_ack *extack)
@@ -397,36 +401,77 @@ static struct qlink *qlink_nl_lookup(struct net *net, struct nlattr **attrs,
 	return qlink_from_dev(dev);
 }
 
+/* The link of a doit, found by qlink_nl_pre_doit(). */
+static struct qlink *qlink_nl_link(struct genl_info *info)
+{
+	return info->user_ptr[0];
+}
+
+/*
+ * Every doit but GET_VERSION acts on one link (%QLINK_NL_LINK): it runs
+ * under RTNL, which keeps the link registered (and its driver loaded),
+ * with the link its request names. On an error the core does not call
+ * post_doit: RTNL is released here.
+ */
+static int qlink_nl_pre_doit(const struct genl_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	struct qlink *ql;
+
+	if (!(ops->internal_flags & QLINK_NL_LINK))
+		return 0;
+	rtnl_lock();
+	ql = qlink_nl_lookup(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(ql)) {
+		rtnl_unlock();
+		return PTR_ERR(ql);
+	}
+	info->user_ptr[0] = ql;
+	return 0;
+}
+
+static void qlink_nl_post_doit(const struct genl_ops *ops,
+			       struct sk_buff *skb, struct genl_info *info)
+{
+	if (ops->internal_flags & QLINK_NL_LINK)
+		rtnl_unlock();
+}
+
+/*
+ * The same for one part of a dump of one link (6.1 has no pre_dumpit):
+ * @fn runs under RTNL with the link the request names.
+ */
+static int qlink_nl_dump_link(struct sk_buff *skb, struct netlink_callback *cb,
+			      int (*fn)(struct qlink *ql, struct sk_buff *skb,
+					struct netlink_callback *cb))
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct qlink *ql;
+	int err;
+
+	rtnl_lock();
+	ql = qlink_nl_lookup(sock_net(cb->skb->sk), info->attrs, cb->extack);
+	err = IS_ERR(ql) ? PTR_ERR(ql) : fn(ql, skb, cb);
+	rtnl_unlock();
+	return err;
+}
+
 static int qlink_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	u8 cmd = info->genlhdr->cmd;
 	struct sk_buff *msg;
-	struct qlink *ql;
 	int err;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
-	rtnl_lock();
-	ql = qlink_nl_lookup(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ql)) {
-		err = PTR_ERR(ql);
-		goto err_unlock;
-	}
-	err = qlink_nl_fill(msg, ql, cmd, info->snd_portid, info->snd_seq,
-			    0, 0);
+	err = qlink_nl_fill(msg, qlink_nl_link(info), info->genlhdr->cmd,
+			    info->snd_portid, info->snd_seq, 0, 0);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "qlink: reply did not fit");
-		goto err_unlock;
+		nlmsg_free(msg);
+		return err;
 	}
-	rtnl_unlock();
 	return genlmsg_reply(msg, info);
-
-err_unlock:
-	rtnl_unlock();
-	nlmsg_free(msg);
-	return err;
 }
 
 /* Does @ql pass the optional ifindex/name filter of a dump request? */
@@ -473,6 +518,21 @@ static int qlink_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int qlink_nl_link_found(struct qlink *ql, struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return 0;
+}
+
+/*
+ * Before the first chunk of a dump of one link (PAIR_GET, PURPOSE_GET): a
+ * request for an unknown link gets an error ack.
+ */
+static int qlink_nl_link_dump_start(struct netlink_callback *cb)
+{
+	return qlink_nl_dump_link(NULL, cb, qlink_nl_link_found);
+}
+
 /*
  * PAIR_GET dump of one link's buffer, oldest first. cb->args[0] is the
  * next sequence number to report, cb->args[1] is set once the walk is
@@ -480,40 +540,14 @@ static int qlink_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
  * takes RTNL (the link stays registered) and the link's pair lock.
  * Pairs heralded during the dump are not in it; none is reported twice.
  */
-/*
- * Before the first chunk of a dump of one link (PAIR_GET, PURPOSE_GET): a
- * request for an unknown link gets an error ack.
- */
-static int qlink_nl_link_dump_start(struct netlink_callback *cb)
+static int qlink_nl_pair_chunk(struct qlink *ql, struct sk_buff *skb,
+			       struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct qlink *ql;
-
-	rtnl_lock();
-	ql = qlink_nl_lookup(sock_net(cb->skb->sk), info->attrs, cb->extack);
-	rtnl_unlock();
-	return PTR_ERR_OR_ZERO(ql);
-}
-
-static int qlink_nl_pair_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct net *net = sock_net(skb->sk);
 	u64 next = cb->args[0], limit = cb->args[2];
-	struct qlink *ql;
 	int n;
 
-	if (cb->args[1])
-		return 0;
-	rtnl_lock();
-	ql = qlink_nl_lookup(net, info->attrs, cb->extack);
-	if (IS_ERR(ql)) {
-		rtnl_unlock();
-		return PTR_ERR(ql);
-	}
 	n = qlink_pairs_dump(ql, skb, NETLINK_CB(cb->skb).portid,
 			     cb->nlh->nlmsg_seq, &next, &limit);
-	rtnl_unlock();
 	if (n < 0) {
 		NL_SET_ERR_MSG(cb->extack, "qlink: pair did not fit");
 		return n;
@@ -525,11 +559,18 @@ static int qlink_nl_pair_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
+static int qlink_nl_pair_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	if (cb->args[1])
+		return 0;
+	return qlink_nl_dump_link(skb, cb, qlink_nl_pair_chunk);
+}
+
 /*
  * A change made through @ql (parameters, purposes) applies to the other
  * end of its link too, which may be in another netns: the caller needs
  * CAP_NET_ADMIN there as well (GENL_UNS_ADMIN_PERM checked it over
- * @ql's). RTNL held.
+ * @ql's).
  */
 static int qlink_nl_may_change(struct sk_buff *skb, struct qlink *ql,
 			       struct netlink_ext_ack *extack)
@@ -537,6 +578,7 @@ static int qlink_nl_may_change(struct sk_buff *skb, struct qlink *ql,
 	struct qlink *other = qlink_sched_other_end(ql);
 	struct net *net;
 
+	ASSERT_RTNL();
 	if (!other)
 		return 0;
 	net = dev_net(other->dev);
@@ -550,24 +592,15 @@ static int qlink_nl_may_change(struct sk_buff *skb, struct qlink *ql,
 
 static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct qlink *ql;
-	int err;
+	struct qlink *ql = qlink_nl_link(info);
 
 	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_LINK_PARAMS)) {
 		NL_SET_ERR_MSG(info->extack, "QLINK_A_LINK_PARAMS required");
 		return -EINVAL;
 	}
-
-	rtnl_lock();
-	ql = qlink_nl_lookup(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ql))
-		err = PTR_ERR(ql);
-	else
-		err = qlink_nl_may_change(skb, ql, info->extack) ?:
-		      qlink_params_set(ql, info->attrs[QLINK_A_LINK_PARAMS],
-				       info->extack);
-	rtnl_unlock();
-	return err;
+	return qlink_nl_may_change(skb, ql, info->extack) ?:
+	       qlink_params_set(ql, info->attrs[QLINK_A_LINK_PARAMS],
+				info->extack);
 }
 
 static struct netlink_range_validation qlink_weight_range = {
@@ -634,31 +667,23 @@ static int qlink_nl_purpose_get_doit(struct sk_buff *skb,
 {
 	struct nlattr *tb[QLINK_A_PURPOSE_MAX + 1];
 	struct sk_buff *msg;
-	struct qlink *ql;
 	u64 cursor = 0;
-	u32 id;
 	int err;
 
 	err = qlink_nl_purpose_parse(info, tb);
 	if (err)
 		return err;
-	id = nla_get_u32(tb[QLINK_A_PURPOSE_ID]);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	rtnl_lock();
-	ql = qlink_nl_lookup(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ql)) {
-		err = PTR_ERR(ql);
-	} else {
-		err = qlink_sched_purpose_dump(ql, msg, info->snd_portid,
-					       info->snd_seq, 0, id, &cursor);
+	err = qlink_sched_purpose_dump(qlink_nl_link(info), msg,
+				       info->snd_portid, info->snd_seq, 0,
+				       nla_get_u32(tb[QLINK_A_PURPOSE_ID]),
+				       &cursor);
+	if (err) {
 		if (err == -ENOENT)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[QLINK_A_PURPOSE_ID],
 					    "no such purpose on this link");
-	}
-	rtnl_unlock();
-	if (err) {
 		nlmsg_free(msg);
 		return err;
 	}
@@ -666,26 +691,15 @@ static int qlink_nl_purpose_get_doit(struct sk_buff *skb,
 }
 
 /* PURPOSE_GET dump of one link; cb->args[0]: the lowest id not reported. */
-static int qlink_nl_purpose_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+static int qlink_nl_purpose_chunk(struct qlink *ql, struct sk_buff *skb,
+				  struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	u64 cursor = cb->args[0];
-	struct qlink *ql;
 	int err;
 
-	if (cb->args[1])
-		return 0;
-	rtnl_lock();
-	ql = qlink_nl_lookup(sock_net(skb->sk), info->attrs, cb->extack);
-	if (IS_ERR(ql)) {
-		rtnl_unlock();
-		return PTR_ERR(ql);
-	}
 	err = qlink_sched_purpose_dump(ql, skb, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI, 0,
 				       &cursor);
-	rtnl_unlock();
 	/* args[] are longs: a cursor past the last id is kept as a flag */
 	cb->args[0] = min_t(u64, cursor, U32_MAX);
 	cb->args[1] = cursor > U32_MAX;
@@ -694,25 +708,26 @@ static int qlink_nl_purpose_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+static int qlink_nl_purpose_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	if (cb->args[1])
+		return 0;
+	return qlink_nl_dump_link(skb, cb, qlink_nl_purpose_chunk);
+}
+
 static int qlink_nl_purpose_set_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
 	struct nlattr *tb[QLINK_A_PURPOSE_MAX + 1];
-	struct qlink *ql;
+	struct qlink *ql = qlink_nl_link(info);
 	int err;
 
 	err = qlink_nl_purpose_parse(info, tb);
 	if (err)
 		return err;
-	rtnl_lock();
-	ql = qlink_nl_lookup(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ql))
-		err = PTR_ERR(ql);
-	else
-		err = qlink_nl_may_change(skb, ql, info->extack) ?:
-		      qlink_sched_purpose_set(ql, tb, info->extack);
-	rtnl_unlock();
-	return err;
+	return qlink_nl_may_change(skb, ql, info->extack) ?:
+	       qlink_sched_purpose_set(ql, tb, info->extack);
 }
 
 /* GET_VERSION takes no attributes: strict validation rejects any. */
@@ -753,6 +768,7 @@ static const struct genl_ops qlink_genl_ops[] = {
 	},
 	{
 		.cmd = QLINK_CMD_LINK_GET,
+		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_get_doit,
 		.dumpit = qlink_nl_get_dumpit,
 		.policy = qlink_link_get_policy,
@@ -760,6 +776,7 @@ static const struct genl_ops qlink_genl_ops[] = {
 	},
 	{
 		.cmd = QLINK_CMD_LINK_SET,
+		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_set_doit,
 		.policy = qlink_link_set_policy,
 		.maxattr = ARRAY_SIZE(qlink_link_set_policy) - 1,
@@ -767,6 +784,7 @@ static const struct genl_ops qlink_genl_ops[] = {
 	},
 	{
 		.cmd = QLINK_CMD_STATS_GET,
+		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_get_doit,
 		.dumpit = qlink_nl_get_dumpit,
 		.policy = qlink_link_get_policy,
@@ -783,6 +801,7 @@ static const struct genl_ops qlink_genl_ops[] = {
 	},
 	{
 		.cmd = QLINK_CMD_PURPOSE_GET,
+		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_purpose_get_doit,
 		.start = qlink_nl_link_dump_start,
 		.dumpit = qlink_nl_purpose_dumpit,
@@ -791,6 +810,7 @@ static const struct genl_ops qlink_genl_ops[] = {
 	},
 	{
 		.cmd = QLINK_CMD_PURPOSE_SET,
+		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_purpose_set_doit,
 		.policy = qlink_purpose_get_policy,
 		.maxattr = ARRAY_SIZE(qlink_purpose_get_policy) - 1,
@@ -816,6 +836,8 @@ static struct genl_family qlink_genl_family __ro_after_init = {
 	.version = QLINK_GENL_VERSION,
 	.netnsok = true,
 	.parallel_ops = true,
+	.pre_doit = qlink_nl_pre_doit,
+	.post_doit = qlink_nl_post_doit,
 	.module = THIS_MODULE,
 	.ops = qlink_genl_ops,
 	.n_ops = ARRAY_SIZE(qlink_genl_ops),
