@@ -148,11 +148,12 @@ static void qlink_pairs_apply(struct qlink *ql, struct qlink_pairs *ps,
 	qcore_match_set_params(&ps->m, p->offset, p->window / 2);
 }
 
-/* Parameters changed (RTNL): retune the buffer and the matcher. */
+/* Parameters changed: retune the buffer and the matcher. */
 void qlink_pairs_params(struct qlink *ql, const struct qlink_params *p)
 {
 	struct qlink_pairs *ps = ql->pairs;
 
+	ASSERT_RTNL();
 	if (!ps)
 		return;
 	spin_lock_bh(&ps->lock);
@@ -269,7 +270,7 @@ static void qlink_report_events(struct qlink *ql,
  * Before the buffer and the matcher restart: count the pairs still in
  * the buffer as flushed (their range in *@first .. *@last) and fold the
  * counters of the run into those since the link was created. Returns
- * how many were flushed. ps->lock held.
+ * how many were flushed.
  */
 static u64 qlink_pairs_flush(struct qlink_pairs *ps, u64 *first, u64 *last)
 {
@@ -508,13 +509,12 @@ static void qlink_span(struct qlink_pairs *ps, u64 start, u64 end)
 }
 
 /*
- * Start of a batch: takes ps->lock and expires what is past the cutoff.
- * Returns false if the link is not generating (the lock is held anyway).
+ * Start of a batch: expires what is past the cutoff. Returns false if the
+ * link is not generating.
  */
 static bool qlink_batch_begin(struct qlink_pairs *ps, struct qlink_batch_out *o)
-	__acquires(&ps->lock)
 {
-	spin_lock_bh(&ps->lock);
+	lockdep_assert_held(&ps->lock);
 	if (unlikely(!ps->running))
 		return false;
 	o->now = qlink_clock_ps(ps);
@@ -573,6 +573,7 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 	u32 n, k, nout = 0, f_mix;
 	int ch;
 
+	spin_lock_bh(&ps->lock);
 	if (unlikely(!qlink_batch_begin(ps, &o))) {
 		spin_unlock_bh(&ps->lock);
 		return -ENETDOWN;
@@ -658,6 +659,7 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 	struct qlink_batch_out o = {};
 	u32 k;
 
+	spin_lock_bh(&ps->lock);
 	if (unlikely(!qlink_batch_begin(ps, &o))) {
 		spin_unlock_bh(&ps->lock);
 		return -ENETDOWN;
@@ -691,10 +693,11 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 }
 EXPORT_SYMBOL_GPL(qlink_ingest_heralds);
 
-/* @p, taken at @now, as a struct qlink_pair_info. Caller holds ps->lock. */
+/* @p, taken at @now, as a struct qlink_pair_info. */
 static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,
 			     u64 now, struct qlink_pair_info *out)
 {
+	lockdep_assert_held(&ps->lock);
 	out->seq = p->seq;
 	out->pair_link_id = ps->pair_link_id;
 	out->trace_id = qlink_trace_id(ps->pair_link_id, p->seq);
@@ -874,7 +877,7 @@ u64 qlink_pairs_decay_ps(struct qlink *ql)
 
 /**
  * qlink_pairs_dump() - one chunk of a PAIR_GET dump
- * @ql: link (caller holds RTNL)
+ * @ql: link
  * @skb: dump message buffer
  * @portid: requester
  * @seq: request sequence number
@@ -897,6 +900,7 @@ int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
 	void *hdr;
 	int err = 0;
 
+	ASSERT_RTNL();
 	spin_lock_bh(&ps->lock);
 	now = qlink_clock_ps(ps);
 	qcore_pairbuf_expire(&ps->pb, now, &rep);

@@ -15,9 +15,10 @@
 #include "fidelity.h"
 #include "pairs_int.h"
 
-/* One-second buckets of herald time for M1. Caller holds ps->lock. */
+/* One-second buckets of herald time for M1. */
 void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
 {
+	lockdep_assert_held(&ps->lock);
 	if (unlikely(herald_ps >= ps->rate_end_ps)) {
 		ps->rate_prev = herald_ps - ps->rate_end_ps < PS_PER_SEC ?
 				ps->rate_cur : 0;
@@ -33,12 +34,13 @@ void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
 /*
  * Fidelity of a coincidence whose truth is unknown: the mix of true and
  * accidental ones measured so far, accidentals estimated as
- * S_A * S_B * (2 * window + 1). Caller holds ps->lock.
+ * S_A * S_B * (2 * window + 1).
  */
 u32 qlink_mix_fidelity(const struct qlink_pairs *ps)
 {
 	u64 acc, x;
 
+	lockdep_assert_held(&ps->lock);
 	if (!ps->covered_ps || !ps->coinc_total)
 		return ps->f0;
 	/* a driver's batches may cover little time: no bound on the ratio */

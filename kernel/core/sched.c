@@ -54,12 +54,13 @@
 
 atomic_t qlink_nr_scheds = ATOMIC_INIT(0);
 
-/* ndo_init (RTNL): a scheduler of the link's own. */
+/* ndo_init: a scheduler of the link's own. */
 int qlink_sched_attach(struct qlink *ql)
 {
 	struct qlink_sched *s;
 	int i;
 
+	ASSERT_RTNL();
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
@@ -96,13 +97,14 @@ void qlink_sched_put(struct qlink_sched *s)
 }
 
 /*
- * ndo_uninit (RTNL): the link end leaves its scheduler. Its sockets were
+ * ndo_uninit: the link end leaves its scheduler. Its sockets were
  * unbound and the requests ended by the NETDEV_UNREGISTER notifier.
  */
 void qlink_sched_detach(struct qlink *ql)
 {
 	struct qlink_sched *s = ql->sched;
 
+	ASSERT_RTNL();
 	if (!s)
 		return;
 	spin_lock_bh(&s->lock);
@@ -138,7 +140,7 @@ void qlink_connect(struct qlink *a, struct qlink *b)
 }
 EXPORT_SYMBOL_GPL(qlink_connect);
 
-/* Parameters changed (RTNL): what requests are checked against. */
+/* Parameters changed: what requests are checked against. */
 void qlink_sched_params(struct qlink *ql)
 {
 	struct qlink_sched *s = ql->sched;
@@ -262,10 +264,11 @@ struct qlink_pick {
 
 /*
  * Can a pair of the link ever have fidelity @f when it is used? Not above
- * a fresh pair's, nor equal to it when pairs decay. Lock held.
+ * a fresh pair's, nor equal to it when pairs decay.
  */
 bool qlink_f_reachable(struct qlink_sched *s, u32 f)
 {
+	lockdep_assert_held(&s->lock);
 	return f < s->f_max || (f == s->f_max && !s->decays);
 }
 
@@ -304,13 +307,14 @@ static u64 qlink_req_need(const struct qlink_req *r)
 /*
  * The consecutive request in progress, if it can go on. One that cannot
  * take its next pair (its quota is out, a reader fell behind) ends
- * instead of holding the link for everyone. Lock held.
+ * instead of holding the link for everyone.
  */
 static struct qlink_req *qlink_pick_consec(struct qlink_sched *s, u64 now_ns)
 {
 	struct qlink_req *r = s->consec;
 	unsigned int tell = QLINK_TELL_CREATOR | QLINK_TELL_RECEIVER;
 
+	lockdep_assert_held(&s->lock);
 	if (!qlink_tokens(r->pp, now_ns, 1000)) {
 		qlink_req_end(s, r, QLINK_ERR_NORES, 0, tell);
 		return NULL;
@@ -324,8 +328,7 @@ static struct qlink_req *qlink_pick_consec(struct qlink_sched *s, u64 now_ns)
 
 /*
  * Strict classes, WFQ within a class. At most *@visits more purposes are
- * looked at (softirq time stays bounded however many there are). Lock
- * held.
+ * looked at (softirq time stays bounded however many there are).
  */
 static bool qlink_pick(struct qlink_sched *s, u64 now_ns, u32 *visits,
 		       struct qlink_pick *pk)
@@ -335,6 +338,7 @@ static bool qlink_pick(struct qlink_sched *s, u64 now_ns, u32 *visits,
 	u64 need;
 	int prio;
 
+	lockdep_assert_held(&s->lock);
 	memset(pk, 0, sizeof(*pk));
 	if (s->consec) {
 		r = qlink_pick_consec(s, now_ns);
@@ -413,14 +417,15 @@ static bool qlink_end_up(const struct qlink *ql)
  * Both ends there and up? Running alone is not enough: an end is running
  * from before its ndo_open, when its buffer still holds the pairs of the
  * previous run; the driver turns the carrier on once it restarted the
- * buffers. Lock held.
+ * buffers.
  */
 bool qlink_sched_up(struct qlink_sched *s)
 {
+	lockdep_assert_held(&s->lock);
 	return qlink_end_up(s->end[0]) && qlink_end_up(s->end[1]);
 }
 
-/* Hand out the pairs both ends hold. Lock held. */
+/* Hand out the pairs both ends hold. */
 void qlink_sched_run(struct qlink_sched *s)
 {
 	struct qlink *a = s->end[0], *b = s->end[1];
@@ -519,7 +524,7 @@ int qlink_sched_fill_stats(struct sk_buff *msg, struct qlink *ql)
  * @ql: link end
  *
  * What is set through one end (parameters, purposes) applies to both.
- * Caller holds RTNL. Return: the other end, or NULL if it has none here.
+ * Return: the other end, or NULL if it has none here.
  */
 struct qlink *qlink_sched_other_end(struct qlink *ql)
 {

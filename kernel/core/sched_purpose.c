@@ -63,7 +63,7 @@ static struct qlink_purpose *qlink_purpose_alloc(void)
 
 /*
  * Add @pp (from qlink_purpose_alloc()) as purpose @id, keeping the list
- * sorted by id: dumps resume from an id. Lock held.
+ * sorted by id: dumps resume from an id.
  */
 static void qlink_purpose_add(struct qlink_sched *s, struct qlink_purpose *pp,
 			      u32 id)
@@ -94,7 +94,7 @@ static bool qlink_purpose_unused(struct qlink_sched *s,
 
 /*
  * Keep qlink_sched.n_pools, .short_pools and .pooled in step with @pp's
- * reservation. Lock held.
+ * reservation.
  */
 void qlink_pool_check(struct qlink_sched *s, struct qlink_purpose *pp)
 {
@@ -136,12 +136,13 @@ void qlink_pool_age(struct qlink_sched *s, struct qlink_purpose *pp,
 	qlink_pool_check(s, pp);
 }
 
-/* Purposes of @s brought into being by binds of user @uid. Lock held. */
+/* Purposes of @s brought into being by binds of user @uid. */
 static u32 qlink_purposes_of(struct qlink_sched *s, kuid_t uid)
 {
 	struct qlink_purpose *pp;
 	u32 n = 0;
 
+	lockdep_assert_held(&s->lock);
 	list_for_each_entry(pp, &s->purposes, node)
 		n += !pp->configured && uid_eq(pp->creator, uid);
 	return n;
@@ -153,7 +154,6 @@ static u32 qlink_purposes_of(struct qlink_sched *s, kuid_t uid)
  * QLINK_PURPOSE_PROT are privileged; CAP_NET_ADMIN may do anything. A
  * user without it brings at most QLINK_PURPOSES_USER_MAX purposes into
  * being and leaves QLINK_PURPOSES_ADMIN free for the administrator.
- * Lock held.
  */
 static int qlink_purpose_may_bind(struct qlink_sched *s,
 				  struct qlink_purpose *pp, u32 id,
@@ -189,7 +189,7 @@ static int qlink_purpose_may_bind(struct qlink_sched *s,
  *
  * @cred: what the binding task may do
  *
- * Caller holds RTNL (the link stays registered).
+ * RTNL keeps the link registered.
  *
  * Return: 0, -EACCES if the task may not use the purpose, -EADDRINUSE if
  * a socket holds (@ql, @purpose), -ENOSPC if the link (or the user) has
@@ -254,7 +254,7 @@ static void qlink_sched_receiver_gone(struct qlink_sched *s,
  * Unbind @qs: its requests end (the receivers of those it created and the
  * creators of those it received get ERR OTHER, ECONNRESET when it closes,
  * ENODEV when its device goes). Returns its purpose if that is no longer
- * of use: the caller frees it after unlocking. Lock held.
+ * of use: the caller frees it after unlocking.
  */
 static struct qlink_purpose *__qlink_sched_unbind(struct qlink_sched *s,
 						  struct qlink_sock *qs,
@@ -263,6 +263,7 @@ static struct qlink_purpose *__qlink_sched_unbind(struct qlink_sched *s,
 	struct qlink_purpose *pp = qs->pp;
 	struct qlink_req *r, *tmp;
 
+	lockdep_assert_held(&s->lock);
 	list_for_each_entry_safe(r, tmp, &qs->reqs, by_sock)
 		qlink_req_end(s, r, QLINK_ERR_OTHER,
 			      closing ? ECONNRESET : ENODEV,
@@ -280,7 +281,7 @@ static struct qlink_purpose *__qlink_sched_unbind(struct qlink_sched *s,
  * qlink_sched_unbind() - a bound socket closes
  * @qs: socket
  *
- * The device reference is the caller's to drop. Caller holds RTNL.
+ * The device reference is the caller's to drop.
  */
 void qlink_sched_unbind(struct qlink_sock *qs)
 {
@@ -302,7 +303,7 @@ void qlink_sched_unbind(struct qlink_sock *qs)
  *
  * Every request of the link ends with ERR OTHER / ENODEV, and the sockets
  * bound to @ql are unbound (qlink_sock_unbound() drops their device
- * references). RTNL held.
+ * references).
  */
 void qlink_sched_dev_gone(struct qlink *ql)
 {
@@ -331,9 +332,10 @@ void qlink_sched_dev_gone(struct qlink *ql)
 		qlink_purpose_free(pp);
 }
 
-/* The purpose @qs is bound to, 0 if none. Lock held. */
+/* The purpose @qs is bound to, 0 if none. */
 u32 qlink_sched_purpose_id(struct qlink_sock *qs)
 {
+	lockdep_assert_held(&qs->sched->lock);
 	return qs->pp ? qs->pp->id : 0;
 }
 
@@ -396,7 +398,7 @@ void qlink_pool_serve(struct qlink_sched *s, struct qlink_req *r,
 
 /**
  * qlink_sched_purpose_set() - QLINK_CMD_PURPOSE_SET
- * @ql: link (RTNL held)
+ * @ql: link
  * @tb: the parsed %QLINK_A_PURPOSE nest (policy checked, with an id)
  * @extack: for errors
  *
@@ -555,7 +557,7 @@ cancel:
 
 /**
  * qlink_sched_purpose_dump() - purposes of a link as PURPOSE_GET replies
- * @ql: link (RTNL held)
+ * @ql: link
  * @skb: message buffer
  * @portid: requester
  * @seq: request sequence number
@@ -576,6 +578,7 @@ int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
 	struct qlink_purpose *pp;
 	int err = id ? -ENOENT : 0;
 
+	ASSERT_RTNL();
 	spin_lock_bh(&s->lock);
 	list_for_each_entry(pp, &s->purposes, node) {
 		if (id) {

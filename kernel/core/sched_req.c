@@ -57,8 +57,7 @@ struct qlink_sock *qlink_req_receiver(const struct qlink_req *r)
 
 /*
  * End @r: with an ERR record (@error != 0) to the creator and/or the
- * receiver as @tell says (QLINK_TELL_*), or as a success. Frees @r. Lock
- * held.
+ * receiver as @tell says (QLINK_TELL_*), or as a success. Frees @r.
  */
 void qlink_req_end(struct qlink_sched *s, struct qlink_req *r,
 		   u8 error, int sys_errno, unsigned int tell)
@@ -69,6 +68,7 @@ void qlink_req_end(struct qlink_sched *s, struct qlink_req *r,
 	int prio = r->c.priority;
 	struct qlink_record rec;
 
+	lockdep_assert_held(&s->lock);
 	if (error) {
 		qlink_rec_init(s, r, &rec, QLINK_REC_ERR);
 		rec.error = error;
@@ -168,7 +168,7 @@ static void qlink_measure(u8 basis, u8 bell, u32 f_ppm, u32 bit_flip,
 	rx->outcome = c->outcome ^ !qlink_agree[c->basis][bell & 3] ^ flip;
 }
 
-/* Deliver one pair of @r: a record to each socket. Lock held. */
+/* Deliver one pair of @r: a record to each socket. */
 static void qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
 			      const struct qlink_held *h, u64 now_ps,
 			      bool last)
@@ -178,6 +178,7 @@ static void qlink_req_deliver(struct qlink_sched *s, struct qlink_req *r,
 	struct qlink_record c, x;
 	u32 f = qlink_held_fidelity(s->end[0], h, now_ps);
 
+	lockdep_assert_held(&s->lock);
 	qlink_rec_init(s, r, &c, QLINK_REC_OK);
 	c.seq = h->p.seq;
 	c.seq_last = h->p.seq;
@@ -224,12 +225,13 @@ static void qlink_req_first(struct qlink_sched *s, struct qlink_req *r,
 	st->max_lat_ns = max(st->max_lat_ns, lat);
 }
 
-/* Give @h to @r. Lock held. */
+/* Give @h to @r. */
 void qlink_req_pair(struct qlink_sched *s, struct qlink_req *r,
 		    const struct qlink_held *h, u64 now_ns, u64 now_ps)
 {
 	u32 k;
 
+	lockdep_assert_held(&s->lock);
 	if (!r->done && !r->n_held)
 		qlink_req_first(s, r, now_ns);
 	qlink_req_charge(s, r);
@@ -297,13 +299,14 @@ void qlink_req_age(struct qlink_sched *s, struct qlink_req *r,
 	}
 }
 
-/* End every request of the link, e.g. it went down. Lock held. */
+/* End every request of the link, e.g. it went down. */
 void qlink_sched_end_all(struct qlink_sched *s, int err)
 {
 	struct qlink_purpose *pp;
 	struct qlink_req *r, *tmp;
 	int prio;
 
+	lockdep_assert_held(&s->lock);
 	list_for_each_entry(pp, &s->purposes, node) {
 		for (prio = 0; prio < QLINK_NR_PRIO; prio++)
 			list_for_each_entry_safe(r, tmp, &pp->q[prio], node)
@@ -316,11 +319,12 @@ void qlink_sched_end_all(struct qlink_sched *s, int err)
 	}
 }
 
-/* An end of the link went down or away (RTNL): requests end with @err. */
+/* An end of the link went down or away: requests end with @err. */
 void qlink_sched_link_down(struct qlink *ql, int err)
 {
 	struct qlink_sched *s = ql->sched;
 
+	ASSERT_RTNL();
 	if (!s)
 		return;
 	spin_lock_bh(&s->lock);
@@ -332,7 +336,7 @@ void qlink_sched_link_down(struct qlink *ql, int err)
  * Set the timer to the earliest deadline. Every deadline on the list is
  * in the future (qlink_sched_timer() ends those that passed, and new ones
  * are at least 1 ns ahead), so the timer is never set at or before now.
- * Lock held; also called from the timer's own callback, where starting
+ * Also called from the timer's own callback, where starting
  * it again is allowed and returning HRTIMER_NORESTART keeps it started.
  */
 static void qlink_sched_rearm(struct qlink_sched *s)
@@ -372,11 +376,12 @@ enum hrtimer_restart qlink_sched_timer(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/* Watch @r's deadline: keep the list in deadline order. Lock held. */
+/* Watch @r's deadline: keep the list in deadline order. */
 static void qlink_sched_arm(struct qlink_sched *s, struct qlink_req *r)
 {
 	struct qlink_req *prev;
 
+	lockdep_assert_held(&s->lock);
 	if (!r->deadline_ns)
 		return;
 	/* usually the latest: search from the end */
@@ -387,12 +392,13 @@ static void qlink_sched_arm(struct qlink_sched *s, struct qlink_req *r)
 	qlink_sched_rearm(s);
 }
 
-/* A request refused at once: one ERR record to its creator. Lock held. */
+/* A request refused at once: one ERR record to its creator. */
 static void qlink_sched_refuse(struct qlink_sched *s, struct qlink_req *r,
 			       u8 error)
 {
 	struct qlink_record rec;
 
+	lockdep_assert_held(&s->lock);
 	qlink_rec_init(s, r, &rec, QLINK_REC_ERR);
 	rec.error = error;
 	rec.flags = QLINK_REC_LAST;
@@ -401,7 +407,7 @@ static void qlink_sched_refuse(struct qlink_sched *s, struct qlink_req *r,
 	r->pp->failed++;
 }
 
-/* Why @c cannot be served on this link, or 0. Lock held. */
+/* Why @c cannot be served on this link, or 0. */
 static u8 qlink_sched_check(struct qlink_sched *s, struct qlink_sock *qs,
 			    const struct qlink_create *c)
 {
@@ -409,6 +415,7 @@ static u8 qlink_sched_check(struct qlink_sched *s, struct qlink_sock *qs,
 	u32 atomic_max = QLINK_ATOMIC_MAX;
 	u64 need_ns;
 
+	lockdep_assert_held(&s->lock);
 	if (!s->end[1])
 		return QLINK_ERR_UNSUPP;	/* no local peer end */
 	if (!rx || !rx->receive)
@@ -444,7 +451,7 @@ static u8 qlink_sched_check(struct qlink_sched *s, struct qlink_sock *qs,
 
 /**
  * qlink_sched_create() - a CREATE request from a bound socket
- * @qs: the socket (its lock held)
+ * @qs: the socket
  * @c: the request, fields checked by the caller
  *
  * Return: 0 (the request is queued, or refused with an ERR record),
