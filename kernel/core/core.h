@@ -8,6 +8,20 @@
 #include <net/netlink.h>
 #include <net/qlink.h>
 
+/*
+ * main.c: steps of a link's ndo_init that a test makes fail as if out of
+ * memory (debugfs "fail_init"), to check that registration unwinds.
+ */
+enum qlink_fault {
+	QLINK_FAULT_NONE,
+	QLINK_FAULT_STATS,	/* per-cpu statistics */
+	QLINK_FAULT_ID,		/* the link id */
+	QLINK_FAULT_PAIRS,	/* the pair buffer's ring */
+	QLINK_FAULT_SCHED,	/* the scheduler */
+};
+
+bool qlink_fault(enum qlink_fault step);
+
 /* link.c: the device class */
 extern const struct net_device_ops qlink_netdev_ops;
 extern atomic_t qlink_nr_links;

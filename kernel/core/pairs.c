@@ -171,7 +171,7 @@ int qlink_pairs_init(struct qlink *ql)
 	if (!ps)
 		return -ENOMEM;
 	ps->coinc = kvmalloc(qlink_coinc_bytes(), GFP_KERNEL_ACCOUNT);
-	ps->ring = qlink_ring_alloc(n);
+	ps->ring = qlink_fault(QLINK_FAULT_PAIRS) ? NULL : qlink_ring_alloc(n);
 	if (!ps->coinc || !ps->ring) {
 		kvfree(ps->ring);
 		kvfree(ps->coinc);

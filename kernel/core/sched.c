@@ -61,7 +61,8 @@ int qlink_sched_attach(struct qlink *ql)
 	int i;
 
 	ASSERT_RTNL();
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	s = qlink_fault(QLINK_FAULT_SCHED) ? NULL :
+	    kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	spin_lock_init(&s->lock);
