@@ -67,7 +67,7 @@ int qlink_sched_attach(struct qlink *ql)
 		return -ENOMEM;
 	spin_lock_init(&s->lock);
 	refcount_set(&s->ref, 1);
-	INIT_LIST_HEAD(&s->purposes);
+	xa_init(&s->purposes);
 	INIT_LIST_HEAD(&s->short_pools);
 	INIT_LIST_HEAD(&s->pooled);
 	INIT_LIST_HEAD(&s->holding);
@@ -86,13 +86,15 @@ int qlink_sched_attach(struct qlink *ql)
 /* Drop a reference; the last one frees. Process context. */
 void qlink_sched_put(struct qlink_sched *s)
 {
-	struct qlink_purpose *pp, *tmp;
+	struct qlink_purpose *pp;
+	unsigned long id;
 
 	if (!refcount_dec_and_test(&s->ref))
 		return;
 	hrtimer_cancel(&s->timer);
-	list_for_each_entry_safe(pp, tmp, &s->purposes, node)
+	xa_for_each(&s->purposes, id, pp)
 		qlink_purpose_free(pp);
+	xa_destroy(&s->purposes);
 	kfree(s);
 	atomic_dec(&qlink_nr_scheds);
 }

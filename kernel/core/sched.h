@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/xarray.h>
 #include <net/sock.h>
 #include <net/qlink.h>
 
@@ -87,7 +88,8 @@ struct qlink_req_stats {
  * @slots: memory slots of the link, 0 if none (RTNL and @lock)
  * @bit_flip: F7 fault, ppm: a measured outcome of the receiving end flips
  *	with this probability (RTNL and @lock)
- * @purposes: every struct qlink_purpose of the link, by id
+ * @purposes: every struct qlink_purpose of the link, indexed by id;
+ *	changed under RTNL and @lock, read under @lock
  * @n_purposes: their number
  * @active: per priority class, the purposes with requests of that class
  * @vclock: per class, virtual time of the last pair served (WFQ)
@@ -115,7 +117,7 @@ struct qlink_sched {
 	bool decays;
 	u32 slots;
 	u32 bit_flip;
-	struct list_head purposes;
+	struct xarray purposes;
 	u32 n_purposes;
 	struct list_head active[QLINK_NR_PRIO];
 	u64 vclock[QLINK_NR_PRIO];

@@ -25,7 +25,7 @@ struct qlink_held {
 /**
  * struct qlink_purpose - one purpose id of a link; all fields under the
  *	scheduler's lock
- * @node: in qlink_sched.purposes
+ * @node: on a list of purposes to free once the lock is dropped
  * @active_node: per class, in qlink_sched.active[] while @q[] is not empty
  * @short_node: in qlink_sched.short_pools while @pool_short
  * @pooled_node: in qlink_sched.pooled while @pool_n

@@ -27,16 +27,20 @@ void qlink_purpose_free(struct qlink_purpose *pp)
 
 static struct qlink_purpose *qlink_purpose_find(struct qlink_sched *s, u32 id)
 {
-	struct qlink_purpose *pp;
-
 	lockdep_assert_held(&s->lock);
-	list_for_each_entry(pp, &s->purposes, node) {
-		if (pp->id == id)
-			return pp;
-		if (pp->id > id)
-			break;
-	}
-	return NULL;
+	return xa_load(&s->purposes, id);
+}
+
+/*
+ * Make room for purpose @id before the scheduler's lock is taken, so that
+ * qlink_purpose_add() under it needs no allocation; xa_release() after
+ * unlocking gives the room back if no purpose took it. Purposes are added
+ * and removed under RTNL only: nothing releases the room in between.
+ */
+static int qlink_purpose_reserve(struct qlink_sched *s, u32 id)
+{
+	ASSERT_RTNL();
+	return xa_reserve(&s->purposes, id, GFP_KERNEL_ACCOUNT);
 }
 
 static struct qlink_purpose *qlink_purpose_alloc(void)
@@ -61,25 +65,18 @@ static struct qlink_purpose *qlink_purpose_alloc(void)
 	return pp;
 }
 
-/*
- * Add @pp (from qlink_purpose_alloc()) as purpose @id, keeping the list
- * sorted by id: dumps resume from an id.
- */
+/* Add @pp (from qlink_purpose_alloc()) as purpose @id, reserved before. */
 static void qlink_purpose_add(struct qlink_sched *s, struct qlink_purpose *pp,
 			      u32 id)
 {
-	struct qlink_purpose *next;
-
 	lockdep_assert_held(&s->lock);
+	ASSERT_RTNL();
 	pp->id = id;
-	list_for_each_entry(next, &s->purposes, node)
-		if (next->id > id)
-			break;
-	list_add_tail(&pp->node, &next->node);
+	WARN_ON_ONCE(xa_err(xa_store(&s->purposes, id, pp, GFP_NOWAIT)));
 	s->n_purposes++;
 }
 
-/* Is @pp of no use any more? Then it leaves the list (freed by caller). */
+/* Is @pp of no use any more? Then it leaves the link (freed by caller). */
 static bool qlink_purpose_unused(struct qlink_sched *s,
 				 struct qlink_purpose *pp)
 {
@@ -87,7 +84,7 @@ static bool qlink_purpose_unused(struct qlink_sched *s,
 	if (pp->configured || pp->sk[0] || pp->sk[1] || pp->outstanding)
 		return false;
 	/* Unconfigured: it has no reservation, so it is on no pool list. */
-	list_del(&pp->node);
+	xa_erase(&s->purposes, pp->id);
 	s->n_purposes--;
 	return true;
 }
@@ -140,10 +137,11 @@ void qlink_pool_age(struct qlink_sched *s, struct qlink_purpose *pp,
 static u32 qlink_purposes_of(struct qlink_sched *s, kuid_t uid)
 {
 	struct qlink_purpose *pp;
+	unsigned long id;
 	u32 n = 0;
 
 	lockdep_assert_held(&s->lock);
-	list_for_each_entry(pp, &s->purposes, node)
+	xa_for_each(&s->purposes, id, pp)
 		n += !pp->configured && uid_eq(pp->creator, uid);
 	return n;
 }
@@ -206,6 +204,11 @@ int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose,
 	fresh = qlink_purpose_alloc();
 	if (!fresh)
 		return -ENOMEM;
+	err = qlink_purpose_reserve(s, purpose);
+	if (err) {
+		qlink_purpose_free(fresh);
+		return err;
+	}
 	spin_lock_bh(&s->lock);
 	end = qlink_sched_end_of(s, ql);
 	pp = qlink_purpose_find(s, purpose);
@@ -230,6 +233,7 @@ int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose,
 	refcount_inc(&s->ref);
 out:
 	spin_unlock_bh(&s->lock);
+	xa_release(&s->purposes, purpose);
 	if (fresh)
 		qlink_purpose_free(fresh);
 	return err;
@@ -310,6 +314,7 @@ void qlink_sched_dev_gone(struct qlink *ql)
 	struct qlink_sched *s = ql->sched;
 	struct qlink_purpose *pp, *tmp;
 	struct qlink_sock *qs;
+	unsigned long id;
 	LIST_HEAD(gone);
 	int end;
 
@@ -319,7 +324,7 @@ void qlink_sched_dev_gone(struct qlink *ql)
 	spin_lock_bh(&s->lock);
 	qlink_sched_end_all(s, ENODEV);
 	end = qlink_sched_end_of(s, ql);
-	list_for_each_entry_safe(pp, tmp, &s->purposes, node) {
+	xa_for_each(&s->purposes, id, pp) {
 		qs = pp->sk[end];
 		if (!qs)
 			continue;
@@ -413,6 +418,7 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 	kuid_t uid = INVALID_UID;
 	kgid_t gid = INVALID_GID;
 	u32 id, reserve = 0, v;
+	int err;
 
 	ASSERT_RTNL();
 	id = nla_get_u32(tb[QLINK_A_PURPOSE_ID]);
@@ -449,16 +455,20 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 		kfree(pool);
 		return -ENOMEM;
 	}
+	/* On an error @pool goes unused: freed as the old one. */
+	old = pool;
+	err = qlink_purpose_reserve(s, id);
+	if (err)
+		goto out_free;
 
 	spin_lock_bh(&s->lock);
 	pp = qlink_purpose_find(s, id);
 	if (!pp && s->n_purposes >= QLINK_PURPOSES_MAX) {
-		spin_unlock_bh(&s->lock);
 		NL_SET_ERR_MSG(extack, "too many purposes on this link");
-		kfree(pool);
-		qlink_purpose_free(fresh);
-		return -ENOSPC;
+		err = -ENOSPC;
+		goto out_unlock;
 	}
+	old = NULL;
 	if (!pp) {
 		pp = fresh;
 		fresh = NULL;
@@ -492,11 +502,14 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 	}
 	qlink_pool_check(s, pp);
 	qlink_sched_run(s);
+out_unlock:
 	spin_unlock_bh(&s->lock);
+	xa_release(&s->purposes, id);
+out_free:
 	kfree(old);
 	if (fresh)
 		qlink_purpose_free(fresh);
-	return 0;
+	return err;
 }
 
 static int qlink_purpose_fill(struct sk_buff *skb, struct qlink *ql,
@@ -564,7 +577,7 @@ cancel:
  * @flags: NLM_F_MULTI for dumps
  * @id: only this purpose (doit), or 0 for all from *@cursor
  * @cursor: dumps: the lowest id not reported yet; advanced. Purposes are
- *	kept by id, so one that comes or goes between two parts of a dump
+ *	indexed by id, so one that comes or goes between two parts of a dump
  *	makes no other be skipped or repeated.
  *
  * Return: 0 when all were put, -EMSGSIZE when the buffer is full,
@@ -576,24 +589,24 @@ int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
 {
 	struct qlink_sched *s = ql->sched;
 	struct qlink_purpose *pp;
-	int err = id ? -ENOENT : 0;
+	unsigned long index;
+	int err = 0;
 
 	ASSERT_RTNL();
 	spin_lock_bh(&s->lock);
-	list_for_each_entry(pp, &s->purposes, node) {
-		if (id) {
-			if (pp->id != id)
-				continue;
+	if (id) {
+		pp = qlink_purpose_find(s, id);
+		err = pp ? qlink_purpose_fill(skb, ql, pp, portid, seq, flags) :
+		      -ENOENT;
+	} else if (*cursor <= U32_MAX) {
+		/* O(log n) to where the last part stopped, not from the head */
+		xa_for_each_start(&s->purposes, index, pp, *cursor) {
 			err = qlink_purpose_fill(skb, ql, pp, portid, seq,
 						 flags);
-			break;
+			if (err)
+				break;
+			*cursor = (u64)pp->id + 1;
 		}
-		if (pp->id < *cursor)
-			continue;
-		err = qlink_purpose_fill(skb, ql, pp, portid, seq, flags);
-		if (err)
-			break;
-		*cursor = (u64)pp->id + 1;
 	}
 	spin_unlock_bh(&s->lock);
 	return err;

@@ -304,10 +304,11 @@ void qlink_sched_end_all(struct qlink_sched *s, int err)
 {
 	struct qlink_purpose *pp;
 	struct qlink_req *r, *tmp;
+	unsigned long id;
 	int prio;
 
 	lockdep_assert_held(&s->lock);
-	list_for_each_entry(pp, &s->purposes, node) {
+	xa_for_each(&s->purposes, id, pp) {
 		for (prio = 0; prio < QLINK_NR_PRIO; prio++)
 			list_for_each_entry_safe(r, tmp, &pp->q[prio], node)
 				qlink_req_end(s, r, QLINK_ERR_OTHER, err,
