@@ -34,7 +34,6 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <net/genetlink.h>
 #include <net/qlink.h>
 
 #include "core.h"
@@ -64,6 +63,28 @@ struct qlink_batch_out {
 static u64 qlink_trace_id(u32 pair_link_id, u64 seq)
 {
 	return ((u64)pair_link_id << 40) | (seq & (BIT_ULL(40) - 1));
+}
+
+static_assert(QCORE_SLOT_NONE == QLINK_SLOT_NONE);
+
+/* @p as netlink reports it, at link time @now. */
+static void qlink_pair_snap(const struct qcore_pair *p, u32 pair_link_id,
+			    u64 t_decay_ps, u64 now, struct qlink_pair_snap *out)
+{
+	u64 age = now > p->herald_ps ? now - p->herald_ps : 0;
+
+	out->seq = p->seq;
+	out->trace_id = qlink_trace_id(pair_link_id, p->seq);
+	out->herald_ps = p->herald_ps;
+	out->age_ps = age;
+	out->pair_link_id = pair_link_id;
+	out->fidelity_herald = qcore_f_to_ppm(p->f0);
+	out->fidelity = qcore_f_to_ppm(qcore_werner_decay(p->f0, age,
+							  t_decay_ps));
+	out->purpose = p->purpose;
+	out->state = p->owner ? QLINK_PAIR_PROMISED : QLINK_PAIR_READY;
+	out->slot = p->slot;
+	out->bell_index = p->bell_index;
 }
 
 static size_t qlink_ring_bytes(u32 n)
@@ -522,6 +543,25 @@ static bool qlink_batch_begin(struct qlink_pairs *ps, struct qlink_batch_out *o)
 	return true;
 }
 
+/* The pairs event of a batch, if anyone listens. */
+static void qlink_batch_ntf(struct qlink *ql, const struct qlink_batch_out *o)
+{
+	struct qlink_pair_snap show[QLINK_NTF_PAIRS_MAX];
+	u32 pair_link_id, k;
+	u64 t_decay;
+
+	if (!qlink_nl_pairs_wanted(ql))
+		return;
+	pair_link_id = qlink_pair_link_id(ql);
+	t_decay = qlink_pairs_decay_ps(ql);
+	for (k = 0; k < o->n_show; k++)
+		qlink_pair_snap(&o->show[k], pair_link_id, t_decay, o->now,
+				&show[k]);
+	if (qlink_nl_pairs_ntf(ql, o->now, o->first_seq, o->last_seq,
+			       o->pushed, show, o->n_show))
+		atomic64_inc(&ql->pairs->events_lost);
+}
+
 /* After the lock: per-cpu counters, events and requests of a batch. */
 static void qlink_batch_done(struct qlink *ql, struct qlink_batch_out *o,
 			     u64 attempts)
@@ -538,12 +578,10 @@ static void qlink_batch_done(struct qlink *ql, struct qlink_batch_out *o,
 				o->rejected + rep->n_full + rep->n_slots);
 	qlink_report_events(ql, &o->exp, o->now);
 	qlink_report_events(ql, rep, o->now);
-	if (o->pushed &&
-	    qlink_nl_pairs_ntf(ql, o->now, o->first_seq, o->last_seq,
-			       o->pushed, o->show, o->n_show))
-		atomic64_inc(&ql->pairs->events_lost);
-	if (o->pushed)
+	if (o->pushed) {
+		qlink_batch_ntf(ql, o);
 		qlink_sched_heralded(ql);
+	}
 }
 
 /**
@@ -608,13 +646,7 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 				o.accidentals++;
 			}
 		}
-		if (likely(ps->offset_valid)) {
-			ps->offset_q8 += ((d << OFFSET_EWMA_SHIFT) -
-					  ps->offset_q8) >> OFFSET_EWMA_SHIFT;
-		} else {
-			ps->offset_q8 = d << OFFSET_EWMA_SHIFT;
-			ps->offset_valid = true;
-		}
+		qlink_offset_count(ps, d);
 		trace_qlink_herald(ql->id, ps->pb.next_seq, p.herald_ps, true,
 				   p.bell_index);
 		if (qcore_pairbuf_push(&ps->pb, &p, &o.push)) {
@@ -810,15 +842,10 @@ u64 qlink_pairs_next_seq(struct qlink *ql)
 	return READ_ONCE(ql->pairs->pb.next_seq);
 }
 
-/* %QLINK_A_LINK_CLOCK_BASE, once the clock has started. */
-int qlink_pairs_fill_clock(struct sk_buff *msg, struct qlink *ql)
+/* Has the link's clock ever started? */
+bool qlink_pairs_started(struct qlink *ql)
 {
-	struct qlink_pairs *ps = ql->pairs;
-
-	if (!READ_ONCE(ps->started))
-		return 0;
-	return nla_put_u64_64bit(msg, QLINK_A_LINK_CLOCK_BASE,
-				 READ_ONCE(ps->t0_ns), QLINK_A_PAD);
+	return READ_ONCE(ql->pairs->started);
 }
 
 /* CLOCK_MONOTONIC ns of the link clock's zero (0 before a start). */
@@ -833,105 +860,44 @@ u64 qlink_pairs_cutoff_ps(struct qlink *ql)
 	return READ_ONCE(ql->pairs->pb.cutoff_ps);
 }
 
-/* One pair as a %QLINK_A_PAIR nest; caller holds ps->lock or a copy. */
-int qlink_pair_fill(struct sk_buff *msg, u32 pair_link_id,
-		    const struct qcore_pair *p, u64 now, u64 t_decay_ps)
-{
-	u64 age = now > p->herald_ps ? now - p->herald_ps : 0;
-	struct nlattr *nest;
-
-	nest = nla_nest_start(msg, QLINK_A_PAIR);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(msg, QLINK_A_PAIR_SEQ, p->seq,
-			      QLINK_A_PAIR_PAD) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_LINK_ID, pair_link_id) ||
-	    nla_put_u64_64bit(msg, QLINK_A_PAIR_TRACE_ID,
-			      qlink_trace_id(pair_link_id, p->seq),
-			      QLINK_A_PAIR_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_PAIR_HERALD_TIME, p->herald_ps,
-			      QLINK_A_PAIR_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_PAIR_AGE, age, QLINK_A_PAIR_PAD) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_FIDELITY_HERALD,
-			qcore_f_to_ppm(p->f0)) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_FIDELITY,
-			qcore_f_to_ppm(qcore_werner_decay(p->f0, age,
-							  t_decay_ps))) ||
-	    nla_put_u8(msg, QLINK_A_PAIR_BELL_INDEX, p->bell_index) ||
-	    (p->slot != QCORE_SLOT_NONE &&
-	     nla_put_u32(msg, QLINK_A_PAIR_SLOT, p->slot)) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_STATE,
-			p->owner ? QLINK_PAIR_PROMISED : QLINK_PAIR_READY) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_PURPOSE, p->purpose)) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 u64 qlink_pairs_decay_ps(struct qlink *ql)
 {
 	return READ_ONCE(ql->pairs->pb.t_decay_ps);
 }
 
 /**
- * qlink_pairs_dump() - one chunk of a PAIR_GET dump
+ * qlink_pairs_snapshot() - copies of pairs for a PAIR_GET dump
  * @ql: link
- * @skb: dump message buffer
- * @portid: requester
- * @seq: request sequence number
- * @next_seq: first sequence number to report; advanced past the pairs
- *	reported
- * @limit: 0 on the first chunk, then one above the last sequence number
- *	the dump reports (set here): pairs heralded during a dump do not
- *	keep it going
+ * @next_seq: first sequence number to copy
+ * @limit: 0 on the first call of a dump, then one above the last sequence
+ *	number the dump reports (set here): pairs heralded during a dump do
+ *	not keep it going
+ * @out: the copies, oldest first
+ * @n: room in @out
+ * @now: set to the link's clock the copies were taken at
  *
- * Return: the number of pairs put, or -EMSGSIZE if not even one fit.
+ * Return: the number of pairs copied, 0 once there are no more.
  */
-int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
-		     u32 seq, u64 *next_seq, u64 *limit)
+u32 qlink_pairs_snapshot(struct qlink *ql, u64 next_seq, u64 *limit,
+			 struct qlink_pair_snap *out, u32 n, u64 *now)
 {
 	struct qlink_pairs *ps = ql->pairs;
 	struct qcore_pb_report rep = {};
 	const struct qcore_pair *p;
-	u32 cursor, n = 0;
-	u64 now;
-	void *hdr;
-	int err = 0;
+	u32 cursor, k = 0;
 
-	ASSERT_RTNL();
 	spin_lock_bh(&ps->lock);
-	now = qlink_clock_ps(ps);
-	qcore_pairbuf_expire(&ps->pb, now, &rep);
+	*now = qlink_clock_ps(ps);
+	qcore_pairbuf_expire(&ps->pb, *now, &rep);
 	if (!*limit)
 		*limit = ps->pb.next_seq + 1;
-	/* each chunk starts where the last one stopped: O(chunk), not O(ring) */
-	cursor = qcore_pairbuf_seek(&ps->pb, *next_seq);
-	while ((p = qcore_pairbuf_next(&ps->pb, &cursor))) {
-		if (p->seq + 1 >= *limit)
-			break;
-		hdr = qlink_genlmsg_put(skb, portid, seq, NLM_F_MULTI,
-					QLINK_CMD_PAIR_GET);
-		if (!hdr) {
-			err = -EMSGSIZE;
-			break;
-		}
-		if (nla_put_u32(skb, QLINK_A_IFINDEX, ql->dev->ifindex) ||
-		    nla_put_u32(skb, QLINK_A_LINK_ID, ql->id) ||
-		    nla_put_u64_64bit(skb, QLINK_A_LINK_TIME, now,
-				      QLINK_A_PAD) ||
-		    qlink_pair_fill(skb, ps->pair_link_id, p, now,
-				    ps->pb.t_decay_ps)) {
-			genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		*next_seq = p->seq + 1;
-		n++;
-	}
+	/* each call starts where the last one stopped: O(n), not O(ring) */
+	cursor = qcore_pairbuf_seek(&ps->pb, next_seq);
+	while (k < n && (p = qcore_pairbuf_next(&ps->pb, &cursor)) &&
+	       p->seq + 1 < *limit)
+		qlink_pair_snap(p, ps->pair_link_id, ps->pb.t_decay_ps, *now,
+				&out[k++]);
 	spin_unlock_bh(&ps->lock);
-	qlink_report_events(ql, &rep, now);
-	return err && !n ? err : n;
+	qlink_report_events(ql, &rep, *now);
+	return k;
 }

@@ -4,11 +4,12 @@
  * path counts under the pair lock: the herald rate in one-second buckets
  * of herald time (M1), the loss of each arm from the singles and
  * coincidence rates (M3), the fidelity of coincidences of unknown truth
- * from the measured true/accidental mix, and the statistics reply.
+ * from the measured true/accidental mix, the offset between the channels
+ * (M10), and the copy of the statistics that genl.c reports.
  */
 #include <linux/math64.h>
 #include <linux/overflow.h>
-#include <net/netlink.h>
+#include <linux/string.h>
 #include <net/qlink.h>
 
 #include "core.h"
@@ -29,6 +30,19 @@ void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
 			ps->rate_end_ps = U64_MAX;
 	}
 	ps->rate_cur++;
+}
+
+/* M10: moving average of the offset @d = b - a of a coincidence, ps. */
+void qlink_offset_count(struct qlink_pairs *ps, s64 d)
+{
+	lockdep_assert_held(&ps->lock);
+	if (likely(ps->offset_valid)) {
+		ps->offset_q8 += ((d << OFFSET_EWMA_SHIFT) -
+				  ps->offset_q8) >> OFFSET_EWMA_SHIFT;
+	} else {
+		ps->offset_q8 = d << OFFSET_EWMA_SHIFT;
+		ps->offset_valid = true;
+	}
 }
 
 /*
@@ -76,17 +90,16 @@ static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
 	return qcore_ratio_to_mdb(num, den);
 }
 
-/* The heralding statistics inside an open %QLINK_A_STATS nest. */
-int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
+/* A copy of the heralding statistics of @ql. */
+void qlink_pairs_read_stats(struct qlink *ql, struct qlink_pairs_stats *st)
 {
 	struct qlink_pairs *ps = ql->pairs;
 	struct qcore_pb_stats pb = {};
-	u32 loss[2] = { U32_MAX, U32_MAX }, f_h, f_t, pairs, slots, max_pairs;
-	u64 now, rate, acc = 0, dark = 0, x, age_t, lat_mean, lat_max;
-	u64 tags[2], covered, n_herald, n_taken, flushed, tags_rej, ovf;
-	s64 off_est = 0, off_cfg;
-	bool off_valid;
+	u64 now, rate, acc = 0, dark = 0, x;
 
+	memset(st, 0, sizeof(*st));
+	st->loss_est[0] = U32_MAX;
+	st->loss_est[1] = U32_MAX;
 	spin_lock_bh(&ps->lock);
 	now = qlink_clock_ps(ps);
 	qlink_pb_stats_add(&pb, &ps->base);
@@ -105,84 +118,42 @@ int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
 		dark = mul_u64_u64_div_u64(ps->dark_mhz, ps->covered_ps,
 					   PS_PER_SEC * 1000);
 		if (ps->tags[0] && ps->tags[1]) {
-			loss[0] = qlink_loss_est(ps, 0, acc, dark);
-			loss[1] = qlink_loss_est(ps, 1, acc, dark);
+			st->loss_est[0] = qlink_loss_est(ps, 0, acc, dark);
+			st->loss_est[1] = qlink_loss_est(ps, 1, acc, dark);
 		}
 	}
-	tags[0] = ps->tags[0];
-	tags[1] = ps->tags[1];
-	covered = ps->covered_ps;
-	n_herald = ps->n_herald;
-	n_taken = ps->n_taken;
-	f_h = qlink_mean(ps->sum_f_herald, ps->n_herald);
-	f_t = qlink_mean(ps->sum_f_taken, ps->n_taken);
-	age_t = n_taken ? div64_u64(ps->sum_age_taken_ns, n_taken) : 0;
-	lat_mean = n_herald ? div64_u64(ps->sum_lat_ns, n_herald) : 0;
-	lat_max = ps->max_lat_ns;
-	off_valid = ps->offset_valid;
-	off_est = ps->offset_q8 >> OFFSET_EWMA_SHIFT;
-	off_cfg = ps->offset_ps;
-	pairs = ps->pb.live;
-	slots = ps->pb.used_slots;
-	max_pairs = ps->ring_size;
-	flushed = ps->flushed;
-	tags_rej = ps->tags_rejected + ps->m.stats.rejected_order +
-		   ps->m.stats.rejected_wrap;
-	ovf = ps->match_overflow + ps->m.stats.out_overflow +
-	      ps->m.stats.carry_overflow;
+	st->tags[0] = ps->tags[0];
+	st->tags[1] = ps->tags[1];
+	st->covered_ps = ps->covered_ps;
+	st->now_ps = now;
+	st->herald_rate = rate * 1000;
+	st->n_herald = ps->n_herald;
+	st->n_taken = ps->n_taken;
+	st->f_herald = qlink_mean(ps->sum_f_herald, ps->n_herald);
+	st->f_taken = qlink_mean(ps->sum_f_taken, ps->n_taken);
+	st->age_taken = ps->n_taken ?
+			div64_u64(ps->sum_age_taken_ns, ps->n_taken) : 0;
+	st->lat_mean = ps->n_herald ?
+		       div64_u64(ps->sum_lat_ns, ps->n_herald) : 0;
+	st->lat_max = ps->max_lat_ns;
+	st->offset_valid = ps->offset_valid;
+	st->offset_est = ps->offset_q8 >> OFFSET_EWMA_SHIFT;
+	st->offset_cfg = ps->offset_ps;
+	st->pairs = ps->pb.live;
+	st->slots_used = ps->pb.used_slots;
+	st->max_pairs = ps->ring_size;
+	st->flushed = ps->flushed;
+	st->tags_rejected = ps->tags_rejected + ps->m.stats.rejected_order +
+			    ps->m.stats.rejected_wrap;
+	st->match_overflow = ps->match_overflow + ps->m.stats.out_overflow +
+			     ps->m.stats.carry_overflow;
 	spin_unlock_bh(&ps->lock);
 
-	if (nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_A, tags[0],
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_B, tags[1],
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_COVERED_TIME, covered,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LINK_TIME, now,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_HERALD_RATE, rate * 1000,
-			      QLINK_A_STATS_PAD) ||
-	    (n_herald && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_HERALD, f_h)) ||
-	    (n_taken && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_TAKEN, f_t)) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAKEN, pb.taken,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_AGE_TAKEN, age_t,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MEAN, lat_mean,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MAX, lat_max,
-			      QLINK_A_STATS_PAD) ||
-	    (loss[0] != U32_MAX &&
-	     nla_put_u32(msg, QLINK_A_STATS_LOSS_A_EST, loss[0])) ||
-	    (loss[1] != U32_MAX &&
-	     nla_put_u32(msg, QLINK_A_STATS_LOSS_B_EST, loss[1])) ||
-	    (off_valid &&
-	     (nla_put_s64(msg, QLINK_A_STATS_OFFSET_EST, off_est,
-			  QLINK_A_STATS_PAD) ||
-	      nla_put_s64(msg, QLINK_A_STATS_OFFSET_ERROR, off_est - off_cfg,
-			  QLINK_A_STATS_PAD))) ||
-	    nla_put_u32(msg, QLINK_A_STATS_PAIRS, pairs) ||
-	    nla_put_u32(msg, QLINK_A_STATS_SLOTS_USED, slots) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_FULL, pb.dropped_full,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_SLOTS,
-			      pb.dropped_slots, QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_EXPIRED, pb.expired,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DISCARDED_LOW_F,
-			      pb.discarded_low_f, QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_FLUSHED, flushed,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_REJECTED, pb.rejected,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_REJECTED, tags_rej,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_MATCH_OVERFLOW, ovf,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_EVENTS_LOST,
-			      atomic64_read(&ps->events_lost),
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u32(msg, QLINK_A_STATS_MAX_PAIRS, max_pairs))
-		return -EMSGSIZE;
-	return 0;
+	st->taken = pb.taken;
+	st->dropped_full = pb.dropped_full;
+	st->dropped_slots = pb.dropped_slots;
+	st->expired = pb.expired;
+	st->discarded_low_f = pb.discarded_low_f;
+	st->rejected = pb.rejected;
+	st->events_lost = atomic64_read(&ps->events_lost);
 }

@@ -118,5 +118,6 @@ void qlink_pb_stats_add(struct qcore_pb_stats *to,
 /* pairs_est.c */
 void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps);
 u32 qlink_mix_fidelity(const struct qlink_pairs *ps);
+void qlink_offset_count(struct qlink_pairs *ps, s64 d);
 
 #endif /* _QLINK_PAIRS_INT_H */

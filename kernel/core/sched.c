@@ -494,32 +494,17 @@ void qlink_sched_room(struct qlink_sock *qs)
 	spin_unlock_bh(&s->lock);
 }
 
-/* The request counters of @ql's end inside an open %QLINK_A_STATS nest. */
-int qlink_sched_fill_stats(struct sk_buff *msg, struct qlink *ql)
+/* A copy of the request counters of @ql's end; false if it has none. */
+bool qlink_sched_read_stats(struct qlink *ql, struct qlink_req_stats *st)
 {
 	struct qlink_sched *s = ql->sched;
-	struct qlink_req_stats st;
 
 	if (!s)
-		return 0;
+		return false;
 	spin_lock_bh(&s->lock);
-	st = s->st[qlink_sched_end_of(s, ql)];
+	*st = s->st[qlink_sched_end_of(s, ql)];
 	spin_unlock_bh(&s->lock);
-	if (nla_put_u64_64bit(msg, QLINK_A_STATS_REQUESTS, st.requests,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_SUCCEEDED, st.succeeded,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_FAILED, st.failed,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_LATENCY_MEAN,
-			      st.n_lat ? div64_u64(st.sum_lat_ns, st.n_lat) : 0,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_REQ_LATENCY_MAX,
-			      st.max_lat_ns, QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DELIVERED, st.delivered,
-			      QLINK_A_STATS_PAD))
-		return -EMSGSIZE;
-	return 0;
+	return true;
 }
 
 /**

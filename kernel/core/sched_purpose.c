@@ -10,7 +10,6 @@
 #include <linux/ktime.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
-#include <net/genetlink.h>
 #include <net/qlink.h>
 
 #include "core.h"
@@ -512,102 +511,81 @@ out_free:
 	return err;
 }
 
-static int qlink_purpose_fill(struct sk_buff *skb, struct qlink *ql,
-			      const struct qlink_purpose *pp, u32 portid,
-			      u32 seq, int flags)
+static void qlink_purpose_info(const struct qlink_purpose *pp,
+			       struct qlink_purpose_info *out)
 {
-	struct nlattr *nest;
-	u32 receivers = 0;
-	void *hdr;
 	int i;
 
+	out->id = pp->id;
+	out->weight = pp->weight;
+	out->rate = pp->rate;
+	out->max_outstanding = pp->max_outstanding;
+	out->reserve = pp->reserve;
+	out->reserve_f = pp->reserve_f;
+	out->requests = pp->requests;
+	out->succeeded = pp->succeeded;
+	out->failed = pp->failed;
+	out->delivered = pp->delivered;
+	out->outstanding = pp->outstanding;
+	out->reserved = pp->pool_n;
+	out->receivers = 0;
 	for (i = 0; i < 2; i++)
-		receivers += pp->sk[i] && pp->sk[i]->receive;
-	hdr = qlink_genlmsg_put(skb, portid, seq, flags, QLINK_CMD_PURPOSE_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, QLINK_A_IFINDEX, ql->dev->ifindex) ||
-	    nla_put_u32(skb, QLINK_A_LINK_ID, ql->id))
-		goto cancel;
-	nest = nla_nest_start(skb, QLINK_A_PURPOSE);
-	if (!nest)
-		goto cancel;
-	if (nla_put_u32(skb, QLINK_A_PURPOSE_ID, pp->id) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_WEIGHT, pp->weight) ||
-	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_RATE, pp->rate,
-			      QLINK_A_PURPOSE_PAD) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_MAX_OUTSTANDING,
-			pp->max_outstanding) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_RESERVE, pp->reserve) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_RESERVE_FIDELITY, pp->reserve_f) ||
-	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_REQUESTS, pp->requests,
-			      QLINK_A_PURPOSE_PAD) ||
-	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_REQ_SUCCEEDED,
-			      pp->succeeded, QLINK_A_PURPOSE_PAD) ||
-	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_REQ_FAILED, pp->failed,
-			      QLINK_A_PURPOSE_PAD) ||
-	    nla_put_u64_64bit(skb, QLINK_A_PURPOSE_DELIVERED, pp->delivered,
-			      QLINK_A_PURPOSE_PAD) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_OUTSTANDING, pp->outstanding) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_RESERVED, pp->pool_n) ||
-	    nla_put_u32(skb, QLINK_A_PURPOSE_RECEIVERS, receivers) ||
-	    (uid_valid(pp->owner_uid) &&
-	     nla_put_u32(skb, QLINK_A_PURPOSE_OWNER_UID,
-			 from_kuid_munged(current_user_ns(), pp->owner_uid))) ||
-	    (gid_valid(pp->owner_gid) &&
-	     nla_put_u32(skb, QLINK_A_PURPOSE_OWNER_GID,
-			 from_kgid_munged(current_user_ns(), pp->owner_gid)))) {
-		nla_nest_cancel(skb, nest);
-		goto cancel;
-	}
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+		out->receivers += pp->sk[i] && pp->sk[i]->receive;
+	out->owner_uid = pp->owner_uid;
+	out->owner_gid = pp->owner_gid;
 }
 
 /**
- * qlink_sched_purpose_dump() - purposes of a link as PURPOSE_GET replies
+ * qlink_sched_purpose_get() - a copy of purpose @id of @ql's link
  * @ql: link
- * @skb: message buffer
- * @portid: requester
- * @seq: request sequence number
- * @flags: NLM_F_MULTI for dumps
- * @id: only this purpose (doit), or 0 for all from *@cursor
- * @cursor: dumps: the lowest id not reported yet; advanced. Purposes are
- *	indexed by id, so one that comes or goes between two parts of a dump
- *	makes no other be skipped or repeated.
+ * @id: purpose id
+ * @out: the copy
  *
- * Return: 0 when all were put, -EMSGSIZE when the buffer is full,
- * -ENOENT if purpose @id does not exist.
+ * Return: 0, or -ENOENT if the link has no such purpose.
  */
-int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
-			     u32 portid, u32 seq, int flags, u32 id,
-			     u64 *cursor)
+int qlink_sched_purpose_get(struct qlink *ql, u32 id,
+			    struct qlink_purpose_info *out)
+{
+	struct qlink_sched *s = ql->sched;
+	struct qlink_purpose *pp;
+
+	spin_lock_bh(&s->lock);
+	pp = qlink_purpose_find(s, id);
+	if (pp)
+		qlink_purpose_info(pp, out);
+	spin_unlock_bh(&s->lock);
+	return pp ? 0 : -ENOENT;
+}
+
+/**
+ * qlink_sched_purposes() - copies of the purposes of a link, by id
+ * @ql: link
+ * @from: the lowest id to copy (a dump's cursor)
+ * @out: the copies, in id order
+ * @n: room in @out
+ *
+ * Purposes are indexed by id, so one that comes or goes between two calls
+ * makes no other be skipped or repeated.
+ *
+ * Return: the number copied; fewer than @n once there are no more.
+ */
+u32 qlink_sched_purposes(struct qlink *ql, u64 from,
+			 struct qlink_purpose_info *out, u32 n)
 {
 	struct qlink_sched *s = ql->sched;
 	struct qlink_purpose *pp;
 	unsigned long index;
-	int err = 0;
+	u32 k = 0;
 
-	ASSERT_RTNL();
+	if (from > U32_MAX || !n)
+		return 0;
 	spin_lock_bh(&s->lock);
-	if (id) {
-		pp = qlink_purpose_find(s, id);
-		err = pp ? qlink_purpose_fill(skb, ql, pp, portid, seq, flags) :
-		      -ENOENT;
-	} else if (*cursor <= U32_MAX) {
-		/* O(log n) to where the last part stopped, not from the head */
-		xa_for_each_start(&s->purposes, index, pp, *cursor) {
-			err = qlink_purpose_fill(skb, ql, pp, portid, seq,
-						 flags);
-			if (err)
-				break;
-			*cursor = (u64)pp->id + 1;
-		}
+	/* O(log n) to where the last call stopped, not from the head */
+	xa_for_each_start(&s->purposes, index, pp, from) {
+		qlink_purpose_info(pp, &out[k]);
+		if (++k == n)
+			break;
 	}
 	spin_unlock_bh(&s->lock);
-	return err;
+	return k;
 }
