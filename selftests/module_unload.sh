@@ -12,18 +12,6 @@ objects=/sys/kernel/debug/qlink/objects
 npairs=50
 . "$top/selftests/lib.sh"
 
-# The .ko built for the running kernel: the Debian build lives in the tree,
-# the debug-kernel build in build/kmod-debug.
-find_ko() {
-	local f
-	for f in "$top/$1" "$build/kmod-debug/$1"; do
-		[ -f "$f" ] || continue
-		[ "$(modinfo -F vermagic "$f" | cut -d' ' -f1)" = "$(uname -r)" ] &&
-			{ echo "$f"; return 0; }
-	done
-	return 1
-}
-
 loaded() { grep -q "^$1 " /proc/modules; }
 
 # rmmod, retrying while a dump in flight holds the module.

@@ -58,31 +58,33 @@ static int qlink_dev_init(struct net_device *dev)
 	if (WARN_ON_ONCE(!ql->ops))
 		return -EINVAL;
 
-	ql->stats = netdev_alloc_pcpu_stats(struct qlink_pcpu_stats);
+	ql->stats = qlink_fault(QLINK_FAULT_STATS) ? NULL :
+		    netdev_alloc_pcpu_stats(struct qlink_pcpu_stats);
 	if (!ql->stats)
 		return -ENOMEM;
-
-	err = xa_alloc_cyclic(&qlink_links, &ql->id, ql, xa_limit_32b,
+	err = qlink_fault(QLINK_FAULT_ID) ? -ENOMEM :
+	      xa_alloc_cyclic(&qlink_links, &ql->id, ql, xa_limit_32b,
 			      &qlink_next_id, GFP_KERNEL);
-	if (err < 0) {
-		free_percpu(ql->stats);
-		ql->stats = NULL;
-		return err;
-	}
+	if (err < 0)
+		goto err_stats;
 	err = qlink_pairs_init(ql);
-	if (!err) {
-		err = qlink_sched_attach(ql);
-		if (err)
-			qlink_pairs_free(ql);
-	}
-	if (err) {
-		xa_erase(&qlink_links, ql->id);
-		free_percpu(ql->stats);
-		ql->stats = NULL;
-		return err;
-	}
+	if (err)
+		goto err_id;
+	err = qlink_sched_attach(ql);
+	if (err)
+		goto err_pairs;
 	atomic_inc(&qlink_nr_links);
 	return 0;
+
+err_pairs:
+	qlink_pairs_free(ql);
+err_id:
+	xa_erase(&qlink_links, ql->id);
+	ql->id = 0;
+err_stats:
+	free_percpu(ql->stats);
+	ql->stats = NULL;
+	return err;
 }
 
 /* After the NETDEV_UNREGISTER notifiers, or when registration fails. */

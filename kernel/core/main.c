@@ -33,6 +33,18 @@ static int qlink_objects_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(qlink_objects);
 
+/*
+ * /sys/kernel/debug/qlink/fail_init: the step (enum qlink_fault) at which
+ * the next link's ndo_init fails, once; 0 = none.
+ */
+static u32 qlink_fail_init;
+
+bool qlink_fault(enum qlink_fault step)
+{
+	return READ_ONCE(qlink_fail_init) == step &&
+	       cmpxchg(&qlink_fail_init, step, QLINK_FAULT_NONE) == step;
+}
+
 static int __init qlink_module_init(void)
 {
 	int err;
@@ -51,6 +63,7 @@ static int __init qlink_module_init(void)
 	qlink_debugfs = debugfs_create_dir("qlink", NULL);
 	debugfs_create_file("objects", 0444, qlink_debugfs, NULL,
 			    &qlink_objects_fops);
+	debugfs_create_u32("fail_init", 0600, qlink_debugfs, &qlink_fail_init);
 
 	pr_info("qlink: core loaded\n");
 	return 0;

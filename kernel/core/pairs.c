@@ -34,117 +34,18 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <net/genetlink.h>
 #include <net/qlink.h>
 
 #include "core.h"
 #include "sched.h"
-#include "match.h"
 #include "fidelity.h"
-#include "pairbuf.h"
+#include "pairs_int.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-#define PS_PER_NS	1000ULL
-#define PS_PER_SEC	1000000000000ULL
-/* Offset estimate: moving average over about 2^8 coincidences. */
-#define OFFSET_EWMA_SHIFT	8
-
 /* Bytes the heralding path holds for all links (debugfs "pair_bytes"). */
 atomic_long_t qlink_pair_bytes = ATOMIC_LONG_INIT(0);
-
-/**
- * struct qlink_pairs - heralding state of one link end
- * @lock: serialises everything below: the pair buffer (ingest pushes,
- *	dumps walk it, takes remove from it, parameter changes retune it),
- *	the matcher with its coincidence scratch and carried-tag flags, and
- *	the accounting. BH-safe (spin_lock_bh) because drivers ingest from
- *	softirq context; held for one batch, dump chunk or take at a time.
- * @pb: the pair buffer (qcore), its ring is @ring
- * @ring: @ring_size pair records
- * @ring_size: capacity of @ring
- * @m: coincidence matcher (time-tag heralding)
- * @coinc: matcher output of one batch, QLINK_INGEST_COINC_MAX entries
- * @carry_t: tags the matcher carries to the next batch, per channel (a
- *	copy of its carry, to find their flags)
- * @carry_f: their flags
- * @n_carry: number of carried tags per channel
- * @running: between qlink_pairs_start() and qlink_pairs_stop()
- * @started: the clock has been started at least once
- * @t0_ns: ktime (ns) of the link clock's zero
- * @pair_link_id: link id naming this link's pairs
- * @f0: fidelity of a true herald, F0 - F2 (qcore fixed point)
- * @window_ps: full coincidence window tau
- * @dark_mhz: calibrated dark count rate of each detector
- * @eta_ppm: calibrated detector efficiencies of A and B
- * @offset_ps: configured offset
- * @covered_ps: link time the driver reported on since the start
- * @tags: tags ingested per channel since the start
- * @coinc_total: coincidences found since the start
- * @n_herald: heralds stored since the start (M1, M2)
- * @sum_f_herald: sum of their fidelities, ppm
- * @n_taken: pairs taken (M2, M5)
- * @sum_f_taken: sum of their fidelities when taken, ppm
- * @sum_age_taken_ns: sum of their ages when taken
- * @sum_lat_ns: sum of herald latencies (M6)
- * @max_lat_ns: largest herald latency
- * @offset_q8: moving average of b - a over coincidences, ps << 8 (M10)
- * @offset_valid: @offset_q8 has seen a coincidence
- * @rate_end_ps: end of the current one-second bucket of herald time (M1)
- * @rate_cur: heralds in the current bucket
- * @rate_prev: heralds in the bucket before
- * @base: buffer counters of earlier runs (the buffer restarts with the
- *	link), so that the reported ones count since creation
- * @flushed: pairs flushed by restarts
- * @tags_rejected: tags refused by the matcher, since creation
- * @match_overflow: coincidences lost to output or carry limits
- * @events_lost: events not sent for want of memory; atomic, updated
- *	outside @lock
- */
-struct qlink_pairs {
-	spinlock_t lock;	/* see above */
-	struct qcore_pairbuf pb;
-	struct qcore_pair *ring;
-	u32 ring_size;
-	struct qcore_matcher m;
-	struct qcore_coinc *coinc;
-	u64 carry_t[2][QCORE_MATCH_CARRY];
-	u16 carry_f[2][QCORE_MATCH_CARRY];
-	u32 n_carry[2];
-	bool running;
-	bool started;
-	u64 t0_ns;
-	u32 pair_link_id;
-	u32 f0;
-	u32 window_ps;
-	u64 dark_mhz[2];
-	u32 eta_ppm[2];
-	s64 offset_ps;
-
-	u64 covered_ps;
-	u64 tags[2];
-	u64 coinc_total;
-	u64 n_herald;
-	u64 sum_f_herald;
-	u64 n_taken;
-	u64 sum_f_taken;
-	u64 sum_age_taken_ns;
-	u64 sum_lat_ns;
-	u64 max_lat_ns;
-	s64 offset_q8;
-	bool offset_valid;
-	u64 rate_end_ps;
-	u64 rate_cur;
-	u64 rate_prev;
-
-	struct qcore_pb_stats base;
-	u64 flushed;
-	u64 tags_rejected;
-	u64 match_overflow;
-	atomic64_t events_lost;
-};
-
 /* What one batch did, copied out of the lock for events and counters. */
 struct qlink_batch_out {
 	u64 now;
@@ -162,6 +63,28 @@ struct qlink_batch_out {
 static u64 qlink_trace_id(u32 pair_link_id, u64 seq)
 {
 	return ((u64)pair_link_id << 40) | (seq & (BIT_ULL(40) - 1));
+}
+
+static_assert(QCORE_SLOT_NONE == QLINK_SLOT_NONE);
+
+/* @p as netlink reports it, at link time @now. */
+static void qlink_pair_snap(const struct qcore_pair *p, u32 pair_link_id,
+			    u64 t_decay_ps, u64 now, struct qlink_pair_snap *out)
+{
+	u64 age = now > p->herald_ps ? now - p->herald_ps : 0;
+
+	out->seq = p->seq;
+	out->trace_id = qlink_trace_id(pair_link_id, p->seq);
+	out->herald_ps = p->herald_ps;
+	out->age_ps = age;
+	out->pair_link_id = pair_link_id;
+	out->fidelity_herald = qcore_f_to_ppm(p->f0);
+	out->fidelity = qcore_f_to_ppm(qcore_werner_decay(p->f0, age,
+							  t_decay_ps));
+	out->purpose = p->purpose;
+	out->state = p->owner ? QLINK_PAIR_PROMISED : QLINK_PAIR_READY;
+	out->slot = p->slot;
+	out->bell_index = p->bell_index;
 }
 
 static size_t qlink_ring_bytes(u32 n)
@@ -198,7 +121,7 @@ static struct qcore_pair *qlink_ring_alloc(u32 n)
  * and a clock that was not rebased stops at QLINK_CLOCK_MAX_PS instead
  * of wrapping to 0 at 2^64 ps.
  */
-static u64 qlink_clock_ps(const struct qlink_pairs *ps)
+u64 qlink_clock_ps(const struct qlink_pairs *ps)
 {
 	s64 d = ktime_get_ns() - (s64)READ_ONCE(ps->t0_ns);
 	u64 t;
@@ -253,6 +176,7 @@ void qlink_pairs_params(struct qlink *ql)
 {
 	struct qlink_pairs *ps = ql->pairs;
 
+	ASSERT_RTNL();
 	if (!ps)
 		return;
 	spin_lock_bh(&ps->lock);
@@ -270,7 +194,7 @@ int qlink_pairs_init(struct qlink *ql)
 	if (!ps)
 		return -ENOMEM;
 	ps->coinc = kvmalloc(qlink_coinc_bytes(), GFP_KERNEL_ACCOUNT);
-	ps->ring = qlink_ring_alloc(n);
+	ps->ring = qlink_fault(QLINK_FAULT_PAIRS) ? NULL : qlink_ring_alloc(n);
 	if (!ps->coinc || !ps->ring) {
 		kvfree(ps->ring);
 		kvfree(ps->coinc);
@@ -329,8 +253,8 @@ u32 qlink_pair_link_id(struct qlink *ql)
 	return READ_ONCE(ql->pairs->pair_link_id);
 }
 
-static void qlink_pb_stats_add(struct qcore_pb_stats *to,
-			       const struct qcore_pb_stats *s)
+void qlink_pb_stats_add(struct qcore_pb_stats *to,
+			const struct qcore_pb_stats *s)
 {
 	to->pushed += s->pushed;
 	to->taken += s->taken;
@@ -371,7 +295,7 @@ static void qlink_report_events(struct qlink *ql,
  * Before the buffer and the matcher restart: count the pairs still in
  * the buffer as flushed (their range in *@first .. *@last) and fold the
  * counters of the run into those since the link was created. Returns
- * how many were flushed. ps->lock held.
+ * how many were flushed.
  */
 static u64 qlink_pairs_flush(struct qlink_pairs *ps, u64 *first, u64 *last)
 {
@@ -521,21 +445,6 @@ void qlink_pairs_stop(struct qlink *ql)
 }
 EXPORT_SYMBOL_GPL(qlink_pairs_stop);
 
-/* One-second buckets of herald time for M1. Caller holds ps->lock. */
-static void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
-{
-	if (unlikely(herald_ps >= ps->rate_end_ps)) {
-		ps->rate_prev = herald_ps - ps->rate_end_ps < PS_PER_SEC ?
-				ps->rate_cur : 0;
-		ps->rate_cur = 0;
-		/* a herald time in the last second of u64 ends the buckets */
-		if (check_mul_overflow(div64_u64(herald_ps, PS_PER_SEC) + 1,
-				       PS_PER_SEC, &ps->rate_end_ps))
-			ps->rate_end_ps = U64_MAX;
-	}
-	ps->rate_cur++;
-}
-
 /*
  * A pair is in the buffer: accounting, tracepoint, event copy. Caller
  * holds ps->lock.
@@ -626,25 +535,6 @@ found:
 	ps->n_carry[ch] = n;
 }
 
-/*
- * Fidelity of a coincidence whose truth is unknown: the mix of true and
- * accidental ones measured so far, accidentals estimated as
- * S_A * S_B * (2 * window + 1). Caller holds ps->lock.
- */
-static u32 qlink_mix_fidelity(const struct qlink_pairs *ps)
-{
-	u64 acc, x;
-
-	if (!ps->covered_ps || !ps->coinc_total)
-		return ps->f0;
-	/* a driver's batches may cover little time: no bound on the ratio */
-	x = qcore_mul_div_sat(ps->tags[0], ps->tags[1], ps->covered_ps);
-	if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
-		acc = U64_MAX;
-	acc = min(acc, ps->coinc_total);
-	return qcore_herald_fidelity(ps->f0, ps->coinc_total - acc, acc);
-}
-
 static void qlink_span(struct qlink_pairs *ps, u64 start, u64 end)
 {
 	if (end > start)
@@ -652,18 +542,36 @@ static void qlink_span(struct qlink_pairs *ps, u64 start, u64 end)
 }
 
 /*
- * Start of a batch: takes ps->lock and expires what is past the cutoff.
- * Returns false if the link is not generating (the lock is held anyway).
+ * Start of a batch: expires what is past the cutoff. Returns false if the
+ * link is not generating.
  */
 static bool qlink_batch_begin(struct qlink_pairs *ps, struct qlink_batch_out *o)
-	__acquires(&ps->lock)
 {
-	spin_lock_bh(&ps->lock);
+	lockdep_assert_held(&ps->lock);
 	if (unlikely(!ps->running))
 		return false;
 	o->now = qlink_clock_ps(ps);
 	qcore_pairbuf_expire(&ps->pb, o->now, &o->exp);
 	return true;
+}
+
+/* The pairs event of a batch, if anyone listens. */
+static void qlink_batch_ntf(struct qlink *ql, const struct qlink_batch_out *o)
+{
+	struct qlink_pair_snap show[QLINK_NTF_PAIRS_MAX];
+	u32 pair_link_id, k;
+	u64 t_decay;
+
+	if (!qlink_nl_pairs_wanted(ql))
+		return;
+	pair_link_id = qlink_pair_link_id(ql);
+	t_decay = qlink_pairs_decay_ps(ql);
+	for (k = 0; k < o->n_show; k++)
+		qlink_pair_snap(&o->show[k], pair_link_id, t_decay, o->now,
+				&show[k]);
+	if (qlink_nl_pairs_ntf(ql, o->now, o->first_seq, o->last_seq,
+			       o->pushed, show, o->n_show))
+		atomic64_inc(&ql->pairs->events_lost);
 }
 
 /* After the lock: per-cpu counters, events and requests of a batch. */
@@ -682,12 +590,10 @@ static void qlink_batch_done(struct qlink *ql, struct qlink_batch_out *o,
 				o->rejected + rep->n_full + rep->n_slots);
 	qlink_report_events(ql, &o->exp, o->now);
 	qlink_report_events(ql, rep, o->now);
-	if (o->pushed &&
-	    qlink_nl_pairs_ntf(ql, o->now, o->first_seq, o->last_seq,
-			       o->pushed, o->show, o->n_show))
-		atomic64_inc(&ql->pairs->events_lost);
-	if (o->pushed)
+	if (o->pushed) {
+		qlink_batch_ntf(ql, o);
 		qlink_sched_heralded(ql);
+	}
 }
 
 /**
@@ -717,6 +623,7 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 	u32 n, k, nout = 0, f_mix;
 	int ch;
 
+	spin_lock_bh(&ps->lock);
 	if (unlikely(!qlink_batch_begin(ps, &o))) {
 		spin_unlock_bh(&ps->lock);
 		return -ENETDOWN;
@@ -753,13 +660,7 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 				o.accidentals++;
 			}
 		}
-		if (likely(ps->offset_valid)) {
-			ps->offset_q8 += ((d << OFFSET_EWMA_SHIFT) -
-					  ps->offset_q8) >> OFFSET_EWMA_SHIFT;
-		} else {
-			ps->offset_q8 = d << OFFSET_EWMA_SHIFT;
-			ps->offset_valid = true;
-		}
+		qlink_offset_count(ps, d);
 		trace_qlink_herald(ql->id, ps->pb.next_seq, p.herald_ps, true,
 				   p.bell_index);
 		if (qcore_pairbuf_push(&ps->pb, &p, &o.push)) {
@@ -805,6 +706,7 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 	struct qlink_batch_out o = {};
 	u32 k;
 
+	spin_lock_bh(&ps->lock);
 	if (unlikely(!qlink_batch_begin(ps, &o))) {
 		spin_unlock_bh(&ps->lock);
 		return -ENETDOWN;
@@ -839,10 +741,11 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 }
 EXPORT_SYMBOL_GPL(qlink_ingest_heralds);
 
-/* @p, taken at @now, as a struct qlink_pair_info. Caller holds ps->lock. */
+/* @p, taken at @now, as a struct qlink_pair_info. */
 static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,
 			     u64 now, struct qlink_pair_info *out)
 {
+	lockdep_assert_held(&ps->lock);
 	out->seq = p->seq;
 	out->pair_link_id = ps->pair_link_id;
 	out->trace_id = qlink_trace_id(ps->pair_link_id, p->seq);
@@ -956,15 +859,10 @@ u64 qlink_pairs_next_seq(struct qlink *ql)
 	return READ_ONCE(ql->pairs->pb.next_seq);
 }
 
-/* %QLINK_A_LINK_CLOCK_BASE, once the clock has started. */
-int qlink_pairs_fill_clock(struct sk_buff *msg, struct qlink *ql)
+/* Has the link's clock ever started? */
+bool qlink_pairs_started(struct qlink *ql)
 {
-	struct qlink_pairs *ps = ql->pairs;
-
-	if (!READ_ONCE(ps->started))
-		return 0;
-	return nla_put_u64_64bit(msg, QLINK_A_LINK_CLOCK_BASE,
-				 READ_ONCE(ps->t0_ns), QLINK_A_PAD);
+	return READ_ONCE(ql->pairs->started);
 }
 
 /* CLOCK_MONOTONIC ns of the link clock's zero (0 before a start). */
@@ -979,246 +877,44 @@ u64 qlink_pairs_cutoff_ps(struct qlink *ql)
 	return READ_ONCE(ql->pairs->pb.cutoff_ps);
 }
 
-/* One pair as a %QLINK_A_PAIR nest; caller holds ps->lock or a copy. */
-int qlink_pair_fill(struct sk_buff *msg, u32 pair_link_id,
-		    const struct qcore_pair *p, u64 now, u64 t_decay_ps)
-{
-	u64 age = now > p->herald_ps ? now - p->herald_ps : 0;
-	struct nlattr *nest;
-
-	nest = nla_nest_start(msg, QLINK_A_PAIR);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(msg, QLINK_A_PAIR_SEQ, p->seq,
-			      QLINK_A_PAIR_PAD) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_LINK_ID, pair_link_id) ||
-	    nla_put_u64_64bit(msg, QLINK_A_PAIR_TRACE_ID,
-			      qlink_trace_id(pair_link_id, p->seq),
-			      QLINK_A_PAIR_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_PAIR_HERALD_TIME, p->herald_ps,
-			      QLINK_A_PAIR_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_PAIR_AGE, age, QLINK_A_PAIR_PAD) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_FIDELITY_HERALD,
-			qcore_f_to_ppm(p->f0)) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_FIDELITY,
-			qcore_f_to_ppm(qcore_werner_decay(p->f0, age,
-							  t_decay_ps))) ||
-	    nla_put_u8(msg, QLINK_A_PAIR_BELL_INDEX, p->bell_index) ||
-	    (p->slot != QCORE_SLOT_NONE &&
-	     nla_put_u32(msg, QLINK_A_PAIR_SLOT, p->slot)) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_STATE,
-			p->owner ? QLINK_PAIR_PROMISED : QLINK_PAIR_READY) ||
-	    nla_put_u32(msg, QLINK_A_PAIR_PURPOSE, p->purpose)) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 u64 qlink_pairs_decay_ps(struct qlink *ql)
 {
 	return READ_ONCE(ql->pairs->pb.t_decay_ps);
 }
 
 /**
- * qlink_pairs_dump() - one chunk of a PAIR_GET dump
- * @ql: link (caller holds RTNL)
- * @skb: dump message buffer
- * @portid: requester
- * @seq: request sequence number
- * @next_seq: first sequence number to report; advanced past the pairs
- *	reported
- * @limit: 0 on the first chunk, then one above the last sequence number
- *	the dump reports (set here): pairs heralded during a dump do not
- *	keep it going
+ * qlink_pairs_snapshot() - copies of pairs for a PAIR_GET dump
+ * @ql: link
+ * @next_seq: first sequence number to copy
+ * @limit: 0 on the first call of a dump, then one above the last sequence
+ *	number the dump reports (set here): pairs heralded during a dump do
+ *	not keep it going
+ * @out: the copies, oldest first
+ * @n: room in @out
+ * @now: set to the link's clock the copies were taken at
  *
- * Return: the number of pairs put, or -EMSGSIZE if not even one fit.
+ * Return: the number of pairs copied, 0 once there are no more.
  */
-int qlink_pairs_dump(struct qlink *ql, struct sk_buff *skb, u32 portid,
-		     u32 seq, u64 *next_seq, u64 *limit)
+u32 qlink_pairs_snapshot(struct qlink *ql, u64 next_seq, u64 *limit,
+			 struct qlink_pair_snap *out, u32 n, u64 *now)
 {
 	struct qlink_pairs *ps = ql->pairs;
 	struct qcore_pb_report rep = {};
 	const struct qcore_pair *p;
-	u32 cursor, n = 0;
-	u64 now;
-	void *hdr;
-	int err = 0;
+	u32 cursor, k = 0;
 
 	spin_lock_bh(&ps->lock);
-	now = qlink_clock_ps(ps);
-	qcore_pairbuf_expire(&ps->pb, now, &rep);
+	*now = qlink_clock_ps(ps);
+	qcore_pairbuf_expire(&ps->pb, *now, &rep);
 	if (!*limit)
 		*limit = ps->pb.next_seq + 1;
-	/* each chunk starts where the last one stopped: O(chunk), not O(ring) */
-	cursor = qcore_pairbuf_seek(&ps->pb, *next_seq);
-	while ((p = qcore_pairbuf_next(&ps->pb, &cursor))) {
-		if (p->seq + 1 >= *limit)
-			break;
-		hdr = qlink_genlmsg_put(skb, portid, seq, NLM_F_MULTI,
-					QLINK_CMD_PAIR_GET);
-		if (!hdr) {
-			err = -EMSGSIZE;
-			break;
-		}
-		if (nla_put_u32(skb, QLINK_A_IFINDEX, ql->dev->ifindex) ||
-		    nla_put_u32(skb, QLINK_A_LINK_ID, ql->id) ||
-		    nla_put_u64_64bit(skb, QLINK_A_LINK_TIME, now,
-				      QLINK_A_PAD) ||
-		    qlink_pair_fill(skb, ps->pair_link_id, p, now,
-				    ps->pb.t_decay_ps)) {
-			genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		*next_seq = p->seq + 1;
-		n++;
-	}
+	/* each call starts where the last one stopped: O(n), not O(ring) */
+	cursor = qcore_pairbuf_seek(&ps->pb, next_seq);
+	while (k < n && (p = qcore_pairbuf_next(&ps->pb, &cursor)) &&
+	       p->seq + 1 < *limit)
+		qlink_pair_snap(p, ps->pair_link_id, ps->pb.t_decay_ps, *now,
+				&out[k++]);
 	spin_unlock_bh(&ps->lock);
-	qlink_report_events(ql, &rep, now);
-	return err && !n ? err : n;
-}
-
-static u32 qlink_mean(u64 sum, u64 n)
-{
-	return n ? (u32)div64_u64(sum + n / 2, n) : 0;
-}
-
-/*
- * M3: loss of the arm whose detector is @ch, from the measured rates;
- * @dark: dark counts expected of the other detector.
- */
-static u32 qlink_loss_est(const struct qlink_pairs *ps, int ch, u64 acc,
-			  u64 dark)
-{
-	u64 other = ps->tags[!ch], c, s, num, den;
-
-	if (ps->coinc_total <= acc || other <= dark || !ps->eta_ppm[ch])
-		return U32_MAX;
-	c = ps->coinc_total - acc;
-	s = other - dark;
-	/* counts of a long run: scale both rather than wrap the products */
-	while (check_mul_overflow(c, (u64)QLINK_PPM, &num) ||
-	       check_mul_overflow(s, (u64)ps->eta_ppm[ch], &den)) {
-		c >>= 1;
-		s >>= 1;
-	}
-	/* p_ch = C / (S_other - d); loss = -10 log10(p_ch / eta_ch) */
-	return qcore_ratio_to_mdb(num, den);
-}
-
-/* The heralding statistics inside an open %QLINK_A_STATS nest. */
-int qlink_pairs_fill_stats(struct sk_buff *msg, struct qlink *ql)
-{
-	struct qlink_pairs *ps = ql->pairs;
-	struct qcore_pb_stats pb = {};
-	u32 loss[2] = { U32_MAX, U32_MAX }, f_h, f_t, pairs, slots, max_pairs;
-	u64 now, rate, acc = 0, dark[2] = {}, x, age_t, lat_mean, lat_max;
-	u64 tags[2], covered, n_herald, n_taken, flushed, tags_rej, ovf;
-	s64 off_est = 0, off_cfg;
-	bool off_valid;
-	int ch;
-
-	spin_lock_bh(&ps->lock);
-	now = qlink_clock_ps(ps);
-	qlink_pb_stats_add(&pb, &ps->base);
-	qlink_pb_stats_add(&pb, &ps->pb.stats);
-	if (now < ps->rate_end_ps)
-		rate = ps->rate_prev;
-	else if (now - ps->rate_end_ps < PS_PER_SEC)
-		rate = ps->rate_cur;
-	else
-		rate = 0;
-	if (ps->covered_ps) {
-		x = qcore_mul_div_sat(ps->tags[0], ps->tags[1],
-				      ps->covered_ps);
-		if (check_mul_overflow(x, (u64)(ps->window_ps | 1), &acc))
-			acc = U64_MAX;
-		for (ch = 0; ch < 2; ch++)
-			dark[ch] = mul_u64_u64_div_u64(ps->dark_mhz[ch],
-						       ps->covered_ps,
-						       PS_PER_SEC * 1000);
-		if (ps->tags[0] && ps->tags[1]) {
-			loss[0] = qlink_loss_est(ps, 0, acc, dark[1]);
-			loss[1] = qlink_loss_est(ps, 1, acc, dark[0]);
-		}
-	}
-	tags[0] = ps->tags[0];
-	tags[1] = ps->tags[1];
-	covered = ps->covered_ps;
-	n_herald = ps->n_herald;
-	n_taken = ps->n_taken;
-	f_h = qlink_mean(ps->sum_f_herald, ps->n_herald);
-	f_t = qlink_mean(ps->sum_f_taken, ps->n_taken);
-	age_t = n_taken ? div64_u64(ps->sum_age_taken_ns, n_taken) : 0;
-	lat_mean = n_herald ? div64_u64(ps->sum_lat_ns, n_herald) : 0;
-	lat_max = ps->max_lat_ns;
-	off_valid = ps->offset_valid;
-	off_est = ps->offset_q8 >> OFFSET_EWMA_SHIFT;
-	off_cfg = ps->offset_ps;
-	pairs = ps->pb.live;
-	slots = ps->pb.used_slots;
-	max_pairs = ps->ring_size;
-	flushed = ps->flushed;
-	tags_rej = ps->tags_rejected + ps->m.stats.rejected_order +
-		   ps->m.stats.rejected_wrap;
-	ovf = ps->match_overflow + ps->m.stats.out_overflow +
-	      ps->m.stats.carry_overflow;
-	spin_unlock_bh(&ps->lock);
-
-	if (nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_A, tags[0],
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_B, tags[1],
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_COVERED_TIME, covered,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LINK_TIME, now,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_HERALD_RATE, rate * 1000,
-			      QLINK_A_STATS_PAD) ||
-	    (n_herald && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_HERALD, f_h)) ||
-	    (n_taken && nla_put_u32(msg, QLINK_A_STATS_FIDELITY_TAKEN, f_t)) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAKEN, pb.taken,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_AGE_TAKEN, age_t,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MEAN, lat_mean,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_LATENCY_MAX, lat_max,
-			      QLINK_A_STATS_PAD) ||
-	    (loss[0] != U32_MAX &&
-	     nla_put_u32(msg, QLINK_A_STATS_LOSS_A_EST, loss[0])) ||
-	    (loss[1] != U32_MAX &&
-	     nla_put_u32(msg, QLINK_A_STATS_LOSS_B_EST, loss[1])) ||
-	    (off_valid &&
-	     (nla_put_s64(msg, QLINK_A_STATS_OFFSET_EST, off_est,
-			  QLINK_A_STATS_PAD) ||
-	      nla_put_s64(msg, QLINK_A_STATS_OFFSET_ERROR, off_est - off_cfg,
-			  QLINK_A_STATS_PAD))) ||
-	    nla_put_u32(msg, QLINK_A_STATS_PAIRS, pairs) ||
-	    nla_put_u32(msg, QLINK_A_STATS_SLOTS_USED, slots) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_FULL, pb.dropped_full,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DROPPED_SLOTS,
-			      pb.dropped_slots, QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_EXPIRED, pb.expired,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_DISCARDED_LOW_F,
-			      pb.discarded_low_f, QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_FLUSHED, flushed,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_REJECTED, pb.rejected,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_TAGS_REJECTED, tags_rej,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_MATCH_OVERFLOW, ovf,
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, QLINK_A_STATS_EVENTS_LOST,
-			      atomic64_read(&ps->events_lost),
-			      QLINK_A_STATS_PAD) ||
-	    nla_put_u32(msg, QLINK_A_STATS_MAX_PAIRS, max_pairs))
-		return -EMSGSIZE;
-	return 0;
+	qlink_report_events(ql, &rep, *now);
+	return k;
 }

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/xarray.h>
 #include <net/sock.h>
 #include <net/qlink.h>
 
@@ -89,7 +90,8 @@ struct qlink_req_stats {
  *	qlink_basis) (RTNL and @lock)
  * @direct: pairs are measured at detection and carry the outcomes
  *	(RTNL and @lock)
- * @purposes: every struct qlink_purpose of the link, by id
+ * @purposes: every struct qlink_purpose of the link, indexed by id;
+ *	changed under RTNL and @lock, read under @lock
  * @n_purposes: their number
  * @active: per priority class, the purposes with requests of that class
  * @vclock: per class, virtual time of the last pair served (WFQ)
@@ -118,7 +120,7 @@ struct qlink_sched {
 	u32 slots;
 	u32 measure_bases;
 	bool direct;
-	struct list_head purposes;
+	struct xarray purposes;
 	u32 n_purposes;
 	struct list_head active[QLINK_NR_PRIO];
 	u64 vclock[QLINK_NR_PRIO];
@@ -147,6 +149,43 @@ struct qlink_sched {
 #define QLINK_LINK_REQS_MAX	16384
 
 /**
+ * struct qlink_purpose_info - a purpose as PURPOSE_GET reports it, copied
+ *	under the scheduler's lock (see enum qlink_purpose_attr)
+ * @id: purpose id
+ * @weight: WFQ weight
+ * @rate: quota, mHz
+ * @max_outstanding: quota of queued requests
+ * @reserve: pairs it keeps reserved
+ * @reserve_f: their minimum fidelity, ppm
+ * @requests: requests made
+ * @succeeded: requests that got all their pairs
+ * @failed: requests that failed
+ * @delivered: pairs delivered
+ * @outstanding: queued requests
+ * @reserved: pairs held in the reservation
+ * @receivers: sockets receiving the other end's requests
+ * @owner_uid: owner, or invalid
+ * @owner_gid: owning group, or invalid
+ */
+struct qlink_purpose_info {
+	u32 id;
+	u32 weight;
+	u64 rate;
+	u32 max_outstanding;
+	u32 reserve;
+	u32 reserve_f;
+	u64 requests;
+	u64 succeeded;
+	u64 failed;
+	u64 delivered;
+	u32 outstanding;
+	u32 reserved;
+	u32 receivers;
+	kuid_t owner_uid;
+	kgid_t owner_gid;
+};
+
+/**
  * struct qlink_bind_cred - what the binding task may do, decided before
  *	the scheduler's lock is taken
  * @admin: CAP_NET_ADMIN over the link's netns
@@ -172,12 +211,13 @@ u32 qlink_sched_purpose_id(struct qlink_sock *qs);
 int qlink_sched_set_receive(struct qlink_sock *qs, bool on);
 int qlink_sched_create(struct qlink_sock *qs, const struct qlink_create *c);
 void qlink_sched_room(struct qlink_sock *qs);
-int qlink_sched_fill_stats(struct sk_buff *msg, struct qlink *ql);
+bool qlink_sched_read_stats(struct qlink *ql, struct qlink_req_stats *st);
 int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 			    struct netlink_ext_ack *extack);
-int qlink_sched_purpose_dump(struct qlink *ql, struct sk_buff *skb,
-			     u32 portid, u32 seq, int flags, u32 id,
-			     u64 *cursor);
+int qlink_sched_purpose_get(struct qlink *ql, u32 id,
+			    struct qlink_purpose_info *out);
+u32 qlink_sched_purposes(struct qlink *ql, u64 from,
+			 struct qlink_purpose_info *out, u32 n);
 struct qlink *qlink_sched_other_end(struct qlink *ql);
 
 /* socket.c */

@@ -45,12 +45,13 @@ static struct proto qlink_proto = {
 	.obj_size	= sizeof(struct qlink_sock),
 };
 
-/* Queue @rec on @qs. Any context; the scheduler's lock is held. */
+/* Queue @rec on @qs (from the scheduler). Any context. */
 int qlink_sock_put(struct qlink_sock *qs, const struct qlink_record *rec)
 {
 	struct sock *sk = &qs->sk;
 	struct sk_buff *skb;
 
+	lockdep_assert_held(&qs->sched->lock);
 	skb = alloc_skb(sizeof(*rec), GFP_ATOMIC);
 	if (skb) {
 		skb_put_data(skb, rec, sizeof(*rec));
@@ -79,13 +80,15 @@ bool qlink_sock_room(struct qlink_sock *qs, u32 n)
 }
 
 /*
- * The device @qs was bound to goes away (RTNL, scheduler lock held):
- * drop the reference; reads return what is queued, then end of file.
+ * The device @qs was bound to goes away: drop the reference; reads
+ * return what is queued, then end of file.
  */
 void qlink_sock_unbound(struct qlink_sock *qs, struct qlink *ql)
 {
 	struct sock *sk = &qs->sk;
 
+	ASSERT_RTNL();
+	lockdep_assert_held(&qs->sched->lock);
 	netdev_put(ql->dev, &qs->dev_tracker);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sk->sk_state = TCP_CLOSE;

@@ -354,7 +354,7 @@ static s32 qs_jitter(struct qlinksim_gen *g)
 /*
  * F5, detector saturation: above max-det-rate a detector registers only
  * that share of its photons and dark counts (thinning, the model of
- * qlinksim_get_expected()); dead time then drops what arrives within
+ * qlinksim_calib()); dead time then drops what arrives within
  * dead-time of the last registered detection (non-paralysable).
  */
 static void qs_saturation(struct qlinksim_gen *g, const struct qlinksim_phys *p)
