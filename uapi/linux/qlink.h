@@ -326,8 +326,8 @@ enum qlink_config_attr {
  *	detector, mdB [0, 10^6]; default 0
  * @QLINK_A_CALIB_LOSS_B: u32, the same of arm B
  * @QLINK_A_CALIB_HERALD_RATE: u64, expected rate of true heralds the
- *	link counts, mHz [0, 10^13]; default 0 (unknown: deadlines are not
- *	checked against it)
+ *	link counts, mHz [0, 10^13]; default 0 (no heralds expected:
+ *	requests with a deadline fail with %QLINK_ERR_NOTIME)
  * @QLINK_A_CALIB_ACCIDENTAL_RATE: u64, expected rate of accidental
  *	heralds the link counts, mHz [0, 10^13]; default 0
  * @QLINK_A_CALIB_DIRECT: u8, 1 if the detectors measure the photons
