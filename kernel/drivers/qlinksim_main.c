@@ -70,7 +70,7 @@
 #include <net/rtnetlink.h>
 #include <net/qlink.h>
 
-#include "fidelity.h"
+#include "../qcore/sim.h"
 
 #define DRV_NAME	"qlinksim"
 

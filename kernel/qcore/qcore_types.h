@@ -22,7 +22,6 @@
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
-#include <linux/export.h>
 
 #else /* !__KERNEL__ */
 
@@ -46,9 +45,6 @@ typedef __s64 s64;
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif
-
-/* Exports (qlink.ko exports what drivers use) mean nothing here. */
-#define EXPORT_SYMBOL_GPL(sym)	static_assert(1, #sym)
 
 #define BIT(nr)		(1UL << (nr))
 #define BIT_ULL(nr)	(1ULL << (nr))

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the qcore fixed-point physics (kernel/qcore/fidelity.c)
- * against the double-precision formulas.
+ * Unit tests of the qcore fixed-point physics (kernel/qcore/fidelity.c,
+ * the exp and log of qmath.h, the fiber and samplers of sim.c) against
+ * the double-precision formulas.
  */
 #include <math.h>
 
 #include "kselftest_harness.h"
 #include "fidelity.h"
+#include "sim.h"
 
 static double tof(u32 f)
 {
