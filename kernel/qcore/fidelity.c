@@ -94,21 +94,6 @@ u32 qcore_swap_fidelity(u32 f1, u32 f2)
 	return f > QCORE_F_ONE ? QCORE_F_ONE : (u32)f;
 }
 
-/**
- * qcore_werner_qber() - error rate of a Werner pair measured in one basis
- * @f: fidelity
- *
- * Outcomes disagree with probability (1 - F) 2/3.
- *
- * Return: QBER in the fixed-point unit.
- */
-u32 qcore_werner_qber(u32 f)
-{
-	u32 bad = QCORE_F_ONE - min_f1(f);
-
-	return (u32)div_u64((u64)bad * 2 + 1, 3);
-}
-
 /* 10^4 / log2(10) in Q32: millidecibels per octave of attenuation. */
 #define QF_MDB_PER_LOG2_Q32	12929139864918ULL
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * qcore fixed-point fidelity and link physics, no FPU.  The simulator's
- * share (fiber loss, sampling) is in sim.h.
+ * share (fiber loss, sampling) is in sim.h, the Bell state measurements
+ * in bell.h.
  *
  * Conventions:
  *  - fidelities, probabilities, efficiencies and transmissions are u32 in
@@ -59,7 +60,6 @@ static inline u32 qcore_f_from_milli(u32 milli)
 u32 qcore_werner_decay(u32 f0, u64 t_ps, u64 t_decay_ps);
 u32 qcore_herald_fidelity(u32 f0, u64 c_true, u64 c_acc);
 u32 qcore_swap_fidelity(u32 f1, u32 f2);
-u32 qcore_werner_qber(u32 f);
 u32 qcore_ratio_to_mdb(u64 num, u64 den);
 
 #endif /* _QCORE_FIDELITY_H */
