@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * qcore fixed-point fidelity and link physics, no FPU.  The simulator's
- * share (fiber loss, sampling) is in sim.h, the Bell state measurements
- * in bell.h.
+ * share (fiber loss, sampling, expected rates) is in sim.h, the Bell
+ * state measurements in bell.h.
  *
  * Conventions:
  *  - fidelities, probabilities, efficiencies and transmissions are u32 in

@@ -119,6 +119,26 @@ static inline int fls64(u64 x)
 	return x ? 64 - __builtin_clzll(x) : 0;
 }
 
+/* floor(sqrt(x)), bit by bit like lib/math/int_sqrt.c */
+static inline u32 int_sqrt64(u64 x)
+{
+	u64 b, m, y = 0;
+
+	if (x <= 1)
+		return (u32)x;
+	m = 1ULL << ((fls64(x) - 1) & ~1);
+	while (m) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return (u32)y;
+}
+
 #endif /* __KERNEL__ */
 
 /**

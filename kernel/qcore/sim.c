@@ -43,6 +43,24 @@ u32 qcore_fiber_transmission(u32 alpha_mdb_per_km, u32 length_m)
 }
 
 /**
+ * qcore_detect_q32() - probability that a photon of an arm is registered
+ * @eff_ppm: detector efficiency, ppm (above 10^6 counts as 1)
+ * @loss_mdb: loss of the arm, mdB
+ *
+ * eta 10^(-dB/10), in 2^-32 units: the simulator compares it with
+ * uniform 32-bit variates.
+ *
+ * Return: the probability, 2^32 = 1.
+ */
+u64 qcore_detect_q32(u32 eff_ppm, u32 loss_mdb)
+{
+	u64 eff = div_u64((u64)min(eff_ppm, 1000000U) << 32, 1000000);
+
+	return mul_u64_u64_shr(eff, qcore_db_to_transmission(loss_mdb),
+			       QCORE_F_SHIFT);
+}
+
+/**
  * qcore_pair_rate() - heralded pair rate of a source through two arms
  * @src_rate: source pair rate, any unit (Hz, mHz)
  * @eta_a: detector efficiency at A
@@ -189,3 +207,227 @@ s64 qcore_drift_ps(s32 drift, u64 t_ps)
 	return drift < 0 ? -(s64)d : (s64)d;
 }
 
+/*
+ * erf by Abramowitz and Stegun 7.1.26: erf(x) = 1 - t (a1 + t (a2 + t (a3
+ * + t (a4 + t a5)))) e^(-x^2), t = 1 / (1 + p x), error below 1.5e-7.
+ * p in Q32, a1..a5 in Q30.
+ */
+#define QS_ERF_P_Q32		1406993061ULL
+static const s64 qs_erf_a[5] = {
+	273621191, -305476044, 1526231383, -1560310108, 1139675401,
+};
+
+/* erfc(6) = 2e-17: erf is 1 in any unit we keep from here on. */
+#define QS_ERF_ONE_X		6
+
+/**
+ * qcore_erf() - the error function
+ * @x_q32: x >= 0 in Q32
+ *
+ * Polynomial in t = 1 / (1 + p x) times e^(-x^2) (Abramowitz and Stegun
+ * 7.1.26), in Q30 with qcore_exp_neg_q32(): absolute error below 2e-7
+ * over the whole range (the unit tests check it against libm).
+ *
+ * Return: erf(x), QCORE_F_ONE = 1.
+ */
+u32 qcore_erf(u64 x_q32)
+{
+	u64 t, e, erfc;
+	s64 poly;
+	int i;
+
+	if (x_q32 >= (u64)QS_ERF_ONE_X << 32)
+		return QCORE_F_ONE;
+	t = div64_u64(1ULL << 62, (1ULL << 32) +
+		      mul_u64_u64_shr(x_q32, QS_ERF_P_Q32, 32));	/* Q30 */
+	poly = qs_erf_a[4];
+	for (i = 3; i >= 0; i--)
+		poly = qs_erf_a[i] + ((poly * (s64)t) >> QCORE_F_SHIFT);
+	poly = (poly * (s64)t) >> QCORE_F_SHIFT;
+	if (poly <= 0)
+		return QCORE_F_ONE;
+	e = qcore_exp_neg_q32(mul_u64_u64_shr(x_q32, x_q32, 32));
+	erfc = mul_u64_u64_shr((u64)poly, e, 32);
+	return erfc >= QCORE_F_ONE ? 0 : QCORE_F_ONE - (u32)erfc;
+}
+
+/* 2^32 / (2 sqrt(2)) */
+#define QS_INV_2SQRT2_Q32	1518500250ULL
+/* Jitter up to 2 ms: sigma_A^2 + sigma_B^2 fits in 64 bits. */
+#define QS_JITTER_MAX		0x80000000U
+
+/**
+ * qcore_window_share() - share of true coincidences inside the window
+ * @window_ps: full width tau of the coincidence window
+ * @jitter_a_ps: Gaussian timing jitter (sigma) of detector A, at most
+ *	2^31 (larger counts as 2^31)
+ * @jitter_b_ps: the same of detector B
+ *
+ * The two tags of a pair differ by a Gaussian of sigma_d = sqrt(sigma_A^2
+ * + sigma_B^2) around the offset. The matcher takes |d| <= tau/2 rounded
+ * down, on integer picoseconds: 2 (tau/2) + 1 = tau | 1 values of d, the
+ * continuous |d| < (tau | 1) / 2. So the share is
+ *   erf((tau | 1) / (2 sqrt(2) sigma_d)),
+ * erf(tau / (4 sigma)) for equal jitter sigma at both ends. (Jitter
+ * drawn as a sum of four uniforms, as qlinksim did, gives up to 0.007
+ * less at tau/2 = sigma, and more in the tails.)
+ *
+ * Return: the share, QCORE_F_ONE = all (no jitter).
+ */
+u32 qcore_window_share(u32 window_ps, u32 jitter_a_ps, u32 jitter_b_ps)
+{
+	u64 sa = min(jitter_a_ps, QS_JITTER_MAX);
+	u64 sb = min(jitter_b_ps, QS_JITTER_MAX);
+	u64 v = sa * sa + sb * sb, s;
+	int k;
+
+	if (!v)
+		return QCORE_F_ONE;
+	/* sigma_d 2^k with 32 significant bits: v 4^k in [2^62, 2^64) */
+	k = (64 - fls64(v)) / 2;
+	s = int_sqrt64(v << (2 * k));
+	return qcore_erf(qcore_mul_div_sat(((u64)window_ps | 1) *
+					   QS_INV_2SQRT2_Q32, BIT_ULL(k), s));
+}
+
+/* a b c / d, saturated at U64_MAX; d > 0. */
+static u64 qs_mul3_div(u64 a, u64 b, u64 c, u64 d)
+{
+	if (!mul_u64_u64_shr(a, c, 64))
+		return qcore_mul_div_sat(a * c, b, d);
+	/* a c above 2^64: rates far beyond any detector, precision is moot */
+	return qcore_mul_div_sat(qcore_mul_div_sat(a, b, d), c, 1);
+}
+
+/* mHz * mHz * ps = 10^-15 mHz */
+#define QS_MHZ2_PS	1000000000000000ULL
+
+/**
+ * qcore_uncorrelated_rate() - coincidences of unrelated tags, S_A S_B tau
+ * @s_a: singles rate of detector A, mHz
+ * @s_b: singles rate of detector B, mHz
+ * @window_ps: full width tau of the window; it accepts tau | 1 ps
+ *
+ * The textbook accidental rate, for independent Poisson singles. A
+ * one-to-one matcher makes fewer accidental heralds, see
+ * qcore_accidental_rate().
+ *
+ * Return: the rate in mHz, saturated.
+ */
+u64 qcore_uncorrelated_rate(u64 s_a, u64 s_b, u32 window_ps)
+{
+	return qs_mul3_div(s_a, s_b, window_ps | 1, QS_MHZ2_PS);
+}
+
+/* C tau (S_A + S_B) / 2: unrelated tags a twin competes with, halved */
+static u64 qs_taken_rate(u64 s_a, u64 s_b, u64 c_in, u32 window_ps)
+{
+	return qs_mul3_div(c_in, s_a / 2 + s_b / 2 + (s_a & s_b & 1),
+			   window_ps | 1, QS_MHZ2_PS);
+}
+
+/**
+ * qcore_accidental_rate() - accidental heralds of the one-to-one matcher
+ * @s_a: singles rate registered by detector A, mHz
+ * @s_b: singles rate registered by detector B, mHz
+ * @c_in: true coincidences inside the window (twins within it), mHz
+ * @window_ps: full width tau of the window; it accepts tau | 1 ps
+ *
+ * The matcher pairs each tag once, with the earliest free tag of the
+ * other channel in its window. Of the U = S_A S_B tau coincidences of
+ * unrelated tags (a, b), those where a's twin is in the window too
+ * (probability q_A = C / S_A for an A tag, C = @c_in; q_B likewise)
+ * compete with it: with the twin's offset symmetric around a and b
+ * uniform in the window, b comes first half the time, and then a pairs
+ * with b (an accidental herald, the twin left over). If both have their
+ * twins there, both pair with their twins. So the accidental share is
+ *   (1 - q_A)(1 - q_B) + (q_A (1 - q_B) + (1 - q_A) q_B) / 2
+ *   = 1 - (q_A + q_B) / 2,
+ * and the rate U - C tau (S_A + S_B) / 2, never negative since C is at
+ * most min(S_A, S_B). First order in S tau (at most one unrelated tag
+ * in a window), as is U itself.
+ *
+ * Return: the rate in mHz.
+ */
+u64 qcore_accidental_rate(u64 s_a, u64 s_b, u64 c_in, u32 window_ps)
+{
+	u64 u = qcore_uncorrelated_rate(s_a, s_b, window_ps);
+	u64 taken = qs_taken_rate(s_a, s_b, c_in, window_ps);
+
+	return u > taken ? u - taken : 0;
+}
+
+/*
+ * Detector dead time @dead_ns (non-paralysable): of singles @s (mHz) a
+ * share 1 / (1 + S tau_d) is registered, and of coincidences @c the same.
+ */
+static void qs_dead_share(u64 *s, u64 *c, u32 dead_ns)
+{
+	/* S tau in units of 1e-9: mHz * ns = 1e-12 */
+	u64 st = min(qcore_mul_div_sat(*s, dead_ns, 1000),
+		     1000000000000000000ULL);
+
+	*c = mul_u64_u64_div_u64(*c, 1000000000, 1000000000 + st);
+	*s = mul_u64_u64_div_u64(*s, 1000000000, 1000000000 + st);
+}
+
+/**
+ * qcore_link_expect() - expected rates of a time-tag link
+ * @p: the link
+ * @e: the rates
+ *
+ * Each photon of a pair is registered with probability eta 10^(-dB/10)
+ * (qcore_detect_q32()); detectors add dark counts. Saturation thins a
+ * detector's registrations to @p->max_det_rate (coincidences by the same
+ * factor), then a dead time tau_d leaves 1 / (1 + S tau_d) of singles and
+ * coincidences (the product of both arms' shares ignores that pairs
+ * make their dead periods coincide: a few percent low when S tau_d is
+ * large). Jitter moves some twins out of the window
+ * (qcore_window_share()); the one-to-one matcher then pairs the rest,
+ * less those an unrelated tag takes first, and the
+ * accidental heralds of qcore_accidental_rate().
+ */
+void qcore_link_expect(const struct qcore_link_phys *p,
+		       struct qcore_link_expect *e)
+{
+	u64 pd[2], c, c_in, taken, both;
+	int ch;
+
+	for (ch = 0; ch < 2; ch++) {
+		pd[ch] = qcore_detect_q32(p->eff[ch], p->loss[ch]);
+		e->singles[ch] = mul_u64_u64_shr(p->source_rate, pd[ch], 32);
+		e->singles[ch] = e->singles[ch] > U64_MAX - p->dark[ch] ?
+				 U64_MAX : e->singles[ch] + p->dark[ch];
+	}
+	c = mul_u64_u64_shr(mul_u64_u64_shr(p->source_rate, pd[0], 32),
+			    pd[1], 32);
+	for (ch = 0; ch < 2; ch++) {
+		if (p->max_det_rate && e->singles[ch] > p->max_det_rate) {
+			c = mul_u64_u64_div_u64(c, p->max_det_rate,
+						e->singles[ch]);
+			e->singles[ch] = p->max_det_rate;
+		}
+	}
+	if (p->dead_time) {
+		qs_dead_share(&e->singles[0], &c, p->dead_time);
+		qs_dead_share(&e->singles[1], &c, p->dead_time);
+	}
+
+	e->twins = c;
+	e->in_window = qcore_window_share(p->window, p->jitter[0],
+					  p->jitter[1]);
+	c_in = mul_u64_u64_shr(c, e->in_window, QCORE_F_SHIFT);
+	e->uncorrelated = qcore_uncorrelated_rate(e->singles[0],
+						  e->singles[1], p->window);
+	e->accidental_rate = qcore_accidental_rate(e->singles[0],
+						   e->singles[1], c_in,
+						   p->window);
+	/*
+	 * Each accidental herald with one twin-bearing tag breaks a true
+	 * one: U ((q_A + q_B) / 2 - q_A q_B) = taken - C^2 tau.
+	 */
+	taken = qs_taken_rate(e->singles[0], e->singles[1], c_in, p->window);
+	both = qs_mul3_div(c_in, c_in, p->window | 1, QS_MHZ2_PS);
+	c = taken - min(taken, both);
+	e->herald_rate = c_in > c ? c_in - c : 0;
+}
