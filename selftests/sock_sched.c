@@ -28,6 +28,7 @@
 #include "kselftest_harness.h"
 #include "qlink_nl.h"
 #include "qlink_math.h"
+#include "../kernel/qcore/bell.h"
 
 FIXTURE(sch)
 {
@@ -88,23 +89,6 @@ static int set_params(FIXTURE_DATA(sch) *self, const struct qlink_pv *pv,
 	if (!err)
 		err = qlink_nl_link(&self->l.gn, "qa", &self->l.a);
 	return err;
-}
-
-/*
- * Do ideal outcomes agree for Bell state BELL (Phi+, Phi-, Psi+, Psi-)
- * measured in BASIS at both ends? Z: Phi agree; X: Phi+ and Psi+;
- * Y: Phi- and Psi+.
- */
-static int bell_agrees(int bell, int basis)
-{
-	switch (basis) {
-	case QLINK_BASIS_Z:
-		return bell == 0 || bell == 1;
-	case QLINK_BASIS_X:
-		return bell == 0 || bell == 2;
-	default:
-		return bell == 1 || bell == 2;
-	}
 }
 
 struct reader {
@@ -197,11 +181,11 @@ static void run_measure(struct __test_metadata *_metadata,
 		if (a->basis != b->basis)
 			continue;
 		q->sifted++;
-		p = (1e6 - a->fidelity) / 1e6 * 2 / 3;
+		p = qcore_werner_qber_q32(a->fidelity) * 0x1.0p-32;
 		q->mean += p;
 		q->var += p * (1 - p);
 		q->errors += (a->outcome == b->outcome) !=
-			     bell_agrees(a->bell_index, a->basis);
+			     qcore_bell_agree(a->basis, a->bell_index);
 	}
 	ASSERT_EQ(0, qlink_nl_stats(&self->l.gn, "qa", &s1));
 	EXPECT_EQ(1, s1.v[QLINK_A_STATS_REQ_SUCCEEDED] -

@@ -11,6 +11,7 @@
 #include <net/netlink.h>
 #include <net/qlink.h>
 
+#include "bell.h"
 #include "core.h"
 #include "fidelity.h"
 #include "sched.h"
@@ -401,8 +402,7 @@ int qlink_calib_fill(struct sk_buff *msg, const struct qlink *ql)
 		goto err;
 	if (qlink_calib_exp_fidelity(cal, &f) &&
 	    (nla_put_u32(msg, QLINK_A_CALIB_EXP_FIDELITY, f) ||
-	     nla_put_u32(msg, QLINK_A_CALIB_EXP_QBER,
-			 qcore_f_to_ppm(qcore_werner_qber(qcore_f_from_ppm(f))))))
+	     nla_put_u32(msg, QLINK_A_CALIB_EXP_QBER, qcore_werner_qber_ppm(f))))
 		goto err;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * qcore fixed-point fidelity and link physics, no FPU.
+ * qcore fixed-point fidelity and link physics, no FPU.  The simulator's
+ * share (fiber loss, sampling, expected rates) is in sim.h, the Bell
+ * state measurements in bell.h.
  *
  * Conventions:
  *  - fidelities, probabilities, efficiencies and transmissions are u32 in
@@ -19,8 +21,6 @@
 #define QCORE_F_SHIFT		30
 #define QCORE_F_ONE		((u32)BIT(QCORE_F_SHIFT))
 #define QCORE_F_QUARTER		(QCORE_F_ONE / 4)
-/* Fiber attenuation used by the simulator: 0.2 dB/km. */
-#define QCORE_FIBER_MDB_PER_KM	200
 
 /* a * b for two fixed-point values, rounded to nearest. */
 static inline u32 qcore_fmul(u32 a, u32 b)
@@ -57,18 +57,9 @@ static inline u32 qcore_f_from_milli(u32 milli)
 	return (u32)div_u64(((u64)milli << QCORE_F_SHIFT) + 500, 1000);
 }
 
-u64 qcore_exp_neg_q32(u64 x_q32);
 u32 qcore_werner_decay(u32 f0, u64 t_ps, u64 t_decay_ps);
 u32 qcore_herald_fidelity(u32 f0, u64 c_true, u64 c_acc);
 u32 qcore_swap_fidelity(u32 f1, u32 f2);
-u32 qcore_werner_qber(u32 f);
-u32 qcore_db_to_transmission(u32 loss_mdb);
-u32 qcore_fiber_transmission(u32 alpha_mdb_per_km, u32 length_m);
-u64 qcore_pair_rate(u64 src_rate, u32 eta_a, u32 eta_b, u32 trans);
-u64 qcore_log2_fast_q32(u32 x);
-u64 qcore_neg_ln_q32(u32 u);
-u64 qcore_log2_q32(u64 x);
 u32 qcore_ratio_to_mdb(u64 num, u64 den);
-s64 qcore_drift_ps(s32 drift, u64 t_ps);
 
 #endif /* _QCORE_FIDELITY_H */

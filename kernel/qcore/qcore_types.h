@@ -22,7 +22,6 @@
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
-#include <linux/export.h>
 
 #else /* !__KERNEL__ */
 
@@ -46,9 +45,6 @@ typedef __s64 s64;
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif
-
-/* Exports (qlink.ko exports what drivers use) mean nothing here. */
-#define EXPORT_SYMBOL_GPL(sym)	static_assert(1, #sym)
 
 #define BIT(nr)		(1UL << (nr))
 #define BIT_ULL(nr)	(1ULL << (nr))
@@ -121,6 +117,26 @@ static inline u64 mul_u64_u64_div_u64(u64 a, u64 b, u64 div)
 static inline int fls64(u64 x)
 {
 	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* floor(sqrt(x)), bit by bit like lib/math/int_sqrt.c */
+static inline u32 int_sqrt64(u64 x)
+{
+	u64 b, m, y = 0;
+
+	if (x <= 1)
+		return (u32)x;
+	m = 1ULL << ((fls64(x) - 1) & ~1);
+	while (m) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return (u32)y;
 }
 
 #endif /* __KERNEL__ */

@@ -10,7 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "qcore_types.h"
-#include "fidelity.h"
+#include "sim.h"
 
 /* Keep the compiler from folding the division at build time. */
 static volatile u64 v_big = U64_MAX, v_two = 2, v_one = 1, v_zero;

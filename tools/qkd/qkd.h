@@ -22,6 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Bell correlations and Werner errors, as the kernel measures them */
+#include "../../kernel/qcore/bell.h"
+
 /* ---- bit vectors: bit i is bit (i % 64) of word i / 64 ---- */
 
 #define QKD_WORDS(nbits)	(((size_t)(nbits) + 63) / 64)
@@ -91,16 +94,6 @@ void pairs_free(struct qkd_pairs *pp);
 size_t pairs_sort(struct qkd_pairs *pp);
 
 /*
- * Do the outcomes of a pair in Bell state @bell, both measured in @basis,
- * disagree in the ideal case? Z: Phi agree, Psi disagree; X: Phi+ and Psi+
- * agree, Phi- and Psi- disagree.
- */
-static inline int bell_flip(uint8_t bell, uint8_t basis)
-{
-	return basis == 0 ? bell >= 2 : bell & 1;
-}
-
-/*
  * Bob's half of sifting: for each of Alice's n pairs (link_id, seq[i],
  * basis[i] as a bit vector) find Bob's pair in @bob (sorted), and set
  * keep[i] when both exist and were measured in the same basis. Bob's
@@ -115,13 +108,13 @@ size_t sift_bob(const struct qkd_pairs *bob, uint32_t link_id,
 /* Sifted key bit of a pair: Alice's outcome, Bob's corrected by Bell. */
 static inline int sifted_bit(const struct qkd_pair *p, bool bob)
 {
-	return p->outcome ^ (bob ? bell_flip(p->bell, p->basis) : 0);
+	return p->outcome ^ (bob && !qcore_bell_agree(p->basis, p->bell));
 }
 
 /* Theoretical QBER of a Werner pair of fidelity @ppm: (1 - F) 2/3. */
 static inline double qber_theory(uint32_t ppm)
 {
-	return (1.0 - ppm / 1e6) * 2.0 / 3.0;
+	return qcore_werner_qber_q32(ppm) * 0x1.0p-32;
 }
 
 /*

@@ -52,14 +52,9 @@ void sim_pair(const struct qkd_sim_params *sp, uint64_t seq,
 	a->bell = b->bell = x & 3;
 	a->basis = (x >> 2) & 1 ? QLINK_BASIS_X : QLINK_BASIS_Z;
 	b->basis = (x >> 3) & 1 ? QLINK_BASIS_X : QLINK_BASIS_Z;
-	a->outcome = (x >> 4) & 1;
-	if (a->basis == b->basis) {
-		b->outcome = a->outcome ^ bell_flip(a->bell, a->basis);
-		if (rng_chance(&r, qber_theory(sp->fidelity)))
-			b->outcome ^= 1;
-	} else {
-		b->outcome = (x >> 5) & 1;
-	}
+	qcore_werner_measure(a->basis, b->basis, a->bell, sp->fidelity,
+			     (uint32_t)(x >> 4), (uint32_t)rng_next(&r),
+			     &a->outcome, &b->outcome);
 }
 
 static int sim_request(struct qkd_source *s, uint32_t n)

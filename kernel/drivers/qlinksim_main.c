@@ -75,7 +75,8 @@
 #include <net/rtnetlink.h>
 #include <net/qlink.h>
 
-#include "fidelity.h"
+#include "../qcore/bell.h"
+#include "../qcore/sim.h"
 
 #define DRV_NAME	"qlinksim"
 
@@ -181,16 +182,6 @@ static struct net_device *qlinksim_peer(struct qlink *ql)
 #define QS_NONE		U64_MAX
 /* Rebase the link clock here, well before qcore's 2^63 ps limit. */
 #define QS_REBASE_PS	BIT_ULL(62)
-
-/*
- * Ideal correlation of the outcomes of a Bell state (0..3: Phi+, Phi-,
- * Psi+, Psi-) measured in a common basis: true if they agree.
- */
-static const bool qs_agree[3][4] = {
-	[QLINK_BASIS_Z] = { true, true, false, false },
-	[QLINK_BASIS_X] = { true, false, true, false },
-	[QLINK_BASIS_Y] = { false, true, true, false },
-};
 
 static unsigned int tick_us = 2000;
 module_param(tick_us, uint, 0644);
@@ -303,15 +294,6 @@ struct qlinksim_gen {
 	u64 skipped_ps;
 };
 
-/* Probability (2^32 = 1) that a photon of the arm is detected. */
-static u64 qlinksim_arm(u32 eff_ppm, u64 loss_mdb)
-{
-	u64 eff = div_u64((u64)eff_ppm << 32, PPM);
-	u32 trans = qcore_db_to_transmission(min_t(u64, loss_mdb, U32_MAX));
-
-	return mul_u64_u64_shr(eff, trans, QCORE_F_SHIFT);
-}
-
 static void qlinksim_losses(const struct qlinksim_phys *p, u64 *loss_a,
 			    u64 *loss_b)
 {
@@ -390,8 +372,8 @@ static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
 	u32 p_succ;
 
 	qlinksim_losses(p, &loss_a, &loss_b);
-	pa = min_t(u64, qlinksim_arm(p->det_eff_a, loss_a), 1ULL << 32);
-	pb = min_t(u64, qlinksim_arm(p->det_eff_b, loss_b), 1ULL << 32);
+	pa = min_t(u64, qcore_detect_q32(p->det_eff_a, loss_a), 1ULL << 32);
+	pb = min_t(u64, qcore_detect_q32(p->det_eff_b, loss_b), 1ULL << 32);
 	g->pdet[0] = pa;
 	g->pdet[1] = pb;
 	q = pa + pb - mul_u64_u64_shr(pa, pb, 32);
@@ -440,8 +422,7 @@ static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
 	g->slice_ps = max_t(u64, slice, 1000);
 	g->direct = p->direct;
 	g->basis_z_q32 = div_u64((u64)p->basis_z << 32, PPM);
-	g->wrong_q32 = div_u64((PPM - (p->fidelity - p->fidelity_drop)) << 33,
-			       3 * PPM);
+	g->wrong_q32 = qcore_werner_qber_q32(p->fidelity - p->fidelity_drop);
 	g->flip_q32 = div_u64((u64)p->bit_flip << 32, PPM);
 	g->slots = slots;
 	g->p = *p;
@@ -517,7 +498,8 @@ static void qs_direct(struct qlinksim_gen *g, struct qs_emit *x)
 	bool oa = prandom_u32_state(&g->rnd) & 1, ob;
 
 	if (xa == xb)
-		ob = oa ^ !qs_agree[xa ? QLINK_BASIS_X : QLINK_BASIS_Z][x->bell] ^
+		ob = oa ^ !qcore_bell_agree(xa ? QLINK_BASIS_X : QLINK_BASIS_Z,
+					    x->bell) ^
 		     qs_draw(g, g->wrong_q32);
 	else
 		ob = prandom_u32_state(&g->rnd) & 1;
@@ -973,65 +955,39 @@ static void qlinksim_uninit(struct qlink *ql)
 }
 
 /*
- * qlink.md §7, in integers: rates in mHz, probabilities in 2^-32 units.
- * Detector saturation (F5 max rate) caps the singles rate of an arm and
- * scales its true coincidences by the same factor; a dead time tau_d then
- * leaves S / (1 + S tau_d) of the singles and the same share of the
- * coincidences (non-paralysable detector; the product of both arms'
- * shares ignores that pairs make their dead periods coincide, so it is
- * a few percent low when S tau_d is large). The faults that act on
- * generation (F4, F6-F8) do not change these numbers.
- */
-/* Singles @s (mHz) and coincidences @c through a dead time (ns). */
-static void qs_dead_share(u64 *s, u64 *c, u32 dead_ns)
-{
-	/* S tau in units of 1e-9: mHz * ns = 1e-12 */
-	u64 st = min_t(u64, mul_u64_u64_div_u64(*s, dead_ns, 1000),
-		       1000000000000000000ULL);
-
-	*c = mul_u64_u64_div_u64(*c, NSEC_PER_SEC, NSEC_PER_SEC + st);
-	*s = mul_u64_u64_div_u64(*s, NSEC_PER_SEC, NSEC_PER_SEC + st);
-}
-
-/*
  * The calibration the model implies for coincidence window @window_ps
- * (full width): what a physicist would compute for this configuration.
+ * (full width): what a physicist would compute for this configuration
+ * and what the core's one-to-one matcher counts (qcore_link_expect():
+ * jitter pushes a share of the true coincidences out of the window,
+ * saturation and dead time thin the detections).
  */
 static void qlinksim_calib(const struct qlinksim_phys *p, u32 window_ps,
 			   struct qlink_calib *cal)
 {
-	u64 loss_a, loss_b, pa, pb, sa, sb, c;
+	struct qcore_link_expect e;
+	u64 loss_a, loss_b;
 
 	qlinksim_losses(p, &loss_a, &loss_b);
-	pa = qlinksim_arm(p->det_eff_a, loss_a);
-	pb = qlinksim_arm(p->det_eff_b, loss_b);
-	sa = mul_u64_u64_shr(p->source_rate, pa, 32) + p->dark_rate;
-	sb = mul_u64_u64_shr(p->source_rate, pb, 32) + p->dark_rate;
-	c = mul_u64_u64_shr(mul_u64_u64_shr(p->source_rate, pa, 32), pb, 32);
-
-	if (p->max_det_rate && sa > p->max_det_rate) {
-		c = mul_u64_u64_div_u64(c, p->max_det_rate, sa);
-		sa = p->max_det_rate;
-	}
-	if (p->max_det_rate && sb > p->max_det_rate) {
-		c = mul_u64_u64_div_u64(c, p->max_det_rate, sb);
-		sb = p->max_det_rate;
-	}
-	if (p->dead_time) {
-		qs_dead_share(&sa, &c, p->dead_time);
-		qs_dead_share(&sb, &c, p->dead_time);
-	}
+	loss_a = min_t(u64, loss_a, U32_MAX);
+	loss_b = min_t(u64, loss_b, U32_MAX);
+	qcore_link_expect(&(struct qcore_link_phys) {
+		.source_rate	= p->source_rate,
+		.eff		= { p->det_eff_a, p->det_eff_b },
+		.loss		= { loss_a, loss_b },
+		.dark		= { p->dark_rate, p->dark_rate },
+		.jitter		= { p->jitter, p->jitter },
+		.window		= window_ps,
+		.dead_time	= p->dead_time,
+		.max_det_rate	= p->max_det_rate,
+	}, &e);
 
 	*cal = (struct qlink_calib) {
 		.fidelity	= p->fidelity - p->fidelity_drop,
 		.det_eff	= { p->det_eff_a, p->det_eff_b },
 		.dark		= { p->dark_rate, p->dark_rate },
-		.loss		= { min_t(u64, loss_a, U32_MAX),
-				    min_t(u64, loss_b, U32_MAX) },
-		.herald_rate	= c,
-		/* S_A [mHz] * S_B [mHz] * tau [ps] / 1e15 = mHz; S_A tau < 2^64 */
-		.accidental_rate = mul_u64_u64_div_u64(sa * window_ps, sb,
-						       1000000000000000ULL),
+		.loss		= { loss_a, loss_b },
+		.herald_rate	= e.herald_rate,
+		.accidental_rate = e.accidental_rate,
 		.direct		= p->direct,
 	};
 	if (p->coherence)
@@ -1091,15 +1047,14 @@ static int qlinksim_measure(struct qlink *ql, const struct qlink_pair_info *p,
 {
 	struct qlinksim *sim = qlinksim_of(ql);
 	u64 h = siphash_3u64(p->pair_link_id, p->seq, basis, &sim->mkey);
-	u32 wrong = 2 * (PPM - min_t(u32, p->fidelity, PPM)) / 3;
 	bool bit = h & 1;
 
 	if (basis > QLINK_BASIS_Y)
 		return -EINVAL;
 	if (!sim->side_b)
 		return bit;
-	bit ^= !qs_agree[basis][p->bell_index & 3];
-	bit ^= qs_chance(h >> 32, wrong);
+	bit ^= !qcore_bell_agree(basis, p->bell_index);
+	bit ^= (u32)(h >> 32) < qcore_werner_qber_q32(p->fidelity);
 	h = siphash_3u64(p->pair_link_id, p->seq, basis + 4, &sim->mkey);
 	bit ^= qs_chance(h, READ_ONCE(sim->phys.bit_flip));
 	return bit;
