@@ -43,7 +43,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(KMOD_DIR)
 
 .PHONY: all deps modules kmod-sync sparse checkpatch gates userspace \
 	host-tests check guest-run demo vm bench fuzz clean help \
-	libqlink iproute2 ip-qlink tools plugin selftests man install
+	libqlink abi-check iproute2 ip-qlink tools plugin selftests man install
 
 all: modules userspace
 
@@ -97,6 +97,11 @@ USERSPACE_VARS = PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) \
 libqlink: deps
 	@$(MAKE) -s --no-print-directory -C $(TOP)/libqlink O=$(BUILD)/libqlink \
 		$(USERSPACE_VARS)
+
+# libqlink's ABI against its committed baseline (a gate).
+abi-check: libqlink
+	@$(MAKE) -s --no-print-directory -C $(TOP)/libqlink O=$(BUILD)/libqlink \
+		$(USERSPACE_VARS) abi-check
 
 iproute2 ip-qlink: libqlink
 	@$(TOP)/scripts/iproute2.sh $(BUILD) $(QLINK_CACHE)

@@ -2,9 +2,10 @@
 /*
  * libqlink: the qlink generic netlink family on libnl-3 (see qlink.h).
  *
- * Every message is parsed with genlmsg_parse()/nla_parse_nested() against
- * the policies below; the kernel's extended ACK is parsed with nla_parse()
- * against an NLMSGERR_ATTR_* policy.
+ * Messages are parsed into attribute sets by the tables of qlink_tables.h;
+ * an attribute a table does not know (a newer kernel's) is kept, typed by
+ * its length. Nothing here is global and mutable: the tables and policies
+ * are static const, so handles may be used from any number of threads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
@@ -24,7 +27,7 @@
 
 #include "qlink.h"
 
-#define QLINK_API __attribute__((visibility("default")))
+#define QL_API __attribute__((visibility("default")))
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -32,256 +35,555 @@
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
-struct qlink_handle {
+/* Highest attribute number a set holds (NLA_TYPE_MASK). */
+#define QL_ATTR_LIMIT	0x3fff
+
+struct ql_attr_desc {
+	const char *name;
+	uint8_t type;		/* enum ql_type */
+};
+
+struct ql_nest_desc {
+	int nest;
+	const char *prefix;	/* of the uapi names, for error messages */
+	const struct ql_attr_desc *attrs;
+	int max;
+};
+
+#include "qlink_tables.h"
+
+struct ql_val {
+	uint16_t attr;
+	uint8_t type;
+	union {
+		int64_t v;
+		char *s;
+		struct ql_attrs *n;
+	};
+};
+
+struct ql_attrs {
+	int nest;
+	int n, size;
+	struct ql_val *v;	/* sorted by attr */
+};
+
+struct ql_link {
+	struct ql_attrs top;
+};
+
+struct ql_event {
+	int cmd;
+	struct ql_link link;
+	int n_pairs;
+	struct ql_attrs **pairs;
+};
+
+struct ql_handle {
 	struct nl_sock *sk;
-	struct nl_sock *ev;	/* event socket, after qlink_event_subscribe() */
+	struct nl_sock *ev;	/* event socket, after a subscription */
+	struct nl_sock *rt;	/* rtnetlink, after a ql_link_kind_*() */
 	int family;
+	uint32_t version;
 	int err;
 	char msg[512];
 };
 
-/* Wire types of the parameters: the uapi schema (uapi/qlink.yaml). */
-static const uint8_t param_type[QLINK_A_PARAM_MAX + 1] = {
-	[QLINK_A_PARAM_SOURCE_RATE]	= QLINK_PARAM_TYPE_U64,
-	[QLINK_A_PARAM_DET_EFF_A]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_DET_EFF_B]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_DARK_RATE]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_JITTER]		= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_FIBER_LEN_A]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_FIBER_LEN_B]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_FIBER_LOSS]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_WINDOW]		= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_OFFSET]		= QLINK_PARAM_TYPE_S64,
-	[QLINK_A_PARAM_FIDELITY]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_COHERENCE]	= QLINK_PARAM_TYPE_U64,
-	[QLINK_A_PARAM_HERALD_MODEL]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_SEED]		= QLINK_PARAM_TYPE_U64,
-	[QLINK_A_PARAM_EXTRA_LOSS]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_FIDELITY_DROP]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_COHERENCE_SCALE]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_CTRL_DELAY]	= QLINK_PARAM_TYPE_U64,
-	[QLINK_A_PARAM_DEAD_TIME]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_MAX_DET_RATE]	= QLINK_PARAM_TYPE_U64,
-	[QLINK_A_PARAM_SWAP_FAIL]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_BIT_FLIP]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_OFFSET_DRIFT]	= QLINK_PARAM_TYPE_S32,
-	[QLINK_A_PARAM_MAX_PAIRS]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_MEMORY_SLOTS]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_PARAM_CUTOFF]		= QLINK_PARAM_TYPE_U64,
-};
-
-static const char *const param_names[QLINK_A_PARAM_MAX + 1] = {
-	[QLINK_A_PARAM_SOURCE_RATE]	= "source_rate",
-	[QLINK_A_PARAM_DET_EFF_A]	= "det_eff_a",
-	[QLINK_A_PARAM_DET_EFF_B]	= "det_eff_b",
-	[QLINK_A_PARAM_DARK_RATE]	= "dark_rate",
-	[QLINK_A_PARAM_JITTER]		= "jitter",
-	[QLINK_A_PARAM_FIBER_LEN_A]	= "fiber_len_a",
-	[QLINK_A_PARAM_FIBER_LEN_B]	= "fiber_len_b",
-	[QLINK_A_PARAM_FIBER_LOSS]	= "fiber_loss",
-	[QLINK_A_PARAM_WINDOW]		= "window",
-	[QLINK_A_PARAM_OFFSET]		= "offset",
-	[QLINK_A_PARAM_FIDELITY]	= "fidelity",
-	[QLINK_A_PARAM_COHERENCE]	= "coherence",
-	[QLINK_A_PARAM_HERALD_MODEL]	= "herald_model",
-	[QLINK_A_PARAM_SEED]		= "seed",
-	[QLINK_A_PARAM_EXTRA_LOSS]	= "extra_loss",
-	[QLINK_A_PARAM_FIDELITY_DROP]	= "fidelity_drop",
-	[QLINK_A_PARAM_COHERENCE_SCALE]	= "coherence_scale",
-	[QLINK_A_PARAM_CTRL_DELAY]	= "ctrl_delay",
-	[QLINK_A_PARAM_DEAD_TIME]	= "dead_time",
-	[QLINK_A_PARAM_MAX_DET_RATE]	= "max_det_rate",
-	[QLINK_A_PARAM_SWAP_FAIL]	= "swap_fail",
-	[QLINK_A_PARAM_BIT_FLIP]	= "bit_flip",
-	[QLINK_A_PARAM_OFFSET_DRIFT]	= "offset_drift",
-	[QLINK_A_PARAM_MAX_PAIRS]	= "max_pairs",
-	[QLINK_A_PARAM_MEMORY_SLOTS]	= "memory_slots",
-	[QLINK_A_PARAM_CUTOFF]		= "cutoff",
-};
-
-static const char *const stats_names[QLINK_A_STATS_MAX + 1] = {
-	[QLINK_A_STATS_ATTEMPTS]	= "attempts",
-	[QLINK_A_STATS_HERALDS]		= "heralds",
-	[QLINK_A_STATS_ACCIDENTALS]	= "accidentals",
-	[QLINK_A_STATS_DROPPED]		= "dropped",
-	[QLINK_A_STATS_PARAM_CHANGES]	= "param_changes",
-	[QLINK_A_STATS_TX_DROPPED]	= "tx_dropped",
-	[QLINK_A_STATS_TAGS_A]		= "tags_a",
-	[QLINK_A_STATS_TAGS_B]		= "tags_b",
-	[QLINK_A_STATS_COVERED_TIME]	= "covered_time",
-	[QLINK_A_STATS_LINK_TIME]	= "link_time",
-	[QLINK_A_STATS_HERALD_RATE]	= "herald_rate",
-	[QLINK_A_STATS_FIDELITY_HERALD]	= "fidelity_herald",
-	[QLINK_A_STATS_FIDELITY_TAKEN]	= "fidelity_taken",
-	[QLINK_A_STATS_TAKEN]		= "taken",
-	[QLINK_A_STATS_AGE_TAKEN]	= "age_taken",
-	[QLINK_A_STATS_LATENCY_MEAN]	= "latency_mean",
-	[QLINK_A_STATS_LATENCY_MAX]	= "latency_max",
-	[QLINK_A_STATS_LOSS_A_EST]	= "loss_a_est",
-	[QLINK_A_STATS_LOSS_B_EST]	= "loss_b_est",
-	[QLINK_A_STATS_OFFSET_EST]	= "offset_est",
-	[QLINK_A_STATS_OFFSET_ERROR]	= "offset_error",
-	[QLINK_A_STATS_PAIRS]		= "pairs",
-	[QLINK_A_STATS_SLOTS_USED]	= "slots_used",
-	[QLINK_A_STATS_DROPPED_FULL]	= "dropped_full",
-	[QLINK_A_STATS_DROPPED_SLOTS]	= "dropped_slots",
-	[QLINK_A_STATS_EXPIRED]		= "expired",
-	[QLINK_A_STATS_DISCARDED_LOW_F]	= "discarded_low_f",
-	[QLINK_A_STATS_FLUSHED]		= "flushed",
-	[QLINK_A_STATS_REJECTED]	= "rejected",
-	[QLINK_A_STATS_TAGS_REJECTED]	= "tags_rejected",
-	[QLINK_A_STATS_MATCH_OVERFLOW]	= "match_overflow",
-	[QLINK_A_STATS_EVENTS_LOST]	= "events_lost",
-	[QLINK_A_STATS_MAX_PAIRS]	= "max_pairs",
-	[QLINK_A_STATS_REQUESTS]	= "requests",
-	[QLINK_A_STATS_REQ_SUCCEEDED]	= "req_succeeded",
-	[QLINK_A_STATS_REQ_FAILED]	= "req_failed",
-	[QLINK_A_STATS_REQ_LATENCY_MEAN] = "req_latency_mean",
-	[QLINK_A_STATS_REQ_LATENCY_MAX]	= "req_latency_max",
-	[QLINK_A_STATS_DELIVERED]	= "delivered",
-};
-
-/* Wire types of the counters: u64 unless listed. */
-static uint8_t stats_type[QLINK_A_STATS_MAX + 1] = {
-	[QLINK_A_STATS_FIDELITY_HERALD]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_STATS_FIDELITY_TAKEN]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_STATS_LOSS_A_EST]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_STATS_LOSS_B_EST]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_STATS_PAIRS]		= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_STATS_SLOTS_USED]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_STATS_MAX_PAIRS]	= QLINK_PARAM_TYPE_U32,
-	[QLINK_A_STATS_OFFSET_EST]	= QLINK_PARAM_TYPE_S64,
-	[QLINK_A_STATS_OFFSET_ERROR]	= QLINK_PARAM_TYPE_S64,
-};
-
-/* Policies: what we accept from the kernel (types and minimum lengths). */
-static struct nla_policy top_policy[QLINK_A_MAX + 1] = {
-	[QLINK_A_VERSION_MAJOR]		= { .type = NLA_U32 },
-	[QLINK_A_VERSION_MINOR]		= { .type = NLA_U32 },
-	[QLINK_A_GENL_VERSION]		= { .type = NLA_U32 },
-	[QLINK_A_NETNS_COOKIE]		= { .type = NLA_U64 },
-	[QLINK_A_IFINDEX]		= { .type = NLA_U32 },
-	[QLINK_A_IFNAME]		= { .type = NLA_STRING },
-	[QLINK_A_LINK_ID]		= { .type = NLA_U32 },
-	[QLINK_A_LINK_KIND]		= { .type = NLA_STRING },
-	[QLINK_A_LINK_UP]		= { .type = NLA_U8 },
-	[QLINK_A_LINK_CARRIER]		= { .type = NLA_U8 },
-	[QLINK_A_LINK_SIDE]		= { .type = NLA_U8 },
-	[QLINK_A_LINK_PEER_IFINDEX]	= { .type = NLA_U32 },
-	[QLINK_A_LINK_PEER_NETNS_COOKIE] = { .type = NLA_U64 },
-	[QLINK_A_LINK_CAPS]		= { .type = NLA_NESTED },
-	[QLINK_A_LINK_PARAMS]		= { .type = NLA_NESTED },
-	[QLINK_A_LINK_EXPECTED]		= { .type = NLA_NESTED },
-	[QLINK_A_LINK_CHANGE]		= { .type = NLA_U32 },
-	[QLINK_A_STATS]			= { .type = NLA_NESTED },
-	[QLINK_A_LINK_PAIR_ID]		= { .type = NLA_U32 },
-	[QLINK_A_LINK_TIME]		= { .type = NLA_U64 },
-	[QLINK_A_PAIR]			= { .type = NLA_NESTED },
-	[QLINK_A_SEQ_FIRST]		= { .type = NLA_U64 },
-	[QLINK_A_SEQ_LAST]		= { .type = NLA_U64 },
-	[QLINK_A_PAIR_COUNT]		= { .type = NLA_U32 },
-	[QLINK_A_DROP_REASON]		= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE]		= { .type = NLA_NESTED },
-};
-
-/* Counters are u64, settings and gauges u32, except the rate. */
-static struct nla_policy purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
-	[QLINK_A_PURPOSE_ID]		= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_WEIGHT]	= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_RATE]		= { .type = NLA_U64 },
-	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_RESERVE]	= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_REQUESTS]	= { .type = NLA_U64 },
-	[QLINK_A_PURPOSE_REQ_SUCCEEDED]	= { .type = NLA_U64 },
-	[QLINK_A_PURPOSE_REQ_FAILED]	= { .type = NLA_U64 },
-	[QLINK_A_PURPOSE_DELIVERED]	= { .type = NLA_U64 },
-	[QLINK_A_PURPOSE_OUTSTANDING]	= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_RESERVED]	= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_RECEIVERS]	= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_OWNER_UID]	= { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_OWNER_GID]	= { .type = NLA_U32 },
-};
-
-static struct nla_policy pair_policy[QLINK_A_PAIR_MAX + 1] = {
-	[QLINK_A_PAIR_SEQ]		= { .type = NLA_U64 },
-	[QLINK_A_PAIR_LINK_ID]		= { .type = NLA_U32 },
-	[QLINK_A_PAIR_TRACE_ID]		= { .type = NLA_U64 },
-	[QLINK_A_PAIR_HERALD_TIME]	= { .type = NLA_U64 },
-	[QLINK_A_PAIR_AGE]		= { .type = NLA_U64 },
-	[QLINK_A_PAIR_FIDELITY_HERALD]	= { .type = NLA_U32 },
-	[QLINK_A_PAIR_FIDELITY]		= { .type = NLA_U32 },
-	[QLINK_A_PAIR_BELL_INDEX]	= { .type = NLA_U8 },
-	[QLINK_A_PAIR_SLOT]		= { .type = NLA_U32 },
-	[QLINK_A_PAIR_STATE]		= { .type = NLA_U32 },
-	[QLINK_A_PAIR_PURPOSE]		= { .type = NLA_U32 },
-};
-
-static struct nla_policy caps_policy[QLINK_A_CAPS_MAX + 1] = {
-	[QLINK_A_CAPS_HERALD_MODELS]	= { .type = NLA_U32 },
-	[QLINK_A_CAPS_MAX_RATE]		= { .type = NLA_U64 },
-	[QLINK_A_CAPS_MEMORY_SLOTS]	= { .type = NLA_U32 },
-	[QLINK_A_CAPS_PARAMS]		= { .type = NLA_U64 },
-};
-
-static struct nla_policy exp_policy[QLINK_A_EXP_MAX + 1] = {
-	[QLINK_A_EXP_HERALD_RATE]	= { .type = NLA_U64 },
-	[QLINK_A_EXP_ACCIDENTAL_RATE]	= { .type = NLA_U64 },
-	[QLINK_A_EXP_FIDELITY]		= { .type = NLA_U32 },
-	[QLINK_A_EXP_QBER]		= { .type = NLA_U32 },
-	[QLINK_A_EXP_LOSS_A]		= { .type = NLA_U32 },
-	[QLINK_A_EXP_LOSS_B]		= { .type = NLA_U32 },
-};
-
-/* Filled from param_type[] and the stats numbering on first use. */
-static struct nla_policy param_policy[QLINK_A_PARAM_MAX + 1];
-static struct nla_policy stats_policy[QLINK_A_STATS_MAX + 1];
-
-static struct nla_policy ext_ack_policy[NLMSGERR_ATTR_MAX + 1] = {
+static const struct nla_policy ext_ack_policy[NLMSGERR_ATTR_MAX + 1] = {
 	[NLMSGERR_ATTR_MSG]	= { .type = NLA_STRING },
 	[NLMSGERR_ATTR_OFFS]	= { .type = NLA_U32 },
 	[NLMSGERR_ATTR_POLICY]	= { .type = NLA_NESTED },
 };
 
-static const char *const purpose_names[QLINK_A_PURPOSE_MAX + 1] = {
-	[QLINK_A_PURPOSE_ID]		= "ID",
-	[QLINK_A_PURPOSE_WEIGHT]	= "WEIGHT",
-	[QLINK_A_PURPOSE_RATE]		= "RATE",
-	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = "MAX_OUTSTANDING",
-	[QLINK_A_PURPOSE_RESERVE]	= "RESERVE",
-	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = "RESERVE_FIDELITY",
-	[QLINK_A_PURPOSE_REQUESTS]	= "REQUESTS",
-	[QLINK_A_PURPOSE_REQ_SUCCEEDED]	= "REQ_SUCCEEDED",
-	[QLINK_A_PURPOSE_REQ_FAILED]	= "REQ_FAILED",
-	[QLINK_A_PURPOSE_DELIVERED]	= "DELIVERED",
-	[QLINK_A_PURPOSE_OUTSTANDING]	= "OUTSTANDING",
-	[QLINK_A_PURPOSE_RESERVED]	= "RESERVED",
-	[QLINK_A_PURPOSE_RECEIVERS]	= "RECEIVERS",
-	[QLINK_A_PURPOSE_OWNER_UID]	= "OWNER_UID",
-	[QLINK_A_PURPOSE_OWNER_GID]	= "OWNER_GID",
+static const struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID]	= { .type = NLA_U16 },
+	[CTRL_ATTR_VERSION]	= { .type = NLA_U32 },
 };
 
-static void init_policies(void)
+/*
+ * Tables.
+ */
+static const struct ql_nest_desc *nest_desc(int nest)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ql_nests) / sizeof(ql_nests[0]); i++)
+		if (ql_nests[i].nest == nest)
+			return &ql_nests[i];
+	return NULL;
+}
+
+static const struct ql_attr_desc *attr_desc(int nest, int attr)
+{
+	const struct ql_nest_desc *nd = nest_desc(nest);
+
+	if (!nd || attr < 1 || attr > nd->max || !nd->attrs[attr].type)
+		return NULL;
+	return &nd->attrs[attr];
+}
+
+QL_API const char *ql_attr_name(int nest, int attr)
+{
+	const struct ql_attr_desc *d = attr_desc(nest, attr);
+
+	return d ? d->name : NULL;
+}
+
+QL_API int ql_attr_type(int nest, int attr)
+{
+	const struct ql_attr_desc *d = attr_desc(nest, attr);
+
+	return d ? d->type : -EINVAL;
+}
+
+QL_API int ql_attr_max(int nest)
+{
+	const struct ql_nest_desc *nd = nest_desc(nest);
+
+	return nd ? nd->max : -EINVAL;
+}
+
+/*
+ * Attribute sets.
+ */
+static bool is_int(int type)
+{
+	return type >= QL_TYPE_U8 && type <= QL_TYPE_S64;
+}
+
+static void val_release(struct ql_val *v)
+{
+	if (v->type == QL_TYPE_STRING)
+		free(v->s);
+	else if (v->type == QL_TYPE_NEST)
+		ql_attrs_free(v->n);
+}
+
+static void attrs_init(struct ql_attrs *a, int nest)
+{
+	memset(a, 0, sizeof(*a));
+	a->nest = nest;
+}
+
+QL_API struct ql_attrs *ql_attrs_new(int nest)
+{
+	struct ql_attrs *a = malloc(sizeof(*a));
+
+	if (a)
+		attrs_init(a, nest);
+	return a;
+}
+
+QL_API void ql_attrs_clear(struct ql_attrs *a)
 {
 	int i;
 
-	for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX; i++)
-		if (param_type[i])
-			param_policy[i].type =
-				param_type[i] == QLINK_PARAM_TYPE_U64 ||
-				param_type[i] == QLINK_PARAM_TYPE_S64 ?
-				NLA_U64 : NLA_U32;
-	for (i = QLINK_A_STATS_PAD + 1; i <= QLINK_A_STATS_MAX; i++) {
-		if (!stats_type[i])
-			stats_type[i] = QLINK_PARAM_TYPE_U64;
-		stats_policy[i].type = stats_type[i] == QLINK_PARAM_TYPE_U32 ?
-				       NLA_U32 : NLA_U64;
-	}
+	for (i = 0; i < a->n; i++)
+		val_release(&a->v[i]);
+	a->n = 0;
 }
 
+static void attrs_release(struct ql_attrs *a)
+{
+	ql_attrs_clear(a);
+	free(a->v);
+	a->v = NULL;
+	a->size = 0;
+}
+
+QL_API void ql_attrs_free(struct ql_attrs *a)
+{
+	if (!a)
+		return;
+	attrs_release(a);
+	free(a);
+}
+
+QL_API int ql_attrs_nest(const struct ql_attrs *a)
+{
+	return a->nest;
+}
+
+QL_API int ql_attrs_count(const struct ql_attrs *a)
+{
+	return a ? a->n : 0;
+}
+
+/* Index of @attr in @a, or -(insertion point) - 1. */
+static int find(const struct ql_attrs *a, int attr)
+{
+	int lo = 0, hi = a ? a->n : 0;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (a->v[mid].attr == attr)
+			return mid;
+		if (a->v[mid].attr < attr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -lo - 1;
+}
+
+/* The slot of @attr, emptied (a new one if needed); NULL: no memory. */
+static struct ql_val *slot(struct ql_attrs *a, int attr)
+{
+	int i = find(a, attr);
+
+	if (i >= 0) {
+		val_release(&a->v[i]);
+		return &a->v[i];
+	}
+	i = -i - 1;
+	if (a->n == a->size) {
+		int size = a->size ? 2 * a->size : 8;
+		struct ql_val *v = realloc(a->v, size * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		a->v = v;
+		a->size = size;
+	}
+	memmove(&a->v[i + 1], &a->v[i], (a->n - i) * sizeof(*a->v));
+	a->n++;
+	a->v[i].attr = attr;
+	return &a->v[i];
+}
+
+/* Normalise @value to what @type can carry (sign-extended if signed). */
+static int64_t fit(int type, int64_t value)
+{
+	switch (type) {
+	case QL_TYPE_U8:
+		return (uint8_t)value;
+	case QL_TYPE_U16:
+		return (uint16_t)value;
+	case QL_TYPE_U32:
+		return (uint32_t)value;
+	case QL_TYPE_S32:
+		return (int32_t)value;
+	}
+	return value;
+}
+
+QL_API int ql_attrs_put_type(struct ql_attrs *a, int attr, int type,
+			     int64_t value)
+{
+	struct ql_val *v;
+
+	if (!a || attr < 1 || attr > QL_ATTR_LIMIT || !is_int(type))
+		return -EINVAL;
+	v = slot(a, attr);
+	if (!v)
+		return -ENOMEM;
+	v->type = type;
+	v->v = fit(type, value);
+	return 0;
+}
+
+QL_API int ql_attrs_put(struct ql_attrs *a, int attr, int64_t value)
+{
+	int type = a ? ql_attr_type(a->nest, attr) : -EINVAL;
+
+	if (type < 0 || !is_int(type))
+		return -EINVAL;
+	return ql_attrs_put_type(a, attr, type, value);
+}
+
+/* Take string @c into @a as @attr (freed on failure). */
+static int put_str_owned(struct ql_attrs *a, int attr, char *c)
+{
+	struct ql_val *v;
+
+	if (!c)
+		return -ENOMEM;
+	v = slot(a, attr);
+	if (!v) {
+		free(c);
+		return -ENOMEM;
+	}
+	v->type = QL_TYPE_STRING;
+	v->s = c;
+	return 0;
+}
+
+QL_API int ql_attrs_put_str(struct ql_attrs *a, int attr, const char *s)
+{
+	if (!a || !s || attr < 1 || attr > QL_ATTR_LIMIT)
+		return -EINVAL;
+	return put_str_owned(a, attr, strdup(s));
+}
+
+/* Take @child into @a as nest @attr (freed on failure). */
+static int put_nest_owned(struct ql_attrs *a, int attr, struct ql_attrs *child)
+{
+	struct ql_val *v = slot(a, attr);
+
+	if (!v) {
+		ql_attrs_free(child);
+		return -ENOMEM;
+	}
+	v->type = QL_TYPE_NEST;
+	v->n = child;
+	return 0;
+}
+
+QL_API int ql_attrs_put_nest(struct ql_attrs *a, int attr,
+			     const struct ql_attrs *child)
+{
+	struct ql_attrs *c;
+
+	if (!a || !child || attr < 1 || attr > QL_ATTR_LIMIT)
+		return -EINVAL;
+	c = ql_attrs_dup(child);
+	if (!c)
+		return -ENOMEM;
+	return put_nest_owned(a, attr, c);
+}
+
+QL_API int ql_attrs_del(struct ql_attrs *a, int attr)
+{
+	int i = find(a, attr);
+
+	if (i < 0)
+		return -ENOENT;
+	val_release(&a->v[i]);
+	memmove(&a->v[i], &a->v[i + 1], (a->n - i - 1) * sizeof(*a->v));
+	a->n--;
+	return 0;
+}
+
+static int copy_into(struct ql_attrs *dst, const struct ql_attrs *src)
+{
+	int i, err = 0;
+
+	attrs_init(dst, src->nest);
+	for (i = 0; i < src->n && !err; i++) {
+		const struct ql_val *v = &src->v[i];
+
+		if (v->type == QL_TYPE_STRING)
+			err = ql_attrs_put_str(dst, v->attr, v->s);
+		else if (v->type == QL_TYPE_NEST)
+			err = ql_attrs_put_nest(dst, v->attr, v->n);
+		else
+			err = ql_attrs_put_type(dst, v->attr, v->type, v->v);
+	}
+	if (err)
+		attrs_release(dst);
+	return err;
+}
+
+QL_API struct ql_attrs *ql_attrs_dup(const struct ql_attrs *a)
+{
+	struct ql_attrs *c;
+
+	if (!a)
+		return NULL;
+	c = malloc(sizeof(*c));
+	if (c && copy_into(c, a)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static const struct ql_val *lookup(const struct ql_attrs *a, int attr)
+{
+	int i = find(a, attr);
+
+	return i >= 0 ? &a->v[i] : NULL;
+}
+
+QL_API bool ql_attrs_has(const struct ql_attrs *a, int attr)
+{
+	return lookup(a, attr);
+}
+
+QL_API int ql_attrs_type(const struct ql_attrs *a, int attr)
+{
+	const struct ql_val *v = lookup(a, attr);
+
+	return v ? v->type : -ENOENT;
+}
+
+QL_API int64_t ql_attrs_get(const struct ql_attrs *a, int attr)
+{
+	const struct ql_val *v = lookup(a, attr);
+
+	return v && is_int(v->type) ? v->v : 0;
+}
+
+QL_API const char *ql_attrs_get_str(const struct ql_attrs *a, int attr)
+{
+	const struct ql_val *v = lookup(a, attr);
+
+	return v && v->type == QL_TYPE_STRING ? v->s : NULL;
+}
+
+QL_API const struct ql_attrs *ql_attrs_get_nest(const struct ql_attrs *a,
+						int attr)
+{
+	const struct ql_val *v = lookup(a, attr);
+
+	return v && v->type == QL_TYPE_NEST ? v->n : NULL;
+}
+
+QL_API int ql_attrs_next(const struct ql_attrs *a, int attr)
+{
+	int i;
+
+	if (!a || attr >= QL_ATTR_LIMIT)
+		return 0;
+	i = find(a, attr + 1);
+	if (i < 0)
+		i = -i - 1;
+	return i < a->n ? a->v[i].attr : 0;
+}
+
+/*
+ * From and to netlink attributes.
+ */
+
+/* Type of an attribute no table describes: nest if flagged, else by size. */
+static int guess_type(const struct nlattr *nla)
+{
+	if (nla->nla_type & NLA_F_NESTED)
+		return QL_TYPE_NEST;
+	switch (nla_len(nla)) {
+	case 1:
+		return QL_TYPE_U8;
+	case 2:
+		return QL_TYPE_U16;
+	case 4:
+		return QL_TYPE_U32;
+	case 8:
+		return QL_TYPE_U64;
+	}
+	return 0;
+}
+
+static int parse_attrs(struct ql_attrs *a, const struct nlattr *head, int len);
+
+/* Parse @nla into @a: by the table of @a's nest, else by its length. */
+static int parse_one(struct ql_attrs *a, const struct nlattr *nla)
+{
+	int t = nla_type(nla), min = 0, type;
+	const struct ql_attr_desc *d = attr_desc(a->nest, t);
+	struct ql_attrs *child;
+	int err;
+
+	type = d ? d->type : guess_type(nla);
+	if (t < 1 || !type)
+		return 0;	/* nothing we could represent: skip */
+	switch (type) {
+	case QL_TYPE_U8:
+		min = 1;
+		break;
+	case QL_TYPE_U16:
+		min = 2;
+		break;
+	case QL_TYPE_U32:
+	case QL_TYPE_S32:
+		min = 4;
+		break;
+	case QL_TYPE_U64:
+	case QL_TYPE_S64:
+		min = 8;
+		break;
+	}
+	if (nla_len(nla) < min)
+		return -EPROTO;
+	switch (type) {
+	case QL_TYPE_U8:
+		return ql_attrs_put_type(a, t, type, nla_get_u8((struct nlattr *)nla));
+	case QL_TYPE_U16:
+		return ql_attrs_put_type(a, t, type, nla_get_u16((struct nlattr *)nla));
+	case QL_TYPE_U32:
+	case QL_TYPE_S32:
+		return ql_attrs_put_type(a, t, type, nla_get_u32((struct nlattr *)nla));
+	case QL_TYPE_U64:
+	case QL_TYPE_S64:
+		return ql_attrs_put_type(a, t, type,
+					 (int64_t)nla_get_u64((struct nlattr *)nla));
+	case QL_TYPE_STRING:
+		return put_str_owned(a, t, strndup(nla_data(nla), nla_len(nla)));
+	}
+	/* A nest: the top level's nests have tables, deeper ones not. */
+	child = ql_attrs_new(a->nest == QL_NEST_TOP ? t : QL_NEST_RAW);
+	if (!child)
+		return -ENOMEM;
+	err = parse_attrs(child, nla_data(nla), nla_len(nla));
+	if (err) {
+		ql_attrs_free(child);
+		return err;
+	}
+	return put_nest_owned(a, t, child);
+}
+
+static int parse_attrs(struct ql_attrs *a, const struct nlattr *head, int len)
+{
+	const struct nlattr *nla;
+	int rem, err;
+
+	nla_for_each_attr(nla, (struct nlattr *)head, len, rem) {
+		err = parse_one(a, nla);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Put the attributes of @a into @msg. */
+static int put_attrs(struct nl_msg *msg, const struct ql_attrs *a)
+{
+	int i, err = 0;
+
+	for (i = 0; i < a->n && !err; i++) {
+		const struct ql_val *v = &a->v[i];
+		struct nlattr *nest;
+
+		switch (v->type) {
+		case QL_TYPE_U8:
+			err = nla_put_u8(msg, v->attr, (uint8_t)v->v);
+			break;
+		case QL_TYPE_U16:
+			err = nla_put_u16(msg, v->attr, (uint16_t)v->v);
+			break;
+		case QL_TYPE_U32:
+		case QL_TYPE_S32:
+			err = nla_put_u32(msg, v->attr, (uint32_t)v->v);
+			break;
+		case QL_TYPE_U64:
+		case QL_TYPE_S64:
+			err = nla_put_u64(msg, v->attr, (uint64_t)v->v);
+			break;
+		case QL_TYPE_STRING:
+			err = nla_put_string(msg, v->attr, v->s);
+			break;
+		case QL_TYPE_NEST:
+			nest = nla_nest_start(msg, v->attr);
+			if (!nest)
+				return -ENOMEM;
+			err = put_attrs(msg, v->n);
+			nla_nest_end(msg, nest);
+			break;
+		}
+	}
+	return err ? -ENOMEM : 0;
+}
+
+/*
+ * Handles and errors.
+ */
+
 /* Record an error: @err is a negative errno, @msg an extack message or NULL. */
-static int set_err(struct qlink_handle *h, int err, const char *msg)
+static int set_err(struct ql_handle *h, int err, const char *msg)
 {
 	h->err = err;
 	if (msg && *msg)
@@ -293,24 +595,48 @@ static int set_err(struct qlink_handle *h, int err, const char *msg)
 	return err;
 }
 
-QLINK_API const char *qlink_errmsg(const struct qlink_handle *h)
+QL_API const char *ql_errmsg(const struct ql_handle *h)
 {
 	return h ? h->msg : "";
 }
 
-QLINK_API int qlink_errno(const struct qlink_handle *h)
+QL_API int ql_errno(const struct ql_handle *h)
 {
 	return h ? h->err : 0;
 }
 
-static struct nl_sock *open_sock(void)
+QL_API uint32_t ql_family_version(const struct ql_handle *h)
+{
+	return h->version;
+}
+
+QL_API int ql_netns_cookie(int fd, uint64_t *cookie)
+{
+	socklen_t len = sizeof(*cookie);
+	int s = fd, err = 0;
+
+	if (!cookie)
+		return -EINVAL;
+	if (fd < 0) {
+		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s < 0)
+			return -errno;
+	}
+	if (getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len) < 0)
+		err = -errno;
+	if (fd < 0)
+		close(s);
+	return err;
+}
+
+static struct nl_sock *open_sock(int protocol)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int one = 1;
 
 	if (!sk)
 		return NULL;
-	if (genl_connect(sk)) {
+	if (nl_connect(sk, protocol)) {
 		nl_socket_free(sk);
 		return NULL;
 	}
@@ -320,83 +646,53 @@ static struct nl_sock *open_sock(void)
 	return sk;
 }
 
-QLINK_API int qlink_open(struct qlink_handle **hp)
-{
-	static int policies_ready;
-	struct qlink_handle *h;
-
-	if (!policies_ready) {
-		init_policies();
-		policies_ready = 1;
-	}
-	*hp = NULL;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return -ENOMEM;
-	h->sk = open_sock();
-	if (!h->sk) {
-		free(h);
-		return -ENOTCONN;
-	}
-	h->family = genl_ctrl_resolve(h->sk, QLINK_GENL_NAME);
-	if (h->family < 0) {
-		nl_socket_free(h->sk);
-		free(h);
-		return -ENOENT;
-	}
-	*hp = h;
-	return 0;
-}
-
-QLINK_API void qlink_close(struct qlink_handle *h)
-{
-	if (!h)
-		return;
-	if (h->ev)
-		nl_socket_free(h->ev);
-	nl_socket_free(h->sk);
-	free(h);
-}
-
 /*
  * Request/response machinery.
  */
 struct xact {
-	struct qlink_handle *h;
-	int (*parse)(struct nlattr **tb, int cmd, void *arg);
+	struct ql_handle *h;
+	/* one reply; non-zero stops the parsing of the rest */
+	int (*parse)(struct nlmsghdr *nlh, void *arg);
 	void *arg;
+	size_t hdrlen;	/* family header before the attributes (for errors) */
+	bool qlink;	/* a qlink request: name its attributes in errors */
 	int done;
-	int stop;	/* the parser asked to stop (dump callback) */
+	int stop;
 	int count;
 };
 
 static int xact_valid(struct nl_msg *msg, void *data)
 {
 	struct xact *x = data;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct genlmsghdr *gh = nlmsg_data(nlh);
-	struct nlattr *tb[QLINK_A_MAX + 1];
-	int ret;
 
 	if (x->stop)
 		return NL_SKIP;
-	if (genlmsg_parse(nlh, 0, tb, QLINK_A_MAX, top_policy) < 0) {
-		set_err(x->h, -EPROTO, "malformed message from the kernel");
-		x->stop = 1;
-		return NL_SKIP;
-	}
 	x->count++;
-	if (!x->parse)
-		return NL_OK;
-	ret = x->parse(tb, gh->cmd, x->arg);
-	if (ret)
+	if (x->parse && x->parse(nlmsg_hdr(msg), x->arg))
 		x->stop = 1;
 	return NL_OK;
 }
 
+/* "QLINK_A_PARAM_" + "FIDELITY" for attribute @attr of @nest, into @buf. */
+static int uapi_name(int nest, int attr, char *buf, size_t len)
+{
+	const struct ql_nest_desc *nd = nest_desc(nest);
+	const char *n = ql_attr_name(nest, attr);
+	size_t i;
+
+	if (!nd || !n)
+		return -1;
+	snprintf(buf, len, "%s", nd->prefix);
+	for (i = strlen(buf); *n && i < len - 1; n++, i++) {
+		buf[i] = *n >= 'a' && *n <= 'z' ? *n - 'a' + 'A' : *n;
+		buf[i + 1] = '\0';
+	}
+	return 0;
+}
+
 /*
- * Name of the request attribute at offset @offs of the echoed request
- * @req (as the kernel's NLMSGERR_ATTR_OFFS gives it), into @buf.
+ * Name of the request attribute at offset @offs of the echoed qlink
+ * request @req (as the kernel's NLMSGERR_ATTR_OFFS gives it), into @buf.
  */
 static int attr_at(const struct nlmsghdr *req, uint32_t offs, char *buf,
 		   size_t len)
@@ -415,35 +711,15 @@ static int attr_at(const struct nlmsghdr *req, uint32_t offs, char *buf,
 		if (offs < at || offs >= at + nla_len(a) + NLA_HDRLEN)
 			continue;
 		if (offs == at) {
-			snprintf(buf, len, "%s", type == QLINK_A_IFINDEX ?
-				 "QLINK_A_IFINDEX" : type == QLINK_A_IFNAME ?
-				 "QLINK_A_IFNAME" : type == QLINK_A_PURPOSE ?
-				 "QLINK_A_PURPOSE" : type == QLINK_A_LINK_PARAMS ?
-				 "QLINK_A_LINK_PARAMS" : "attribute");
+			if (uapi_name(QL_NEST_TOP, type, buf, len))
+				snprintf(buf, len, "attribute");
 			return 0;
 		}
-		if (type != QLINK_A_PURPOSE && type != QLINK_A_LINK_PARAMS)
+		if (ql_attr_type(QL_NEST_TOP, type) != QL_TYPE_NEST)
 			return -1;
-		nla_for_each_nested(c, a, crem) {
-			int t = nla_type(c);
-			const char *n = NULL;
-
-			if ((uint32_t)((const char *)c - (const char *)req) != offs)
-				continue;
-			if (type == QLINK_A_PURPOSE && t <= QLINK_A_PURPOSE_MAX)
-				n = purpose_names[t];
-			if (type == QLINK_A_LINK_PARAMS && t <= QLINK_A_PARAM_MAX)
-				n = param_names[t];
-			if (!n)
-				return -1;
-			snprintf(buf, len, "QLINK_A_%s_", type == QLINK_A_PURPOSE ?
-				 "PURPOSE" : "PARAM");
-			for (size_t i = strlen(buf); *n && i < len - 1; n++, i++) {
-				buf[i] = *n >= 'a' && *n <= 'z' ? *n - 'a' + 'A' : *n;
-				buf[i + 1] = '\0';
-			}
-			return 0;
-		}
+		nla_for_each_nested(c, a, crem)
+			if ((uint32_t)((const char *)c - (const char *)req) == offs)
+				return uapi_name(type, nla_type(c), buf, len);
 	}
 	return -1;
 }
@@ -472,7 +748,8 @@ static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 		       nlh->nlmsg_len - NLMSG_HDRLEN - off, ext_ack_policy)) {
 		if (tb[NLMSGERR_ATTR_MSG])
 			msg = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
-		if (tb[NLMSGERR_ATTR_OFFS] && !(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+		if (x->qlink && tb[NLMSGERR_ATTR_OFFS] &&
+		    !(nlh->nlmsg_flags & NLM_F_CAPPED) &&
 		    (!msg || !strstr(msg, "QLINK_A_")) &&
 		    !attr_at(&e->msg, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]),
 			     name, sizeof(name))) {
@@ -530,27 +807,13 @@ static int xact_done(struct nl_msg *msg, void *data)
 	return NL_STOP;
 }
 
-static struct nl_msg *new_msg(struct qlink_handle *h, int cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
-				flags, cmd, QLINK_GENL_VERSION)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
 /*
- * Send @msg (consumed), then read replies until the ACK or the end of the
- * dump. Returns the number of replies or a negative errno.
+ * Send @msg (consumed) on @sk, then read replies until the ACK or the end
+ * of the dump. Returns the number of replies or a negative errno.
  */
-static int transact(struct qlink_handle *h, struct nl_msg *msg,
-		    int (*parse)(struct nlattr **tb, int cmd, void *arg),
-		    void *arg)
+static int transact_on(struct nl_sock *sk, struct xact *x, struct nl_msg *msg)
 {
-	struct xact x = { .h = h, .parse = parse, .arg = arg };
+	struct ql_handle *h = x->h;
 	struct nl_cb *cb;
 	int err;
 
@@ -562,20 +825,20 @@ static int transact(struct qlink_handle *h, struct nl_msg *msg,
 		nlmsg_free(msg);
 		return set_err(h, -ENOMEM, NULL);
 	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, xact_valid, &x);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, xact_done, &x);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, xact_done, &x);
-	nl_cb_err(cb, NL_CB_CUSTOM, xact_error, &x);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, xact_valid, x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, xact_done, x);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, xact_done, x);
+	nl_cb_err(cb, NL_CB_CUSTOM, xact_error, x);
 
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
-	err = nl_send_auto(h->sk, msg);
+	err = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
 	if (err < 0) {
 		nl_cb_put(cb);
 		return set_err(h, -EIO, nl_geterror(err));
 	}
-	while (!x.done) {
-		err = nl_recvmsgs(h->sk, cb);
+	while (!x->done) {
+		err = nl_recvmsgs(sk, cb);
 		if (err < 0) {
 			if (!h->err)
 				set_err(h, -EIO, nl_geterror(err));
@@ -583,272 +846,104 @@ static int transact(struct qlink_handle *h, struct nl_msg *msg,
 		}
 	}
 	nl_cb_put(cb);
-	return h->err ? h->err : x.count;
+	return h->err ? h->err : x->count;
 }
 
-/*
- * Parsing.
- */
-static void copy_str(char *dst, size_t size, struct nlattr *a)
+/* The family's id and version from the controller (CTRL_CMD_GETFAMILY). */
+static int ctrl_parse(struct nlmsghdr *nlh, void *arg)
 {
-	nla_strlcpy(dst, a, size);
-}
+	struct ql_handle *h = arg;
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
 
-static int parse_params(struct nlattr *nest, struct qlink_param_set *ps)
-{
-	struct nlattr *tb[QLINK_A_PARAM_MAX + 1];
-	int i;
-
-	if (nla_parse_nested(tb, QLINK_A_PARAM_MAX, nest, param_policy) < 0)
-		return -EPROTO;
-	for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX; i++) {
-		int64_t v;
-
-		if (!tb[i] || !param_type[i])
-			continue;
-		switch (param_type[i]) {
-		case QLINK_PARAM_TYPE_U32:
-			v = nla_get_u32(tb[i]);
-			break;
-		case QLINK_PARAM_TYPE_S32:
-			v = (int32_t)nla_get_u32(tb[i]);
-			break;
-		default:
-			v = (int64_t)nla_get_u64(tb[i]);
-			break;
-		}
-		qlink_params_put(ps, i, v);
-	}
+	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX,
+			  ctrl_policy) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_ID])
+		return 1;
+	h->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_VERSION])
+		h->version = nla_get_u32(tb[CTRL_ATTR_VERSION]);
 	return 0;
 }
 
-static int parse_link(struct nlattr **tb, struct qlink_link *l)
+static int resolve_family(struct ql_handle *h)
 {
-	memset(l, 0, sizeof(*l));
-	if (tb[QLINK_A_IFINDEX])
-		l->ifindex = nla_get_u32(tb[QLINK_A_IFINDEX]);
-	if (tb[QLINK_A_IFNAME])
-		copy_str(l->ifname, sizeof(l->ifname), tb[QLINK_A_IFNAME]);
-	if (tb[QLINK_A_LINK_ID])
-		l->id = nla_get_u32(tb[QLINK_A_LINK_ID]);
-	if (tb[QLINK_A_LINK_KIND]) {
-		copy_str(l->kind, sizeof(l->kind), tb[QLINK_A_LINK_KIND]);
-		l->has |= QLINK_LINK_HAS_KIND;
-	}
-	if (tb[QLINK_A_LINK_UP] || tb[QLINK_A_LINK_CARRIER]) {
-		l->has |= QLINK_LINK_HAS_STATE;
-		if (tb[QLINK_A_LINK_UP])
-			l->up = nla_get_u8(tb[QLINK_A_LINK_UP]);
-		if (tb[QLINK_A_LINK_CARRIER])
-			l->carrier = nla_get_u8(tb[QLINK_A_LINK_CARRIER]);
-	}
-	if (tb[QLINK_A_LINK_SIDE]) {
-		l->has |= QLINK_LINK_HAS_SIDE;
-		l->side = nla_get_u8(tb[QLINK_A_LINK_SIDE]);
-	}
-	if (tb[QLINK_A_LINK_PEER_IFINDEX]) {
-		l->has |= QLINK_LINK_HAS_PEER;
-		l->peer_ifindex = nla_get_u32(tb[QLINK_A_LINK_PEER_IFINDEX]);
-	}
-	if (tb[QLINK_A_LINK_PEER_NETNS_COOKIE]) {
-		l->has |= QLINK_LINK_HAS_PEER_NETNS;
-		l->peer_netns_cookie =
-			nla_get_u64(tb[QLINK_A_LINK_PEER_NETNS_COOKIE]);
-	}
-	if (tb[QLINK_A_LINK_PAIR_ID]) {
-		l->has |= QLINK_LINK_HAS_PAIR_ID;
-		l->pair_link_id = nla_get_u32(tb[QLINK_A_LINK_PAIR_ID]);
-	}
-	if (tb[QLINK_A_LINK_TIME]) {
-		l->has |= QLINK_LINK_HAS_TIME;
-		l->link_time = nla_get_u64(tb[QLINK_A_LINK_TIME]);
-	}
-	if (tb[QLINK_A_LINK_CHANGE]) {
-		l->has |= QLINK_LINK_HAS_CHANGE;
-		l->change = nla_get_u32(tb[QLINK_A_LINK_CHANGE]);
-	}
-	if (tb[QLINK_A_LINK_CAPS]) {
-		struct nlattr *c[QLINK_A_CAPS_MAX + 1];
-
-		if (nla_parse_nested(c, QLINK_A_CAPS_MAX, tb[QLINK_A_LINK_CAPS],
-				     caps_policy) < 0)
-			return -EPROTO;
-		l->has |= QLINK_LINK_HAS_CAPS;
-		if (c[QLINK_A_CAPS_HERALD_MODELS])
-			l->caps.herald_models =
-				nla_get_u32(c[QLINK_A_CAPS_HERALD_MODELS]);
-		if (c[QLINK_A_CAPS_MAX_RATE])
-			l->caps.max_rate = nla_get_u64(c[QLINK_A_CAPS_MAX_RATE]);
-		if (c[QLINK_A_CAPS_MEMORY_SLOTS])
-			l->caps.memory_slots =
-				nla_get_u32(c[QLINK_A_CAPS_MEMORY_SLOTS]);
-		if (c[QLINK_A_CAPS_PARAMS])
-			l->caps.params = nla_get_u64(c[QLINK_A_CAPS_PARAMS]);
-	}
-	if (tb[QLINK_A_LINK_PARAMS]) {
-		if (parse_params(tb[QLINK_A_LINK_PARAMS], &l->params))
-			return -EPROTO;
-		l->has |= QLINK_LINK_HAS_PARAMS;
-	}
-	if (tb[QLINK_A_LINK_EXPECTED]) {
-		struct nlattr *e[QLINK_A_EXP_MAX + 1];
-
-		if (nla_parse_nested(e, QLINK_A_EXP_MAX,
-				     tb[QLINK_A_LINK_EXPECTED], exp_policy) < 0)
-			return -EPROTO;
-		l->has |= QLINK_LINK_HAS_EXPECTED;
-		if (e[QLINK_A_EXP_HERALD_RATE])
-			l->expected.herald_rate =
-				nla_get_u64(e[QLINK_A_EXP_HERALD_RATE]);
-		if (e[QLINK_A_EXP_ACCIDENTAL_RATE])
-			l->expected.accidental_rate =
-				nla_get_u64(e[QLINK_A_EXP_ACCIDENTAL_RATE]);
-		if (e[QLINK_A_EXP_LOSS_A])
-			l->expected.loss_a = nla_get_u32(e[QLINK_A_EXP_LOSS_A]);
-		if (e[QLINK_A_EXP_LOSS_B])
-			l->expected.loss_b = nla_get_u32(e[QLINK_A_EXP_LOSS_B]);
-		if (e[QLINK_A_EXP_FIDELITY]) {
-			l->has |= QLINK_LINK_HAS_EXP_FIDELITY;
-			l->expected.fidelity =
-				nla_get_u32(e[QLINK_A_EXP_FIDELITY]);
-			if (e[QLINK_A_EXP_QBER])
-				l->expected.qber =
-					nla_get_u32(e[QLINK_A_EXP_QBER]);
-		}
-	}
-	return 0;
-}
-
-static int parse_stats(struct nlattr **tb, struct qlink_stats *st)
-{
-	struct nlattr *s[QLINK_A_STATS_MAX + 1];
-	int i;
-
-	memset(st, 0, sizeof(*st));
-	if (tb[QLINK_A_IFINDEX])
-		st->ifindex = nla_get_u32(tb[QLINK_A_IFINDEX]);
-	if (tb[QLINK_A_IFNAME])
-		copy_str(st->ifname, sizeof(st->ifname), tb[QLINK_A_IFNAME]);
-	if (tb[QLINK_A_LINK_ID])
-		st->id = nla_get_u32(tb[QLINK_A_LINK_ID]);
-	if (!tb[QLINK_A_STATS])
-		return 0;
-	if (nla_parse_nested(s, QLINK_A_STATS_MAX, tb[QLINK_A_STATS],
-			     stats_policy) < 0)
-		return -EPROTO;
-	for (i = QLINK_A_STATS_PAD + 1; i <= QLINK_A_STATS_MAX && i < QLINK_SLOTS;
-	     i++) {
-		if (!s[i])
-			continue;
-		st->present |= 1ull << i;
-		st->value[i] = stats_type[i] == QLINK_PARAM_TYPE_U32 ?
-			       nla_get_u32(s[i]) : nla_get_u64(s[i]);
-	}
-	return 0;
-}
-
-/*
- * Version.
- */
-static int version_cb(struct nlattr **tb, int cmd, void *arg)
-{
-	struct qlink_version *v = arg;
-
-	(void)cmd;
-	if (tb[QLINK_A_VERSION_MAJOR])
-		v->major = nla_get_u32(tb[QLINK_A_VERSION_MAJOR]);
-	if (tb[QLINK_A_VERSION_MINOR])
-		v->minor = nla_get_u32(tb[QLINK_A_VERSION_MINOR]);
-	if (tb[QLINK_A_GENL_VERSION])
-		v->genl_version = nla_get_u32(tb[QLINK_A_GENL_VERSION]);
-	if (tb[QLINK_A_NETNS_COOKIE])
-		v->netns_cookie = nla_get_u64(tb[QLINK_A_NETNS_COOKIE]);
-	return 0;
-}
-
-QLINK_API int qlink_get_version(struct qlink_handle *h, struct qlink_version *v)
-{
+	struct xact x = { .h = h, .parse = ctrl_parse, .arg = h };
+	struct nl_msg *msg = nlmsg_alloc();
 	int err;
 
-	memset(v, 0, sizeof(*v));
-	err = transact(h, new_msg(h, QLINK_CMD_GET_VERSION, 0), version_cb, v);
-	return err < 0 ? err : 0;
+	if (msg && (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL,
+				 0, 0, CTRL_CMD_GETFAMILY, 1) ||
+		    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, QLINK_GENL_NAME))) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	h->family = -1;
+	err = transact_on(h->sk, &x, msg);
+	if (err < 0)
+		return err;
+	return h->family < 0 ? -ENOENT : 0;
 }
 
-/*
- * Parameter sets.
- */
-QLINK_API void qlink_params_clear(struct qlink_param_set *ps)
+QL_API int ql_open(struct ql_handle **hp)
 {
-	memset(ps, 0, sizeof(*ps));
-}
+	struct ql_handle *h;
+	int err;
 
-QLINK_API int qlink_param_type(int attr)
-{
-	if (attr <= QLINK_A_PARAM_PAD || attr > QLINK_A_PARAM_MAX ||
-	    attr >= QLINK_SLOTS || !param_type[attr])
-		return -EINVAL;
-	return param_type[attr];
-}
-
-QLINK_API const char *qlink_param_name(int attr)
-{
-	if (attr <= QLINK_A_PARAM_PAD || attr > QLINK_A_PARAM_MAX)
-		return NULL;
-	return param_names[attr];
-}
-
-QLINK_API int qlink_params_put(struct qlink_param_set *ps, int attr,
-			       int64_t value)
-{
-	if (qlink_param_type(attr) < 0)
-		return -EINVAL;
-	ps->present |= 1ull << attr;
-	ps->value[attr] = value;
+	*hp = NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->sk = open_sock(NETLINK_GENERIC);
+	if (!h->sk) {
+		free(h);
+		return -ENOTCONN;
+	}
+	err = resolve_family(h);
+	if (err) {
+		nl_socket_free(h->sk);
+		free(h);
+		return err;
+	}
+	set_err(h, 0, NULL);
+	*hp = h;
 	return 0;
 }
 
-QLINK_API bool qlink_params_has(const struct qlink_param_set *ps, int attr)
+QL_API void ql_close(struct ql_handle *h)
 {
-	return attr > 0 && attr < QLINK_SLOTS && (ps->present >> attr) & 1;
-}
-
-QLINK_API int64_t qlink_params_get(const struct qlink_param_set *ps, int attr)
-{
-	return qlink_params_has(ps, attr) ? ps->value[attr] : 0;
-}
-
-static int put_params(struct nl_msg *msg, const struct qlink_param_set *ps)
-{
-	struct nlattr *nest = nla_nest_start(msg, QLINK_A_LINK_PARAMS);
-	int i, err = 0;
-
-	if (!nest)
-		return -ENOMEM;
-	for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX && !err; i++) {
-		if (!qlink_params_has(ps, i) || !param_type[i])
-			continue;
-		if (param_type[i] == QLINK_PARAM_TYPE_U64 ||
-		    param_type[i] == QLINK_PARAM_TYPE_S64)
-			err = nla_put_u64(msg, i, (uint64_t)ps->value[i]);
-		else
-			err = nla_put_u32(msg, i, (uint32_t)ps->value[i]);
-	}
-	nla_nest_end(msg, nest);
-	return err ? -ENOMEM : 0;
+	if (!h)
+		return;
+	if (h->ev)
+		nl_socket_free(h->ev);
+	if (h->rt)
+		nl_socket_free(h->rt);
+	nl_socket_free(h->sk);
+	free(h);
 }
 
 /*
- * Links.
+ * qlink requests. Every reply is parsed into a struct ql_link.
  */
-static int name_ok(struct qlink_handle *h, const char *ifname)
+static struct nl_msg *new_msg(struct ql_handle *h, int cmd, int flags)
 {
-	if (!ifname || !*ifname || strlen(ifname) >= 16)
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
+				flags, cmd, QLINK_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int name_ok(struct ql_handle *h, const char *ifname)
+{
+	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE)
 		return set_err(h, -EINVAL, "invalid interface name");
 	return 0;
 }
 
-static struct nl_msg *link_msg(struct qlink_handle *h, int cmd, int flags,
+static struct nl_msg *link_msg(struct ql_handle *h, int cmd, int flags,
 			       const char *ifname, uint32_t ifindex)
 {
 	struct nl_msg *msg = new_msg(h, cmd, flags);
@@ -863,259 +958,399 @@ static struct nl_msg *link_msg(struct qlink_handle *h, int cmd, int flags,
 	return msg;
 }
 
+static void link_release(struct ql_link *l)
+{
+	attrs_release(&l->top);
+}
+
+static int parse_link(struct nlmsghdr *nlh, struct ql_link *l)
+{
+	int err;
+
+	attrs_init(&l->top, QL_NEST_TOP);
+	err = parse_attrs(&l->top, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0));
+	if (err)
+		link_release(l);
+	return err;
+}
+
 struct link_arg {
-	qlink_link_cb cb;
+	ql_link_cb cb;
 	void *arg;
-	struct qlink_link *out;
+	struct ql_link **out;
 	int bad;
 };
 
-static int link_parse_cb(struct nlattr **tb, int cmd, void *arg)
+static int link_parse_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct link_arg *la = arg;
-	struct qlink_link l;
+	struct ql_link l;
+	int ret = 0;
 
-	(void)cmd;
-	if (parse_link(tb, &l)) {
+	if (parse_link(nlh, &l)) {
 		la->bad = 1;
 		return 1;
 	}
 	if (la->out) {
-		*la->out = l;
-		return 0;
+		ql_link_free(*la->out);
+		*la->out = ql_link_dup(&l);
+		if (!*la->out)
+			la->bad = 1;
+	} else if (la->cb) {
+		ret = la->cb(&l, la->arg);
 	}
-	return la->cb ? la->cb(&l, la->arg) : 0;
+	link_release(&l);
+	return ret;
 }
 
-static int link_get(struct qlink_handle *h, const char *ifname,
-		    uint32_t ifindex, struct qlink_link *link)
+/* A qlink request whose replies are links; -EPROTO if one is malformed. */
+static int link_xact(struct ql_handle *h, struct nl_msg *msg,
+		     struct link_arg *la)
 {
-	struct link_arg la = { .out = link };
-	int err;
+	struct xact x = { .h = h, .parse = link_parse_cb, .arg = la,
+			  .qlink = true };
+	int err = transact_on(h->sk, &x, msg);
 
-	memset(link, 0, sizeof(*link));
-	err = transact(h, link_msg(h, QLINK_CMD_LINK_GET, 0, ifname, ifindex),
-		       link_parse_cb, &la);
-	if (err < 0)
-		return err;
-	if (la.bad)
-		return set_err(h, -EPROTO, "malformed link description");
-	if (err == 0)
-		return set_err(h, -ENODEV, NULL);
-	return 0;
-}
-
-QLINK_API int qlink_link_get(struct qlink_handle *h, const char *ifname,
-			     struct qlink_link *link)
-{
-	if (name_ok(h, ifname))
-		return h->err;
-	return link_get(h, ifname, 0, link);
-}
-
-QLINK_API int qlink_link_get_by_index(struct qlink_handle *h, uint32_t ifindex,
-				      struct qlink_link *link)
-{
-	if (!ifindex)
-		return set_err(h, -EINVAL, "invalid ifindex 0");
-	return link_get(h, NULL, ifindex, link);
-}
-
-QLINK_API int qlink_link_dump(struct qlink_handle *h, qlink_link_cb cb,
-			      void *arg)
-{
-	struct link_arg la = { .cb = cb, .arg = arg };
-	int err;
-
-	err = transact(h, link_msg(h, QLINK_CMD_LINK_GET, NLM_F_DUMP, NULL, 0),
-		       link_parse_cb, &la);
-	if (err >= 0 && la.bad)
-		return set_err(h, -EPROTO, "malformed link description");
+	if (err >= 0 && la->bad) {
+		if (la->out) {
+			ql_link_free(*la->out);
+			*la->out = NULL;
+		}
+		return set_err(h, -EPROTO, "malformed message from the kernel");
+	}
 	return err;
 }
 
-static int link_set(struct qlink_handle *h, const char *ifname,
-		    uint32_t ifindex, const struct qlink_param_set *ps)
+/* One object into *@lp: @none is the errno if the kernel sent nothing. */
+static int get_one(struct ql_handle *h, struct nl_msg *msg,
+		   struct ql_link **lp, int none)
 {
-	struct nl_msg *msg = link_msg(h, QLINK_CMD_LINK_SET, 0, ifname, ifindex);
+	struct link_arg la = { .out = lp };
 	int err;
 
-	if (msg && put_params(msg, ps)) {
-		nlmsg_free(msg);
-		msg = NULL;
+	*lp = NULL;
+	err = link_xact(h, msg, &la);
+	if (err < 0)
+		return err;
+	return *lp ? 0 : set_err(h, none, NULL);
+}
+
+QL_API void ql_link_free(struct ql_link *l)
+{
+	if (!l)
+		return;
+	link_release(l);
+	free(l);
+}
+
+QL_API struct ql_link *ql_link_dup(const struct ql_link *l)
+{
+	struct ql_link *c = malloc(sizeof(*c));
+
+	if (c && copy_into(&c->top, &l->top)) {
+		free(c);
+		return NULL;
 	}
-	err = transact(h, msg, NULL, NULL);
+	return c;
+}
+
+QL_API uint32_t ql_link_ifindex(const struct ql_link *l)
+{
+	return (uint32_t)ql_attrs_get(&l->top, QLINK_A_IFINDEX);
+}
+
+QL_API const char *ql_link_ifname(const struct ql_link *l)
+{
+	const char *s = ql_attrs_get_str(&l->top, QLINK_A_IFNAME);
+
+	return s ? s : "";
+}
+
+QL_API uint32_t ql_link_id(const struct ql_link *l)
+{
+	return (uint32_t)ql_attrs_get(&l->top, QLINK_A_LINK_ID);
+}
+
+QL_API const char *ql_link_kind(const struct ql_link *l)
+{
+	return ql_attrs_get_str(&l->top, QLINK_A_LINK_KIND);
+}
+
+QL_API bool ql_link_has(const struct ql_link *l, int attr)
+{
+	return ql_attrs_has(&l->top, attr);
+}
+
+QL_API int64_t ql_link_value(const struct ql_link *l, int attr)
+{
+	return ql_attrs_get(&l->top, attr);
+}
+
+QL_API const struct ql_attrs *ql_link_attrs(const struct ql_link *l, int nest)
+{
+	if (nest == QL_NEST_TOP)
+		return &l->top;
+	return ql_attrs_get_nest(&l->top, nest);
+}
+
+QL_API int ql_link_get(struct ql_handle *h, const char *ifname,
+		       struct ql_link **lp)
+{
+	*lp = NULL;
+	if (name_ok(h, ifname))
+		return h->err;
+	return get_one(h, link_msg(h, QLINK_CMD_LINK_GET, 0, ifname, 0), lp,
+		       -ENODEV);
+}
+
+QL_API int ql_link_get_by_index(struct ql_handle *h, uint32_t ifindex,
+				struct ql_link **lp)
+{
+	*lp = NULL;
+	if (!ifindex)
+		return set_err(h, -EINVAL, "invalid ifindex 0");
+	return get_one(h, link_msg(h, QLINK_CMD_LINK_GET, 0, NULL, ifindex),
+		       lp, -ENODEV);
+}
+
+QL_API int ql_link_dump(struct ql_handle *h, ql_link_cb cb, void *arg)
+{
+	struct link_arg la = { .cb = cb, .arg = arg };
+
+	return link_xact(h, link_msg(h, QLINK_CMD_LINK_GET, NLM_F_DUMP, NULL, 0),
+			 &la);
+}
+
+/* @a as top-level attributes of @msg: a nest's set goes in as that nest. */
+static int put_top(struct nl_msg *msg, const struct ql_attrs *a)
+{
+	struct nlattr *nest;
+	int err;
+
+	if (a->nest == QL_NEST_TOP)
+		return put_attrs(msg, a);
+	if (a->nest <= 0)
+		return -EINVAL;
+	nest = nla_nest_start(msg, a->nest);
+	if (!nest)
+		return -ENOMEM;
+	err = put_attrs(msg, a);
+	nla_nest_end(msg, nest);
+	return err;
+}
+
+static int link_set(struct ql_handle *h, const char *ifname,
+		    uint32_t ifindex, const struct ql_attrs *a)
+{
+	struct nl_msg *msg;
+	struct xact x = { .h = h, .qlink = true };
+	int err;
+
+	if (!a)
+		return set_err(h, -EINVAL, NULL);
+	msg = link_msg(h, QLINK_CMD_LINK_SET, 0, ifname, ifindex);
+	if (msg) {
+		err = put_top(msg, a);
+		if (err) {
+			nlmsg_free(msg);
+			return set_err(h, err, err == -EINVAL ?
+				       "not a set of link attributes" : NULL);
+		}
+	}
+	err = transact_on(h->sk, &x, msg);
 	return err < 0 ? err : 0;
 }
 
-QLINK_API int qlink_link_set(struct qlink_handle *h, const char *ifname,
-			     const struct qlink_param_set *ps)
+QL_API int ql_link_set(struct ql_handle *h, const char *ifname,
+		       const struct ql_attrs *a)
 {
 	if (name_ok(h, ifname))
 		return h->err;
-	return link_set(h, ifname, 0, ps);
+	return link_set(h, ifname, 0, a);
 }
 
-QLINK_API int qlink_link_set_by_index(struct qlink_handle *h, uint32_t ifindex,
-				      const struct qlink_param_set *ps)
+QL_API int ql_link_set_by_index(struct ql_handle *h, uint32_t ifindex,
+				const struct ql_attrs *a)
 {
 	if (!ifindex)
 		return set_err(h, -EINVAL, "invalid ifindex 0");
-	return link_set(h, NULL, ifindex, ps);
+	return link_set(h, NULL, ifindex, a);
+}
+
+/*
+ * Link-type attributes through rtnetlink (IFLA_INFO_DATA).
+ */
+static struct nl_sock *rt_sock(struct ql_handle *h)
+{
+	if (!h->rt)
+		h->rt = open_sock(NETLINK_ROUTE);
+	return h->rt;
+}
+
+static struct nl_msg *rt_msg(int type, int flags, const char *ifname)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+
+	if (msg && (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) ||
+		    nla_put_string(msg, IFLA_IFNAME, ifname))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+QL_API int ql_link_kind_set(struct ql_handle *h, const char *ifname,
+			    const char *kind, const struct ql_attrs *data)
+{
+	struct xact x = { .h = h };
+	struct nlattr *info, *d;
+	struct nl_msg *msg;
+	int err;
+
+	if (name_ok(h, ifname))
+		return h->err;
+	if (!kind || !*kind || !data)
+		return set_err(h, -EINVAL, "a link kind and attributes are needed");
+	if (!rt_sock(h))
+		return set_err(h, -ENOTCONN, NULL);
+	msg = rt_msg(RTM_NEWLINK, NLM_F_REQUEST, ifname);
+	if (msg) {
+		info = nla_nest_start(msg, IFLA_LINKINFO);
+		err = !info || nla_put_string(msg, IFLA_INFO_KIND, kind);
+		d = err ? NULL : nla_nest_start(msg, IFLA_INFO_DATA);
+		if (!d || put_attrs(msg, data)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		} else {
+			nla_nest_end(msg, d);
+			nla_nest_end(msg, info);
+		}
+	}
+	err = transact_on(h->rt, &x, msg);
+	return err < 0 ? err : 0;
+}
+
+struct kind_arg {
+	struct ql_attrs *data;
+	int bad;
+};
+
+static const struct nla_policy ifla_policy[IFLA_MAX + 1] = {
+	[IFLA_LINKINFO]		= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy info_policy[IFLA_INFO_MAX + 1] = {
+	[IFLA_INFO_KIND]	= { .type = NLA_STRING },
+	[IFLA_INFO_DATA]	= { .type = NLA_NESTED },
+};
+
+static int kind_parse_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct kind_arg *ka = arg;
+	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX,
+			ifla_policy) < 0) {
+		ka->bad = 1;
+		return 1;
+	}
+	if (!tb[IFLA_LINKINFO] ||
+	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO],
+			     info_policy) < 0 ||
+	    !info[IFLA_INFO_DATA])
+		return 0;
+	ka->data = ql_attrs_new(QL_NEST_RAW);
+	if (!ka->data ||
+	    parse_attrs(ka->data, nla_data(info[IFLA_INFO_DATA]),
+			nla_len(info[IFLA_INFO_DATA]))) {
+		ql_attrs_free(ka->data);
+		ka->data = NULL;
+		ka->bad = 1;
+		return 1;
+	}
+	return 0;
+}
+
+QL_API int ql_link_kind_get(struct ql_handle *h, const char *ifname,
+			    struct ql_attrs **data)
+{
+	struct kind_arg ka = { 0 };
+	struct xact x = { .h = h, .parse = kind_parse_cb, .arg = &ka };
+	int err;
+
+	*data = NULL;
+	if (name_ok(h, ifname))
+		return h->err;
+	if (!rt_sock(h))
+		return set_err(h, -ENOTCONN, NULL);
+	err = transact_on(h->rt, &x, rt_msg(RTM_GETLINK, NLM_F_REQUEST, ifname));
+	if (err < 0) {
+		ql_attrs_free(ka.data);
+		return err;
+	}
+	if (ka.bad)
+		return set_err(h, -EPROTO, "malformed message from the kernel");
+	if (!ka.data)
+		return set_err(h, -ENODATA, "the link has no link-type attributes");
+	*data = ka.data;
+	return 0;
 }
 
 /*
  * Statistics.
  */
-QLINK_API const char *qlink_stats_name(int attr)
+QL_API int ql_stats_get(struct ql_handle *h, const char *ifname,
+			struct ql_link **lp)
 {
-	if (attr <= QLINK_A_STATS_PAD || attr > QLINK_A_STATS_MAX)
-		return NULL;
-	return stats_names[attr];
-}
-
-QLINK_API int qlink_stats_type(int attr)
-{
-	if (attr <= QLINK_A_STATS_PAD || attr > QLINK_A_STATS_MAX ||
-	    attr >= QLINK_SLOTS)
-		return -EINVAL;
-	return stats_type[attr] ? stats_type[attr] : QLINK_PARAM_TYPE_U64;
-}
-
-struct stats_arg {
-	qlink_stats_cb cb;
-	void *arg;
-	struct qlink_stats *out;
-	int bad;
-};
-
-static int stats_parse_cb(struct nlattr **tb, int cmd, void *arg)
-{
-	struct stats_arg *sa = arg;
-	struct qlink_stats st;
-
-	(void)cmd;
-	if (parse_stats(tb, &st)) {
-		sa->bad = 1;
-		return 1;
-	}
-	if (sa->out) {
-		*sa->out = st;
-		return 0;
-	}
-	return sa->cb ? sa->cb(&st, sa->arg) : 0;
-}
-
-QLINK_API int qlink_stats_get(struct qlink_handle *h, const char *ifname,
-			      struct qlink_stats *st)
-{
-	struct stats_arg sa = { .out = st };
-	int err;
-
-	memset(st, 0, sizeof(*st));
+	*lp = NULL;
 	if (name_ok(h, ifname))
 		return h->err;
-	err = transact(h, link_msg(h, QLINK_CMD_STATS_GET, 0, ifname, 0),
-		       stats_parse_cb, &sa);
-	if (err < 0)
-		return err;
-	if (sa.bad)
-		return set_err(h, -EPROTO, "malformed statistics");
-	return err ? 0 : set_err(h, -ENODEV, NULL);
+	return get_one(h, link_msg(h, QLINK_CMD_STATS_GET, 0, ifname, 0), lp,
+		       -ENODEV);
 }
 
-QLINK_API int qlink_stats_dump(struct qlink_handle *h, qlink_stats_cb cb,
-			       void *arg)
+QL_API int ql_stats_dump(struct ql_handle *h, ql_link_cb cb, void *arg)
 {
-	struct stats_arg sa = { .cb = cb, .arg = arg };
-	int err;
+	struct link_arg la = { .cb = cb, .arg = arg };
 
-	err = transact(h, link_msg(h, QLINK_CMD_STATS_GET, NLM_F_DUMP, NULL, 0),
-		       stats_parse_cb, &sa);
-	if (err >= 0 && sa.bad)
-		return set_err(h, -EPROTO, "malformed statistics");
-	return err;
+	return link_xact(h, link_msg(h, QLINK_CMD_STATS_GET, NLM_F_DUMP, NULL,
+				     0), &la);
 }
 
 /*
  * Pairs.
  */
-static int parse_pair(struct nlattr **tb, struct qlink_pair *p)
-{
-	struct nlattr *a[QLINK_A_PAIR_MAX + 1];
-
-	memset(p, 0, sizeof(*p));
-	if (tb[QLINK_A_IFINDEX])
-		p->ifindex = nla_get_u32(tb[QLINK_A_IFINDEX]);
-	if (tb[QLINK_A_LINK_TIME])
-		p->link_time = nla_get_u64(tb[QLINK_A_LINK_TIME]);
-	if (!tb[QLINK_A_PAIR] ||
-	    nla_parse_nested(a, QLINK_A_PAIR_MAX, tb[QLINK_A_PAIR],
-			     pair_policy) < 0)
-		return -EPROTO;
-	if (a[QLINK_A_PAIR_SEQ])
-		p->seq = nla_get_u64(a[QLINK_A_PAIR_SEQ]);
-	if (a[QLINK_A_PAIR_LINK_ID])
-		p->link_id = nla_get_u32(a[QLINK_A_PAIR_LINK_ID]);
-	if (a[QLINK_A_PAIR_TRACE_ID])
-		p->trace_id = nla_get_u64(a[QLINK_A_PAIR_TRACE_ID]);
-	if (a[QLINK_A_PAIR_HERALD_TIME])
-		p->herald_time = nla_get_u64(a[QLINK_A_PAIR_HERALD_TIME]);
-	if (a[QLINK_A_PAIR_AGE])
-		p->age = nla_get_u64(a[QLINK_A_PAIR_AGE]);
-	if (a[QLINK_A_PAIR_FIDELITY_HERALD])
-		p->fidelity_herald =
-			nla_get_u32(a[QLINK_A_PAIR_FIDELITY_HERALD]);
-	if (a[QLINK_A_PAIR_FIDELITY])
-		p->fidelity = nla_get_u32(a[QLINK_A_PAIR_FIDELITY]);
-	if (a[QLINK_A_PAIR_BELL_INDEX])
-		p->bell_index = nla_get_u8(a[QLINK_A_PAIR_BELL_INDEX]);
-	if (a[QLINK_A_PAIR_SLOT]) {
-		p->has_slot = 1;
-		p->slot = nla_get_u32(a[QLINK_A_PAIR_SLOT]);
-	}
-	if (a[QLINK_A_PAIR_STATE])
-		p->state = nla_get_u32(a[QLINK_A_PAIR_STATE]);
-	if (a[QLINK_A_PAIR_PURPOSE])
-		p->purpose = nla_get_u32(a[QLINK_A_PAIR_PURPOSE]);
-	return 0;
-}
-
 struct pair_arg {
-	qlink_pair_cb cb;
+	ql_pair_cb cb;
 	void *arg;
-	int bad;
 };
 
-static int pair_parse_cb(struct nlattr **tb, int cmd, void *arg)
+static int pair_link_cb(const struct ql_link *l, void *arg)
 {
 	struct pair_arg *pa = arg;
-	struct qlink_pair p;
+	const struct ql_attrs *p = ql_link_attrs(l, QLINK_A_PAIR);
 
-	(void)cmd;
-	if (parse_pair(tb, &p)) {
-		pa->bad = 1;
-		return 1;
-	}
-	return pa->cb ? pa->cb(&p, pa->arg) : 0;
+	if (!p || !pa->cb)
+		return 0;
+	return pa->cb(l, p, pa->arg);
 }
 
-QLINK_API int qlink_pair_dump(struct qlink_handle *h, const char *ifname,
-			      qlink_pair_cb cb, void *arg)
+QL_API int ql_pair_dump(struct ql_handle *h, const char *ifname,
+			ql_pair_cb cb, void *arg)
 {
 	struct pair_arg pa = { .cb = cb, .arg = arg };
-	int err;
+	struct link_arg la = { .cb = pair_link_cb, .arg = &pa };
 
 	if (name_ok(h, ifname))
 		return h->err;
-	err = transact(h, link_msg(h, QLINK_CMD_PAIR_GET, NLM_F_DUMP, ifname, 0),
-		       pair_parse_cb, &pa);
-	if (err >= 0 && pa.bad)
-		return set_err(h, -EPROTO, "malformed pair record");
-	return err;
+	return link_xact(h, link_msg(h, QLINK_CMD_PAIR_GET, NLM_F_DUMP, ifname,
+				     0), &la);
 }
 
-QLINK_API const char *qlink_pair_state_name(uint32_t state)
+QL_API const char *ql_pair_state_name(uint32_t state)
 {
 	switch (state) {
 	case QLINK_PAIR_READY:
@@ -1126,7 +1361,7 @@ QLINK_API const char *qlink_pair_state_name(uint32_t state)
 	return NULL;
 }
 
-QLINK_API const char *qlink_bell_name(uint8_t bell_index)
+QL_API const char *ql_bell_name(uint8_t bell_index)
 {
 	static const char *const names[] = { "phi+", "phi-", "psi+", "psi-" };
 
@@ -1136,8 +1371,7 @@ QLINK_API const char *qlink_bell_name(uint8_t bell_index)
 /*
  * Events.
  */
-QLINK_API int qlink_event_subscribe_group(struct qlink_handle *h,
-					  const char *group)
+QL_API int ql_event_subscribe_group(struct ql_handle *h, const char *group)
 {
 	char msg[96];
 	int grp, err;
@@ -1153,7 +1387,7 @@ QLINK_API int qlink_event_subscribe_group(struct qlink_handle *h,
 		return set_err(h, -ENOENT, msg);
 	}
 	if (!h->ev) {
-		h->ev = open_sock();
+		h->ev = open_sock(NETLINK_GENERIC);
 		if (!h->ev)
 			return set_err(h, -ENOTCONN, NULL);
 		nl_socket_disable_seq_check(h->ev);
@@ -1171,56 +1405,71 @@ QLINK_API int qlink_event_subscribe_group(struct qlink_handle *h,
 	return 0;
 }
 
-QLINK_API int qlink_event_subscribe(struct qlink_handle *h)
+QL_API int ql_event_cmd(const struct ql_event *ev)
 {
-	return qlink_event_subscribe_group(h, QLINK_MCGRP_LINK_NAME);
+	return ev->cmd;
 }
 
-/* A PAIR_NTF / PAIR_DROP_NTF: the pairs are repeated QLINK_A_PAIR nests. */
-static int parse_pair_event(struct nlmsghdr *nlh, struct nlattr **tb,
-			    struct qlink_pair_event *pe)
+QL_API const struct ql_link *ql_event_link(const struct ql_event *ev)
+{
+	return &ev->link;
+}
+
+QL_API int ql_event_pair_count(const struct ql_event *ev)
+{
+	return ev->n_pairs;
+}
+
+QL_API const struct ql_attrs *ql_event_pair(const struct ql_event *ev, int i)
+{
+	return i >= 0 && i < ev->n_pairs ? ev->pairs[i] : NULL;
+}
+
+static void event_release(struct ql_event *ev)
+{
+	int i;
+
+	for (i = 0; i < ev->n_pairs; i++)
+		ql_attrs_free(ev->pairs[i]);
+	free(ev->pairs);
+	link_release(&ev->link);
+}
+
+/* The pairs of a PAIR_NTF: repeated QLINK_A_PAIR nests. */
+static int parse_event_pairs(struct nlmsghdr *nlh, struct ql_event *ev)
 {
 	struct nlattr *a;
 	int rem;
 
-	if (tb[QLINK_A_IFINDEX])
-		pe->ifindex = nla_get_u32(tb[QLINK_A_IFINDEX]);
-	if (tb[QLINK_A_LINK_ID])
-		pe->link_id = nla_get_u32(tb[QLINK_A_LINK_ID]);
-	if (tb[QLINK_A_LINK_TIME])
-		pe->link_time = nla_get_u64(tb[QLINK_A_LINK_TIME]);
-	if (tb[QLINK_A_SEQ_FIRST])
-		pe->seq_first = nla_get_u64(tb[QLINK_A_SEQ_FIRST]);
-	if (tb[QLINK_A_SEQ_LAST])
-		pe->seq_last = nla_get_u64(tb[QLINK_A_SEQ_LAST]);
-	if (tb[QLINK_A_PAIR_COUNT])
-		pe->count = nla_get_u32(tb[QLINK_A_PAIR_COUNT]);
-	if (tb[QLINK_A_DROP_REASON])
-		pe->reason = nla_get_u32(tb[QLINK_A_DROP_REASON]);
 	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
 			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
-		struct nlattr *one[QLINK_A_MAX + 1] = { 0 };
+		struct ql_attrs *p, **v;
 
-		if (nla_type(a) != QLINK_A_PAIR ||
-		    pe->n_pairs >= QLINK_EVENT_PAIRS_MAX)
+		if (nla_type(a) != QLINK_A_PAIR)
 			continue;
-		one[QLINK_A_PAIR] = a;
-		one[QLINK_A_IFINDEX] = tb[QLINK_A_IFINDEX];
-		one[QLINK_A_LINK_TIME] = tb[QLINK_A_LINK_TIME];
-		if (parse_pair(one, &pe->pairs[pe->n_pairs]))
+		v = realloc(ev->pairs, (ev->n_pairs + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		ev->pairs = v;
+		p = ql_attrs_new(QLINK_A_PAIR);
+		if (!p)
+			return -ENOMEM;
+		if (parse_attrs(p, nla_data(a), nla_len(a))) {
+			ql_attrs_free(p);
 			return -EPROTO;
-		pe->n_pairs++;
+		}
+		ev->pairs[ev->n_pairs++] = p;
 	}
 	return 0;
 }
 
-QLINK_API int qlink_event_fd(const struct qlink_handle *h)
+QL_API int ql_event_fd(const struct ql_handle *h)
 {
 	return h && h->ev ? nl_socket_get_fd(h->ev) : -1;
 }
 
 struct ev_arg {
-	qlink_event_cb cb;
+	ql_event_cb cb;
 	void *arg;
 	int count;
 	int ret;
@@ -1231,23 +1480,20 @@ static int ev_valid(struct nl_msg *msg, void *data)
 	struct ev_arg *ea = data;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct genlmsghdr *gh = nlmsg_data(nlh);
-	struct nlattr *tb[QLINK_A_MAX + 1];
-	struct qlink_event ev;
+	struct ql_event ev = { .cmd = gh->cmd };
 
 	if (ea->ret)
 		return NL_SKIP;
-	if (genlmsg_parse(nlh, 0, tb, QLINK_A_MAX, top_policy) < 0)
+	if (parse_link(nlh, &ev.link))
 		return NL_SKIP;
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = gh->cmd;
-	if (parse_link(tb, &ev.link))
+	if (ev.cmd == QLINK_CMD_PAIR_NTF && parse_event_pairs(nlh, &ev)) {
+		event_release(&ev);
 		return NL_SKIP;
-	if ((ev.cmd == QLINK_CMD_PAIR_NTF || ev.cmd == QLINK_CMD_PAIR_DROP_NTF) &&
-	    parse_pair_event(nlh, tb, &ev.pair))
-		return NL_SKIP;
+	}
 	ea->count++;
 	if (ea->cb)
 		ea->ret = ea->cb(&ev, ea->arg);
+	event_release(&ev);
 	return NL_OK;
 }
 
@@ -1259,7 +1505,7 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int event_recv(struct qlink_handle *h, struct ev_arg *ea)
+static int event_recv(struct ql_handle *h, struct ev_arg *ea)
 {
 	struct nl_cb *cb;
 	int err;
@@ -1282,8 +1528,7 @@ static int event_recv(struct qlink_handle *h, struct ev_arg *ea)
 	return 0;
 }
 
-QLINK_API int qlink_event_recv(struct qlink_handle *h, qlink_event_cb cb,
-			       void *arg)
+QL_API int ql_event_recv(struct ql_handle *h, ql_event_cb cb, void *arg)
 {
 	struct ev_arg ea = { .cb = cb, .arg = arg };
 	int err;
@@ -1295,8 +1540,8 @@ QLINK_API int qlink_event_recv(struct qlink_handle *h, qlink_event_cb cb,
 	return err < 0 ? err : ea.count;
 }
 
-QLINK_API int qlink_event_loop(struct qlink_handle *h, qlink_event_cb cb,
-			       void *arg, int timeout_ms)
+QL_API int ql_event_loop(struct ql_handle *h, ql_event_cb cb, void *arg,
+			 int timeout_ms)
 {
 	struct ev_arg ea = { .cb = cb, .arg = arg };
 	struct pollfd pfd;
@@ -1320,7 +1565,7 @@ QLINK_API int qlink_event_loop(struct qlink_handle *h, qlink_event_cb cb,
 	return ea.ret > 0 ? ea.ret : 1;
 }
 
-QLINK_API const char *qlink_event_name(int cmd)
+QL_API const char *ql_event_name(int cmd)
 {
 	switch (cmd) {
 	case QLINK_CMD_LINK_CREATE_NTF:
@@ -1337,7 +1582,7 @@ QLINK_API const char *qlink_event_name(int cmd)
 	return NULL;
 }
 
-QLINK_API const char *qlink_change_name(uint32_t change)
+QL_API const char *ql_change_name(uint32_t change)
 {
 	switch (change) {
 	case QLINK_CHANGE_UP:
@@ -1354,7 +1599,7 @@ QLINK_API const char *qlink_change_name(uint32_t change)
 	return NULL;
 }
 
-QLINK_API const char *qlink_herald_model_name(uint32_t model)
+QL_API const char *ql_herald_model_name(uint32_t model)
 {
 	switch (model) {
 	case QLINK_HERALD_TIME_TAGS:
@@ -1365,7 +1610,7 @@ QLINK_API const char *qlink_herald_model_name(uint32_t model)
 	return NULL;
 }
 
-QLINK_API const char *qlink_drop_reason_name(uint32_t reason)
+QL_API const char *ql_drop_reason_name(uint32_t reason)
 {
 	switch (reason) {
 	case QLINK_DROP_EXPIRED:
@@ -1385,180 +1630,77 @@ QLINK_API const char *qlink_drop_reason_name(uint32_t reason)
 /*
  * Purposes.
  */
-#define PURPOSE_SETTABLE (QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT) |	\
-			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RATE) |	\
-			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_MAX_OUTSTANDING) | \
-			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE) |	\
-			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY) | \
-			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_UID) | \
-			  QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_GID))
-
-static int parse_purpose(struct nlattr **tb, struct qlink_purpose *p)
-{
-	struct nlattr *a[QLINK_A_PURPOSE_MAX + 1];
-	int i;
-
-	memset(p, 0, sizeof(*p));
-	if (tb[QLINK_A_IFINDEX])
-		p->ifindex = nla_get_u32(tb[QLINK_A_IFINDEX]);
-	if (tb[QLINK_A_LINK_ID])
-		p->link_id = nla_get_u32(tb[QLINK_A_LINK_ID]);
-	if (!tb[QLINK_A_PURPOSE] ||
-	    nla_parse_nested(a, QLINK_A_PURPOSE_MAX, tb[QLINK_A_PURPOSE],
-			     purpose_policy) < 0 || !a[QLINK_A_PURPOSE_ID])
-		return -EPROTO;
-	for (i = QLINK_A_PURPOSE_PAD + 1; i <= QLINK_A_PURPOSE_MAX; i++) {
-		uint64_t v;
-
-		if (!a[i] || !purpose_policy[i].type)
-			continue;
-		p->present |= QLINK_PURPOSE_BIT(i);
-		v = purpose_policy[i].type == NLA_U64 ? nla_get_u64(a[i]) :
-						       nla_get_u32(a[i]);
-		switch (i) {
-		case QLINK_A_PURPOSE_ID:		p->id = v; break;
-		case QLINK_A_PURPOSE_WEIGHT:		p->weight = v; break;
-		case QLINK_A_PURPOSE_RATE:		p->rate = v; break;
-		case QLINK_A_PURPOSE_MAX_OUTSTANDING:	p->max_outstanding = v; break;
-		case QLINK_A_PURPOSE_RESERVE:		p->reserve = v; break;
-		case QLINK_A_PURPOSE_RESERVE_FIDELITY:	p->reserve_fidelity = v; break;
-		case QLINK_A_PURPOSE_REQUESTS:		p->requests = v; break;
-		case QLINK_A_PURPOSE_REQ_SUCCEEDED:	p->req_succeeded = v; break;
-		case QLINK_A_PURPOSE_REQ_FAILED:	p->req_failed = v; break;
-		case QLINK_A_PURPOSE_DELIVERED:		p->delivered = v; break;
-		case QLINK_A_PURPOSE_OUTSTANDING:	p->outstanding = v; break;
-		case QLINK_A_PURPOSE_RESERVED:		p->reserved = v; break;
-		case QLINK_A_PURPOSE_RECEIVERS:		p->receivers = v; break;
-		case QLINK_A_PURPOSE_OWNER_UID:		p->owner_uid = v; break;
-		case QLINK_A_PURPOSE_OWNER_GID:		p->owner_gid = v; break;
-		}
-	}
-	return 0;
-}
-
-struct purpose_arg {
-	qlink_purpose_cb cb;
-	void *arg;
-	struct qlink_purpose *out;
-	int bad;
-};
-
-static int purpose_parse_cb(struct nlattr **tb, int cmd, void *arg)
-{
-	struct purpose_arg *pa = arg;
-	struct qlink_purpose p;
-
-	(void)cmd;
-	if (parse_purpose(tb, &p)) {
-		pa->bad = 1;
-		return 1;
-	}
-	if (pa->out) {
-		*pa->out = p;
-		return 0;
-	}
-	return pa->cb ? pa->cb(&p, pa->arg) : 0;
-}
-
-/* A PURPOSE_GET/SET request with the nest; @mask selects the settings. */
-static struct nl_msg *purpose_msg(struct qlink_handle *h, int cmd, int flags,
-				  const char *ifname,
-				  const struct qlink_purpose *p, uint64_t mask)
+static struct nl_msg *purpose_msg(struct ql_handle *h, int cmd, int flags,
+				  const char *ifname, const struct ql_attrs *p)
 {
 	struct nl_msg *msg = link_msg(h, cmd, flags, ifname, 0);
-	struct nlattr *nest;
-	int err = 0;
 
-	if (!msg || !p)
-		return msg;
-	nest = nla_nest_start(msg, QLINK_A_PURPOSE);
-	if (!nest) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	err |= nla_put_u32(msg, QLINK_A_PURPOSE_ID, p->id);
-	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_WEIGHT))
-		err |= nla_put_u32(msg, QLINK_A_PURPOSE_WEIGHT, p->weight);
-	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RATE))
-		err |= nla_put_u64(msg, QLINK_A_PURPOSE_RATE, p->rate);
-	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_MAX_OUTSTANDING))
-		err |= nla_put_u32(msg, QLINK_A_PURPOSE_MAX_OUTSTANDING,
-				   p->max_outstanding);
-	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE))
-		err |= nla_put_u32(msg, QLINK_A_PURPOSE_RESERVE, p->reserve);
-	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_RESERVE_FIDELITY))
-		err |= nla_put_u32(msg, QLINK_A_PURPOSE_RESERVE_FIDELITY,
-				   p->reserve_fidelity);
-	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_UID))
-		err |= nla_put_u32(msg, QLINK_A_PURPOSE_OWNER_UID, p->owner_uid);
-	if (mask & QLINK_PURPOSE_BIT(QLINK_A_PURPOSE_OWNER_GID))
-		err |= nla_put_u32(msg, QLINK_A_PURPOSE_OWNER_GID, p->owner_gid);
-	nla_nest_end(msg, nest);
-	if (err) {
+	if (msg && p && put_top(msg, p)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
 }
 
-QLINK_API int qlink_purpose_get(struct qlink_handle *h, const char *ifname,
-				uint32_t id, struct qlink_purpose *p)
+QL_API int ql_purpose_get(struct ql_handle *h, const char *ifname,
+			  uint32_t id, struct ql_link **lp)
 {
-	struct purpose_arg pa = { .out = p };
-	struct qlink_purpose q = { .id = id };
+	struct ql_attrs q;
+	struct ql_val v = { .attr = QLINK_A_PURPOSE_ID, .type = QL_TYPE_U32,
+			    .v = id };
 	int err;
 
-	memset(p, 0, sizeof(*p));
+	*lp = NULL;
 	if (name_ok(h, ifname))
 		return h->err;
 	if (!id)
 		return set_err(h, -EINVAL, "purpose id 0 is not valid");
-	err = transact(h, purpose_msg(h, QLINK_CMD_PURPOSE_GET, 0, ifname, &q, 0),
-		       purpose_parse_cb, &pa);
-	if (err < 0)
-		return err;
-	if (pa.bad)
+	/* a one-attribute set on the stack */
+	attrs_init(&q, QLINK_A_PURPOSE);
+	q.v = &v;
+	q.n = 1;
+	q.size = 1;
+	err = get_one(h, purpose_msg(h, QLINK_CMD_PURPOSE_GET, 0, ifname, &q),
+		      lp, -ENOENT);
+	if (!err && !ql_link_attrs(*lp, QLINK_A_PURPOSE)) {
+		ql_link_free(*lp);
+		*lp = NULL;
 		return set_err(h, -EPROTO, "malformed purpose description");
-	return err ? 0 : set_err(h, -ENOENT, NULL);
-}
-
-QLINK_API int qlink_purpose_dump(struct qlink_handle *h, const char *ifname,
-				 qlink_purpose_cb cb, void *arg)
-{
-	struct purpose_arg pa = { .cb = cb, .arg = arg };
-	int err;
-
-	if (name_ok(h, ifname))
-		return h->err;
-	err = transact(h, purpose_msg(h, QLINK_CMD_PURPOSE_GET, NLM_F_DUMP,
-				      ifname, NULL, 0),
-		       purpose_parse_cb, &pa);
-	if (err >= 0 && pa.bad)
-		return set_err(h, -EPROTO, "malformed purpose description");
+	}
 	return err;
 }
 
-QLINK_API int qlink_purpose_set(struct qlink_handle *h, const char *ifname,
-				const struct qlink_purpose *p, uint64_t mask)
+QL_API int ql_purpose_dump(struct ql_handle *h, const char *ifname,
+			   ql_link_cb cb, void *arg)
 {
+	struct link_arg la = { .cb = cb, .arg = arg };
+
+	if (name_ok(h, ifname))
+		return h->err;
+	return link_xact(h, purpose_msg(h, QLINK_CMD_PURPOSE_GET, NLM_F_DUMP,
+					ifname, NULL), &la);
+}
+
+QL_API int ql_purpose_set(struct ql_handle *h, const char *ifname,
+			  const struct ql_attrs *p)
+{
+	struct xact x = { .h = h, .qlink = true };
 	int err;
 
 	if (name_ok(h, ifname))
 		return h->err;
-	if (!p || !p->id)
+	if (!p || p->nest != QLINK_A_PURPOSE ||
+	    !ql_attrs_get(p, QLINK_A_PURPOSE_ID))
 		return set_err(h, -EINVAL, "purpose id 0 is not valid");
-	if (mask & ~(uint64_t)PURPOSE_SETTABLE)
-		return set_err(h, -EINVAL,
-			       "only weight, rate, max-outstanding, reserve and reserve-fidelity can be set");
-	err = transact(h, purpose_msg(h, QLINK_CMD_PURPOSE_SET, 0, ifname, p,
-				      mask), NULL, NULL);
+	err = transact_on(h->sk, &x, purpose_msg(h, QLINK_CMD_PURPOSE_SET, 0,
+						 ifname, p));
 	return err < 0 ? err : 0;
 }
 
 /*
  * AF_QLINK sockets.
  */
-QLINK_API int qlink_socket_family(void)
+QL_API int ql_socket_family(void)
 {
 	char buf[32];
 	ssize_t n;
@@ -1577,7 +1719,7 @@ QLINK_API int qlink_socket_family(void)
 	return v > 0 && v < AF_MAX + 64 ? (int)v : AF_QLINK;
 }
 
-QLINK_API int qlink_sock_open(const char *ifname, uint32_t purpose, int type)
+QL_API int ql_sock_open(const char *ifname, uint32_t purpose, int type)
 {
 	struct sockaddr_qlink sq = { 0 };
 	unsigned int ifindex;
@@ -1588,10 +1730,10 @@ QLINK_API int qlink_sock_open(const char *ifname, uint32_t purpose, int type)
 	ifindex = if_nametoindex(ifname);
 	if (!ifindex)
 		return errno == ENXIO || !errno ? -ENODEV : -errno;
-	fd = socket(qlink_socket_family(), type | SOCK_CLOEXEC, 0);
+	fd = socket(ql_socket_family(), type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	sq.sq_family = qlink_socket_family();
+	sq.sq_family = ql_socket_family();
 	sq.sq_ifindex = (int32_t)ifindex;
 	sq.sq_purpose = purpose;
 	if (bind(fd, (struct sockaddr *)&sq, sizeof(sq)) < 0) {
@@ -1602,7 +1744,7 @@ QLINK_API int qlink_sock_open(const char *ifname, uint32_t purpose, int type)
 	return fd;
 }
 
-QLINK_API int qlink_sock_set_receive(int fd, bool on)
+QL_API int ql_sock_set_receive(int fd, bool on)
 {
 	int v = on;
 
@@ -1611,7 +1753,7 @@ QLINK_API int qlink_sock_set_receive(int fd, bool on)
 	return 0;
 }
 
-QLINK_API int qlink_sock_request(int fd, const struct qlink_create *req)
+QL_API int ql_sock_request(int fd, const struct qlink_create *req)
 {
 	ssize_t n;
 
@@ -1623,7 +1765,7 @@ QLINK_API int qlink_sock_request(int fd, const struct qlink_create *req)
 	return (size_t)n == sizeof(*req) ? 0 : -EIO;
 }
 
-QLINK_API int qlink_sock_recv(int fd, struct qlink_record *rec, int timeout_ms)
+QL_API int ql_sock_recv(int fd, struct qlink_record *rec, int timeout_ms)
 {
 	int flags = 0;
 	ssize_t n;
@@ -1648,7 +1790,7 @@ QLINK_API int qlink_sock_recv(int fd, struct qlink_record *rec, int timeout_ms)
 	return 0;
 }
 
-QLINK_API const char *qlink_err_name(uint8_t error)
+QL_API const char *ql_err_name(uint8_t error)
 {
 	static const char *const names[] = {
 		[QLINK_ERR_UNSUPP]	= "UNSUPP",
@@ -1663,7 +1805,7 @@ QLINK_API const char *qlink_err_name(uint8_t error)
 	return error < sizeof(names) / sizeof(names[0]) ? names[error] : NULL;
 }
 
-QLINK_API const char *qlink_req_type_name(uint8_t type)
+QL_API const char *ql_req_type_name(uint8_t type)
 {
 	switch (type) {
 	case QLINK_REQ_KEEP:
@@ -1676,7 +1818,7 @@ QLINK_API const char *qlink_req_type_name(uint8_t type)
 	return NULL;
 }
 
-QLINK_API const char *qlink_basis_name(uint8_t basis)
+QL_API const char *ql_basis_name(uint8_t basis)
 {
 	switch (basis) {
 	case QLINK_BASIS_Z:
@@ -1691,7 +1833,7 @@ QLINK_API const char *qlink_basis_name(uint8_t basis)
 	return NULL;
 }
 
-QLINK_API const char *qlink_priority_name(uint8_t prio)
+QL_API const char *ql_priority_name(uint8_t prio)
 {
 	switch (prio) {
 	case QLINK_PRIO_INTERACTIVE:

@@ -20,7 +20,7 @@ pkgs="gcc make pkg-config cpio xz-utils kmod util-linux busybox-static
       sparse linux-headers-amd64 linux-source-6.1 bc bison flex libelf-dev
       libssl-dev dwarves clang llvm libclang-rt-14-dev valgrind python3
       python3-yaml dpkg-dev patch libmnl-dev libcap-dev man-db groff-base
-      bash-completion ent"
+      bash-completion ent abigail-tools"
 
 updated=
 apt_update() {

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Static gates: W=1 module build, sparse, checkpatch --strict, and the
-# userspace build with -Werror. Prints one TAP line per gate.
+# Static gates: W=1 module build, sparse, checkpatch --strict, the
+# userspace build with -Werror and libqlink's ABI against its baseline.
+# Prints one TAP line per gate.
 # Environment: everything the top Makefile exports (BUILD, KERNEL...).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,3 +31,4 @@ gate w1 no_warnings make_q modules
 gate sparse no_warnings make_q sparse
 gate checkpatch make_q checkpatch
 gate userspace no_warnings make_q userspace
+gate abi make_q abi-check

@@ -43,7 +43,7 @@ static int link_submit(struct link_source *ls)
 			.basis = QLINK_BASIS_RANDOM,
 			.priority = QLINK_PRIO_BATCH,
 		};
-		int err = qlink_sock_request(ls->s.fd, &req);
+		int err = ql_sock_request(ls->s.fd, &req);
 
 		if (err == -EAGAIN)
 			return 0;	/* the queue is full: after a drain */
@@ -77,7 +77,7 @@ static int link_record(struct link_source *ls, const struct qlink_record *r,
 			ls->s.lost += r->seq_last - r->seq + 1;
 			return 0;
 		}
-		name = qlink_err_name(r->error);
+		name = ql_err_name(r->error);
 		fprintf(stderr, "qkd: request %u failed: %s%s%s\n",
 			r->create_id, name ? name : "?",
 			r->sys_errno ? ": " : "",
@@ -172,7 +172,7 @@ struct qkd_source *link_source_new(const struct qkd_link_params *lp,
 		*err = -ENOMEM;
 		return NULL;
 	}
-	fd = qlink_sock_open(lp->dev, lp->purpose,
+	fd = ql_sock_open(lp->dev, lp->purpose,
 			     SOCK_SEQPACKET | SOCK_NONBLOCK);
 	if (fd < 0) {
 		*err = fd;
@@ -183,7 +183,7 @@ struct qkd_source *link_source_new(const struct qkd_link_params *lp,
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	if (!alice) {
-		*err = qlink_sock_set_receive(fd, true);
+		*err = ql_sock_set_receive(fd, true);
 		if (*err) {
 			close(fd);
 			free(ls);

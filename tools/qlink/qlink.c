@@ -50,8 +50,8 @@ int main(int argc, char **argv)
 			opt++;
 		if (matches(opt, "-Version") == 0) {
 			printf("qlink utility, %s (iproute2 %s, libqlink %d.%d)\n",
-			       QLINK_TOOL_VERSION, version, LIBQLINK_VERSION_MAJOR,
-			       LIBQLINK_VERSION_MINOR);
+			       QLINK_TOOL_VERSION, version, QL_VERSION_MAJOR,
+			       QL_VERSION_MINOR);
 			return 0;
 		} else if (matches(opt, "-help") == 0) {
 			usage(stdout);

@@ -73,9 +73,9 @@ static void usage_monitor(FILE *f)
 }
 
 /* "Error: <kernel message>." plus the parameter in command-line terms. */
-int qc_kernel_error(struct qlink_handle *h, const char *what)
+int qc_kernel_error(struct ql_handle *h, const char *what)
 {
-	const char *msg = qlink_errmsg(h);
+	const char *msg = ql_errmsg(h);
 	size_t n = strlen(msg);
 	char hint[160];
 
@@ -93,9 +93,9 @@ int qc_kernel_error(struct qlink_handle *h, const char *what)
 	return ERR_KERNEL;
 }
 
-int qc_open_handle(struct qlink_handle **hp)
+int qc_open_handle(struct ql_handle **hp)
 {
-	int err = qlink_open(hp);
+	int err = ql_open(hp);
 
 	if (err == -ENOENT) {
 		fprintf(stderr,
@@ -134,30 +134,36 @@ void qc_print_name(const char *key, const char *name, const char *name_fmt,
 		print_uint(PRINT_ANY, key, num_fmt, v);
 }
 
-static void to_qp(const struct qlink_param_set *ps, struct qp_set *s)
+static void to_qp(const struct ql_attrs *ps, struct qp_set *s)
 {
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	for (i = 1; i <= QLINK_A_PARAM_MAX && i < QLINK_SLOTS; i++)
-		if (qlink_params_has(ps, i)) {
-			s->present |= 1ULL << i;
-			s->value[i] = qlink_params_get(ps, i);
-		}
+	for (i = ql_attrs_next(ps, 0); i > 0 && i <= QLINK_A_PARAM_MAX;
+	     i = ql_attrs_next(ps, i)) {
+		s->present |= 1ULL << i;
+		s->value[i] = ql_attrs_get(ps, i);
+	}
 }
 
-static void print_flags(const struct qlink_link *l)
+static void print_flags(const struct ql_link *l)
 {
-	if (!(l->has & QLINK_LINK_HAS_STATE))
+	bool up = ql_link_value(l, QLINK_A_LINK_UP);
+	bool carrier = ql_link_value(l, QLINK_A_LINK_CARRIER);
+
+	if (!ql_link_has(l, QLINK_A_LINK_UP) &&
+	    !ql_link_has(l, QLINK_A_LINK_CARRIER))
 		return;
-	print_string(PRINT_FP, NULL, "<%s", l->up ? "UP" : "DOWN");
-	print_string(PRINT_FP, NULL, "%s> ", l->carrier ? ",CARRIER" : "");
-	print_bool(PRINT_JSON, "up", NULL, l->up);
-	print_bool(PRINT_JSON, "carrier", NULL, l->carrier);
+	print_string(PRINT_FP, NULL, "<%s", up ? "UP" : "DOWN");
+	print_string(PRINT_FP, NULL, "%s> ", carrier ? ",CARRIER" : "");
+	print_bool(PRINT_JSON, "up", NULL, up);
+	print_bool(PRINT_JSON, "carrier", NULL, carrier);
 }
 
-static void print_caps(const struct qlink_caps *c)
+static void print_caps(const struct ql_attrs *c)
 {
+	uint32_t models = ql_attrs_get(c, QLINK_A_CAPS_HERALD_MODELS);
+	uint64_t max_rate = ql_attrs_get(c, QLINK_A_CAPS_MAX_RATE);
 	char buf[64];
 	int m, first = 1;
 
@@ -165,50 +171,58 @@ static void print_caps(const struct qlink_caps *c)
 	open_json_object("caps");
 	open_json_array(PRINT_JSON, "herald_models");
 	for (m = QLINK_HERALD_TIME_TAGS; m <= QLINK_HERALD_EVENTS; m++) {
-		if (!(c->herald_models & (1u << m)))
+		if (!(models & (1u << m)))
 			continue;
 		print_string(PRINT_FP, NULL, first ? "%s" : ",%s",
-			     qlink_herald_model_name(m));
-		print_string(PRINT_JSON, NULL, NULL, qlink_herald_model_name(m));
+			     ql_herald_model_name(m));
+		print_string(PRINT_JSON, NULL, NULL, ql_herald_model_name(m));
 		first = 0;
 	}
 	close_json_array(PRINT_JSON, NULL);
-	qp_format_unit(QP_RATE, (int64_t)c->max_rate, buf, sizeof(buf));
+	qp_format_unit(QP_RATE, (int64_t)max_rate, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, " max-rate %s", buf);
-	print_u64(PRINT_JSON, "max_rate", NULL, c->max_rate);
-	print_uint(PRINT_ANY, "memory_slots", " memory-slots %u", c->memory_slots);
-	print_0xhex(PRINT_ANY, "params", " params %#llx", c->params);
+	print_u64(PRINT_JSON, "max_rate", NULL, max_rate);
+	print_uint(PRINT_ANY, "memory_slots", " memory-slots %u",
+		   (uint32_t)ql_attrs_get(c, QLINK_A_CAPS_MEMORY_SLOTS));
+	if (ql_attrs_has(c, QLINK_A_CAPS_PARAMS))
+		print_0xhex(PRINT_ANY, "params", " params %#llx",
+			    (uint64_t)ql_attrs_get(c, QLINK_A_CAPS_PARAMS));
 	close_json_object();
 }
 
-static void print_expected(const struct qlink_link *l)
+static void print_expected(const struct ql_attrs *e)
 {
-	const struct qlink_expected *e = &l->expected;
+	uint64_t herald = ql_attrs_get(e, QLINK_A_EXP_HERALD_RATE);
+	uint64_t accidental = ql_attrs_get(e, QLINK_A_EXP_ACCIDENTAL_RATE);
+	uint32_t v;
 	char buf[64];
 
 	print_string(PRINT_FP, NULL, "%s", "\n    expected ");
 	open_json_object("expected");
-	qp_format_approx(QP_RATE, (int64_t)e->herald_rate, buf, sizeof(buf));
+	qp_format_approx(QP_RATE, (int64_t)herald, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "herald-rate %s ", buf);
-	print_u64(PRINT_JSON, "herald_rate", NULL, e->herald_rate);
-	qp_format_approx(QP_RATE, (int64_t)e->accidental_rate, buf,
-			 sizeof(buf));
+	print_u64(PRINT_JSON, "herald_rate", NULL, herald);
+	qp_format_approx(QP_RATE, (int64_t)accidental, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "accidental-rate %s ", buf);
-	print_u64(PRINT_JSON, "accidental_rate", NULL, e->accidental_rate);
-	if (l->has & QLINK_LINK_HAS_EXP_FIDELITY) {
-		qp_format_unit(QP_FRACTION, e->fidelity, buf, sizeof(buf));
+	print_u64(PRINT_JSON, "accidental_rate", NULL, accidental);
+	if (ql_attrs_has(e, QLINK_A_EXP_FIDELITY)) {
+		v = ql_attrs_get(e, QLINK_A_EXP_FIDELITY);
+		qp_format_unit(QP_FRACTION, v, buf, sizeof(buf));
 		print_string(PRINT_FP, NULL, "fidelity %s ", buf);
-		print_uint(PRINT_JSON, "fidelity", NULL, e->fidelity);
-		qp_format_unit(QP_FRACTION, e->qber, buf, sizeof(buf));
+		print_uint(PRINT_JSON, "fidelity", NULL, v);
+		v = ql_attrs_get(e, QLINK_A_EXP_QBER);
+		qp_format_unit(QP_FRACTION, v, buf, sizeof(buf));
 		print_string(PRINT_FP, NULL, "qber %s ", buf);
-		print_uint(PRINT_JSON, "qber", NULL, e->qber);
+		print_uint(PRINT_JSON, "qber", NULL, v);
 	}
-	qp_format_unit(QP_LOSS, e->loss_a, buf, sizeof(buf));
+	v = ql_attrs_get(e, QLINK_A_EXP_LOSS_A);
+	qp_format_unit(QP_LOSS, v, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "loss-a %s ", buf);
-	print_uint(PRINT_JSON, "loss_a", NULL, e->loss_a);
-	qp_format_unit(QP_LOSS, e->loss_b, buf, sizeof(buf));
+	print_uint(PRINT_JSON, "loss_a", NULL, v);
+	v = ql_attrs_get(e, QLINK_A_EXP_LOSS_B);
+	qp_format_unit(QP_LOSS, v, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "loss-b %s", buf);
-	print_uint(PRINT_JSON, "loss_b", NULL, e->loss_b);
+	print_uint(PRINT_JSON, "loss_b", NULL, v);
 	close_json_object();
 }
 
@@ -239,18 +253,19 @@ static int stats_unit(int attr)
 	return QP_NUMBER;
 }
 
-static void print_stats(const struct qlink_stats *st)
+static void print_stats(const struct ql_attrs *st)
 {
 	int i, col = 0;
 
 	print_string(PRINT_FP, NULL, "%s", "\n    stats");
 	open_json_object("stats");
-	for (i = 1; i < QLINK_SLOTS; i++) {
-		const char *name = qlink_stats_name(i);
+	for (i = ql_attrs_next(st, 0); i > 0; i = ql_attrs_next(st, i)) {
+		const char *name = ql_attr_name(QLINK_A_STATS, i);
+		uint64_t v = ql_attrs_get(st, i);
 		int unit = stats_unit(i);
 		char key[40], val[64], *p;
 
-		if (!name || !((st->present >> i) & 1))
+		if (!name)
 			continue;
 		snprintf(key, sizeof(key), "%s", name);
 		for (p = key; *p; p++)
@@ -258,123 +273,140 @@ static void print_stats(const struct qlink_stats *st)
 				*p = '-';
 		if (unit == QP_NUMBER)
 			snprintf(val, sizeof(val), "%llu",
-				 (unsigned long long)st->value[i]);
+				 (unsigned long long)v);
 		else
-			qp_format_approx(unit, (int64_t)st->value[i], val,
-					 sizeof(val));
+			qp_format_approx(unit, (int64_t)v, val, sizeof(val));
 		if (++col > 6) {
 			print_string(PRINT_FP, NULL, "%s", "\n         ");
 			col = 1;
 		}
 		print_string(PRINT_FP, NULL, " %s", key);
 		print_string(PRINT_FP, NULL, " %s", val);
-		if (qlink_stats_type(i) == QLINK_PARAM_TYPE_S64)
-			print_s64(PRINT_JSON, name, NULL, (int64_t)st->value[i]);
+		if (ql_attrs_type(st, i) == QL_TYPE_S64)
+			print_s64(PRINT_JSON, name, NULL, (int64_t)v);
 		else
-			print_u64(PRINT_JSON, name, NULL, st->value[i]);
+			print_u64(PRINT_JSON, name, NULL, v);
 	}
 	close_json_object();
 }
 
 /* One link, in the layout of `ip link show`. */
-static void print_link(const struct qlink_link *l, const struct qlink_stats *st,
+static void print_link(const struct ql_link *l, const struct ql_link *st,
 		       const char *event)
 {
+	const struct ql_attrs *a;
 	struct qp_set s;
 
 	open_json_object(NULL);
 	if (event)
 		print_string(PRINT_ANY, "event", "[%s] ", event);
-	print_uint(PRINT_ANY, "ifindex", "%u: ", l->ifindex);
-	print_string(PRINT_ANY, "ifname", "%s: ", l->ifname);
+	print_uint(PRINT_ANY, "ifindex", "%u: ", ql_link_ifindex(l));
+	print_string(PRINT_ANY, "ifname", "%s: ", ql_link_ifname(l));
 	print_flags(l);
-	if (l->has & QLINK_LINK_HAS_KIND)
-		print_string(PRINT_ANY, "kind", "%s ", l->kind);
-	print_uint(PRINT_ANY, "id", "id %u ", l->id);
-	if (l->has & QLINK_LINK_HAS_SIDE)
-		print_string(PRINT_ANY, "end", "end %s ", l->side ? "B" : "A");
-	if (l->has & QLINK_LINK_HAS_PEER)
+	if (ql_link_kind(l))
+		print_string(PRINT_ANY, "kind", "%s ", ql_link_kind(l));
+	print_uint(PRINT_ANY, "id", "id %u ", ql_link_id(l));
+	if (ql_link_has(l, QLINK_A_LINK_SIDE))
+		print_string(PRINT_ANY, "end", "end %s ",
+			     ql_link_value(l, QLINK_A_LINK_SIDE) ? "B" : "A");
+	if (ql_link_has(l, QLINK_A_LINK_PEER_IFINDEX))
 		print_uint(PRINT_ANY, "peer_ifindex", "peer %u ",
-			   l->peer_ifindex);
-	if (l->has & QLINK_LINK_HAS_PEER_NETNS) {
+			   ql_link_value(l, QLINK_A_LINK_PEER_IFINDEX));
+	if (ql_link_has(l, QLINK_A_LINK_PEER_NETNS_COOKIE)) {
+		uint64_t cookie = ql_link_value(l, QLINK_A_LINK_PEER_NETNS_COOKIE);
+
 		if (show_details)
 			print_u64(PRINT_FP, NULL, "peer-netns-cookie %llu ",
-				  l->peer_netns_cookie);
-		print_u64(PRINT_JSON, "peer_netns_cookie", NULL,
-			  l->peer_netns_cookie);
+				  cookie);
+		print_u64(PRINT_JSON, "peer_netns_cookie", NULL, cookie);
 	}
-	if (show_details && (l->has & QLINK_LINK_HAS_PAIR_ID))
+	if (show_details && ql_link_has(l, QLINK_A_LINK_PAIR_ID))
 		print_uint(PRINT_ANY, "pair_link_id", "pair-id %u ",
-			   l->pair_link_id);
-	if (l->has & QLINK_LINK_HAS_CHANGE && qlink_change_name(l->change))
+			   ql_link_value(l, QLINK_A_LINK_PAIR_ID));
+	if (ql_link_has(l, QLINK_A_LINK_CHANGE) &&
+	    ql_change_name(ql_link_value(l, QLINK_A_LINK_CHANGE)))
 		print_string(PRINT_ANY, "change", "change %s ",
-			     qlink_change_name(l->change));
-	if (l->has & QLINK_LINK_HAS_PARAMS) {
+			     ql_change_name(ql_link_value(l, QLINK_A_LINK_CHANGE)));
+	a = ql_link_attrs(l, QLINK_A_LINK_PARAMS);
+	if (a) {
 		print_string(PRINT_FP, NULL, "%s", "\n    ");
 		open_json_object("params");
-		to_qp(&l->params, &s);
+		to_qp(a, &s);
 		qp_print(&s, show_details, "    ");
 		close_json_object();
 	}
-	if (show_details && (l->has & QLINK_LINK_HAS_EXPECTED))
-		print_expected(l);
-	if (show_details && (l->has & QLINK_LINK_HAS_CAPS))
-		print_caps(&l->caps);
+	a = ql_link_attrs(l, QLINK_A_LINK_EXPECTED);
+	if (show_details && a)
+		print_expected(a);
+	a = ql_link_attrs(l, QLINK_A_LINK_CAPS);
+	if (show_details && a)
+		print_caps(a);
 	if (st)
-		print_stats(st);
+		print_stats(ql_link_attrs(st, QLINK_A_STATS));
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	close_json_object();
 }
 
 struct show_ctx {
-	struct qlink_handle *h;
-	struct qlink_link *links;
+	struct ql_handle *h;
+	struct ql_link **links;
 	size_t n, size;
 	int err;
 };
 
-/* Dump callback: keep a copy (no request may run inside a dump). */
-static int collect(const struct qlink_link *l, void *arg)
+/* Keep @l (taken) in @c; ERR_LOCAL without memory. */
+static int keep(struct show_ctx *c, struct ql_link *l)
 {
-	struct show_ctx *c = arg;
-
-	if (c->n == c->size) {
+	if (l && c->n == c->size) {
 		size_t size = c->size ? 2 * c->size : 16;
-		struct qlink_link *p = realloc(c->links, size * sizeof(*p));
+		struct ql_link **p = realloc(c->links, size * sizeof(*p));
 
 		if (!p) {
-			fprintf(stderr, "Error: out of memory.\n");
-			c->err = ERR_LOCAL;
-			return 1;
+			ql_link_free(l);
+			l = NULL;
+		} else {
+			c->links = p;
+			c->size = size;
 		}
-		c->links = p;
-		c->size = size;
 	}
-	c->links[c->n++] = *l;
+	if (!l) {
+		fprintf(stderr, "Error: out of memory.\n");
+		c->err = ERR_LOCAL;
+		return 1;
+	}
+	c->links[c->n++] = l;
 	return 0;
 }
 
-static int show_one(const struct qlink_link *l, struct show_ctx *c)
+/* Dump callback: keep a copy (no request may run inside a dump). */
+static int collect(const struct ql_link *l, void *arg)
 {
-	struct qlink_stats st;
+	return keep(arg, ql_link_dup(l));
+}
+
+static int show_one(const struct ql_link *l, struct show_ctx *c)
+{
+	struct ql_link *st = NULL;
 
 	if (show_stats) {
-		if (qlink_stats_get(c->h, l->ifname, &st)) {
-			if (qlink_errno(c->h) == -ENODEV)
+		if (ql_stats_get(c->h, ql_link_ifname(l), &st)) {
+			if (ql_errno(c->h) == -ENODEV)
 				return 0;	/* gone meanwhile */
 			c->err = qc_kernel_error(c->h, "stats");
 			return 1;
 		}
 	}
-	print_link(l, show_stats ? &st : NULL, NULL);
+	print_link(l, st, NULL);
+	ql_link_free(st);
 	return 0;
 }
 
 static int link_show(int argc, char **argv)
 {
 	struct show_ctx c = { 0 };
-	struct qlink_link l;
+	struct ql_link *l;
 	const char *dev = NULL;
+	size_t i;
 	int err;
 
 	while (argc > 0) {
@@ -401,30 +433,30 @@ static int link_show(int argc, char **argv)
 	if (err)
 		return err;
 	if (dev) {
-		if (qlink_link_get(c.h, dev, &l))
+		if (ql_link_get(c.h, dev, &l))
 			c.err = qc_kernel_error(c.h, "link get");
 		else
-			collect(&l, &c);
-	} else if (qlink_link_dump(c.h, collect, &c) < 0 && !c.err) {
+			keep(&c, l);
+	} else if (ql_link_dump(c.h, collect, &c) < 0 && !c.err) {
 		c.err = qc_kernel_error(c.h, "link dump");
 	}
 	if (!c.err) {
-		size_t i;
-
 		new_json_obj(json);
-		for (i = 0; i < c.n && !show_one(&c.links[i], &c); i++)
+		for (i = 0; i < c.n && !show_one(c.links[i], &c); i++)
 			;
 		delete_json_obj();
 	}
+	for (i = 0; i < c.n; i++)
+		ql_link_free(c.links[i]);
 	free(c.links);
-	qlink_close(c.h);
+	ql_close(c.h);
 	return c.err;
 }
 
 static int link_set(int argc, char **argv)
 {
-	struct qlink_param_set ps;
-	struct qlink_handle *h;
+	struct ql_attrs *ps;
+	struct ql_handle *h;
 	struct qp_set s = { 0 };
 	const char *dev = NULL;
 	int i, err;
@@ -460,16 +492,21 @@ static int link_set(int argc, char **argv)
 		exit(-1);
 	}
 
-	qlink_params_clear(&ps);
-	for (i = 1; i <= QLINK_A_PARAM_MAX; i++)
-		if ((s.present >> i) & 1)
-			qlink_params_put(&ps, i, s.value[i]);
+	ps = ql_attrs_new(QLINK_A_LINK_PARAMS);
+	for (i = 1; ps && i <= QLINK_A_PARAM_MAX; i++)
+		if (((s.present >> i) & 1) && ql_attrs_put(ps, i, s.value[i])) {
+			ql_attrs_free(ps);
+			ps = NULL;
+		}
+	if (!ps) {
+		fprintf(stderr, "Error: out of memory.\n");
+		return ERR_LOCAL;
+	}
 	err = qc_open_handle(&h);
-	if (err)
-		return err;
-	if (qlink_link_set(h, dev, &ps))
+	if (!err && ql_link_set(h, dev, ps))
 		err = qc_kernel_error(h, "link set");
-	qlink_close(h);
+	ql_close(h);
+	ql_attrs_free(ps);
 	return err;
 }
 
@@ -503,39 +540,52 @@ static void usage_pair(FILE *f)
 		qc_prog_name);
 }
 
-static int pair_one(const struct qlink_pair *p, void *arg)
+static int pair_one(const struct ql_link *msg, const struct ql_attrs *p,
+		    void *arg)
 {
+	uint8_t bell = ql_attrs_get(p, QLINK_A_PAIR_BELL_INDEX);
+	uint32_t v;
+	uint64_t t;
 	char buf[64];
 
 	open_json_object(NULL);
-	print_u64(PRINT_ANY, "seq", "seq %llu ", p->seq);
-	print_uint(PRINT_ANY, "link_id", "link-id %u ", p->link_id);
-	print_0xhex(PRINT_ANY, "trace_id", "trace %#llx ", p->trace_id);
-	print_string(PRINT_ANY, "bell", "bell %s ",
-		     qlink_bell_name(p->bell_index) ?: "?");
-	print_uint(PRINT_JSON, "bell_index", NULL, p->bell_index);
-	qp_format_unit(QP_FRACTION, p->fidelity, buf, sizeof(buf));
+	print_u64(PRINT_ANY, "seq", "seq %llu ",
+		  ql_attrs_get(p, QLINK_A_PAIR_SEQ));
+	print_uint(PRINT_ANY, "link_id", "link-id %u ",
+		   ql_attrs_get(p, QLINK_A_PAIR_LINK_ID));
+	print_0xhex(PRINT_ANY, "trace_id", "trace %#llx ",
+		    ql_attrs_get(p, QLINK_A_PAIR_TRACE_ID));
+	print_string(PRINT_ANY, "bell", "bell %s ", ql_bell_name(bell) ?: "?");
+	print_uint(PRINT_JSON, "bell_index", NULL, bell);
+	v = ql_attrs_get(p, QLINK_A_PAIR_FIDELITY);
+	qp_format_unit(QP_FRACTION, v, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "fidelity %s ", buf);
-	print_uint(PRINT_JSON, "fidelity", NULL, p->fidelity);
-	qp_format_unit(QP_FRACTION, p->fidelity_herald, buf, sizeof(buf));
+	print_uint(PRINT_JSON, "fidelity", NULL, v);
+	v = ql_attrs_get(p, QLINK_A_PAIR_FIDELITY_HERALD);
+	qp_format_unit(QP_FRACTION, v, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "herald-fidelity %s ", buf);
-	print_uint(PRINT_JSON, "fidelity_herald", NULL, p->fidelity_herald);
-	qp_format_approx(QP_TIME_PS, (int64_t)p->age, buf, sizeof(buf));
+	print_uint(PRINT_JSON, "fidelity_herald", NULL, v);
+	t = ql_attrs_get(p, QLINK_A_PAIR_AGE);
+	qp_format_approx(QP_TIME_PS, (int64_t)t, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "age %s ", buf);
-	print_u64(PRINT_JSON, "age", NULL, p->age);
+	print_u64(PRINT_JSON, "age", NULL, t);
+	t = ql_attrs_get(p, QLINK_A_PAIR_HERALD_TIME);
 	if (show_details) {
-		qp_format_approx(QP_TIME_PS, (int64_t)p->herald_time, buf,
-				 sizeof(buf));
+		qp_format_approx(QP_TIME_PS, (int64_t)t, buf, sizeof(buf));
 		print_string(PRINT_FP, NULL, "herald-time %s ", buf);
 	}
-	print_u64(PRINT_JSON, "herald_time", NULL, p->herald_time);
-	print_u64(PRINT_JSON, "link_time", NULL, p->link_time);
-	if (p->has_slot)
-		print_uint(PRINT_ANY, "slot", "slot %u ", p->slot);
+	print_u64(PRINT_JSON, "herald_time", NULL, t);
+	print_u64(PRINT_JSON, "link_time", NULL,
+		  ql_link_value(msg, QLINK_A_LINK_TIME));
+	if (ql_attrs_has(p, QLINK_A_PAIR_SLOT))
+		print_uint(PRINT_ANY, "slot", "slot %u ",
+			   ql_attrs_get(p, QLINK_A_PAIR_SLOT));
 	print_string(PRINT_ANY, "state", "%s",
-		     qlink_pair_state_name(p->state) ?: "unknown");
-	if (p->purpose)
-		print_uint(PRINT_ANY, "purpose", " purpose %u", p->purpose);
+		     ql_pair_state_name(ql_attrs_get(p, QLINK_A_PAIR_STATE)) ?:
+		     "unknown");
+	v = ql_attrs_get(p, QLINK_A_PAIR_PURPOSE);
+	if (v)
+		print_uint(PRINT_ANY, "purpose", " purpose %u", v);
 	/* arg: inside a monitor line, which ends it */
 	if (!arg)
 		print_string(PRINT_FP, NULL, "%s", "\n");
@@ -545,7 +595,7 @@ static int pair_one(const struct qlink_pair *p, void *arg)
 
 static int do_pair(int argc, char **argv)
 {
-	struct qlink_handle *h;
+	struct ql_handle *h;
 	const char *dev = NULL;
 	int err;
 
@@ -582,10 +632,10 @@ static int do_pair(int argc, char **argv)
 	if (err)
 		return err;
 	new_json_obj(json);
-	if (qlink_pair_dump(h, dev, pair_one, NULL) < 0)
+	if (ql_pair_dump(h, dev, pair_one, NULL) < 0)
 		err = qc_kernel_error(h, "pair dump");
 	delete_json_obj();
-	qlink_close(h);
+	ql_close(h);
 	return err;
 }
 
@@ -598,36 +648,41 @@ struct mon_ctx {
 };
 
 /* A pair event: one line, the heralded pairs below it with -d. */
-static void print_pair_event(const struct qlink_event *ev, const char *name)
+static void print_pair_event(const struct ql_event *ev, const char *name)
 {
-	const struct qlink_pair_event *pe = &ev->pair;
+	const struct ql_link *l = ql_event_link(ev);
+	uint32_t reason = ql_link_value(l, QLINK_A_DROP_REASON);
+	uint64_t link_time = ql_link_value(l, QLINK_A_LINK_TIME);
 	char ifname[IF_NAMESIZE] = "";
 	char buf[64];
-	uint32_t i;
+	int i;
 
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "event", "[%s] ", name);
-	print_uint(PRINT_ANY, "ifindex", "%u: ", pe->ifindex);
-	if (if_indextoname(pe->ifindex, ifname))
+	print_uint(PRINT_ANY, "ifindex", "%u: ", ql_link_ifindex(l));
+	if (if_indextoname(ql_link_ifindex(l), ifname))
 		print_string(PRINT_ANY, "ifname", "%s: ", ifname);
-	print_uint(PRINT_ANY, "link_id", "id %u ", pe->link_id);
-	if (ev->cmd == QLINK_CMD_PAIR_DROP_NTF) {
-		qc_print_name("reason", qlink_drop_reason_name(pe->reason),
-			      "%s ", "reason %u ", pe->reason);
+	print_uint(PRINT_ANY, "link_id", "id %u ", ql_link_id(l));
+	if (ql_event_cmd(ev) == QLINK_CMD_PAIR_DROP_NTF) {
+		qc_print_name("reason", ql_drop_reason_name(reason),
+			      "%s ", "reason %u ", reason);
 	}
-	print_u64(PRINT_ANY, "seq_first", "seq %llu", pe->seq_first);
-	print_u64(PRINT_ANY, "seq_last", "-%llu ", pe->seq_last);
-	print_uint(PRINT_ANY, "count", "count %u ", pe->count);
-	qp_format_approx(QP_TIME_PS, (int64_t)pe->link_time, buf, sizeof(buf));
+	print_u64(PRINT_ANY, "seq_first", "seq %llu",
+		  ql_link_value(l, QLINK_A_SEQ_FIRST));
+	print_u64(PRINT_ANY, "seq_last", "-%llu ",
+		  ql_link_value(l, QLINK_A_SEQ_LAST));
+	print_uint(PRINT_ANY, "count", "count %u ",
+		   ql_link_value(l, QLINK_A_PAIR_COUNT));
+	qp_format_approx(QP_TIME_PS, (int64_t)link_time, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, "link-time %s", buf);
-	print_u64(PRINT_JSON, "link_time", NULL, pe->link_time);
-	if (ev->cmd == QLINK_CMD_PAIR_NTF) {
+	print_u64(PRINT_JSON, "link_time", NULL, link_time);
+	if (ql_event_cmd(ev) == QLINK_CMD_PAIR_NTF) {
 		open_json_array(PRINT_JSON, "pairs");
-		for (i = 0; i < pe->n_pairs; i++) {
+		for (i = 0; i < ql_event_pair_count(ev); i++) {
 			if (show_details)
 				print_string(PRINT_FP, NULL, "%s", "\n    ");
 			if (show_details || is_json_context())
-				pair_one(&pe->pairs[i], (void *)1);
+				pair_one(l, ql_event_pair(ev, i), (void *)1);
 		}
 		close_json_array(PRINT_JSON, NULL);
 	}
@@ -643,17 +698,18 @@ static void mon_sigint(int sig)
 	mon_stop = 1;
 }
 
-static int mon_event(const struct qlink_event *ev, void *arg)
+static int mon_event(const struct ql_event *ev, void *arg)
 {
 	struct mon_ctx *m = arg;
-	const char *name = qlink_event_name(ev->cmd);
+	int cmd = ql_event_cmd(ev);
+	const char *name = ql_event_name(cmd);
 
 	/* One JSON object per line, as `ip -j monitor` does. */
 	new_json_obj_plain(json);
-	if (ev->cmd == QLINK_CMD_PAIR_NTF || ev->cmd == QLINK_CMD_PAIR_DROP_NTF)
+	if (cmd == QLINK_CMD_PAIR_NTF || cmd == QLINK_CMD_PAIR_DROP_NTF)
 		print_pair_event(ev, name);
 	else
-		print_link(&ev->link, NULL, name ? name : "unknown");
+		print_link(ql_event_link(ev), NULL, name ? name : "unknown");
 	delete_json_obj_plain();
 	fflush(stdout);
 	m->seen++;
@@ -663,7 +719,7 @@ static int mon_event(const struct qlink_event *ev, void *arg)
 static int do_monitor(int argc, char **argv)
 {
 	struct mon_ctx m = { 0 };
-	struct qlink_handle *h;
+	struct ql_handle *h;
 	struct sigaction sa;
 	bool links = false, pairs = false;
 	int err;
@@ -698,10 +754,10 @@ static int do_monitor(int argc, char **argv)
 	err = qc_open_handle(&h);
 	if (err)
 		return err;
-	if ((links && qlink_event_subscribe_group(h, QLINK_MCGRP_LINK_NAME)) ||
-	    (pairs && qlink_event_subscribe_group(h, QLINK_MCGRP_PAIRS_NAME))) {
+	if ((links && ql_event_subscribe_group(h, QLINK_MCGRP_LINK_NAME)) ||
+	    (pairs && ql_event_subscribe_group(h, QLINK_MCGRP_PAIRS_NAME))) {
 		err = qc_kernel_error(h, "subscribe");
-		qlink_close(h);
+		ql_close(h);
 		return err;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -709,29 +765,33 @@ static int do_monitor(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	while (!mon_stop) {
-		err = qlink_event_loop(h, mon_event, &m, -1);
+		err = ql_event_loop(h, mon_event, &m, -1);
 		if (err > 0)
 			break;	/* count reached */
 		if (err == -EINTR)
 			continue;
 		if (err < 0) {
 			if (err == -ENOBUFS) {
-				fprintf(stderr, "Warning: %s.\n", qlink_errmsg(h));
+				fprintf(stderr, "Warning: %s.\n", ql_errmsg(h));
 				continue;
 			}
 			err = qc_kernel_error(h, "monitor");
-			qlink_close(h);
+			ql_close(h);
 			return err;
 		}
 	}
-	qlink_close(h);
+	ql_close(h);
 	return 0;
 }
 
+/*
+ * The core's version is the uapi's this tool was built with; the family's
+ * comes from the kernel's generic netlink controller.
+ */
 static int do_version(int argc, char **argv)
 {
-	struct qlink_version v;
-	struct qlink_handle *h;
+	struct ql_handle *h;
+	uint64_t cookie;
 	int err;
 
 	if (argc > 0 && matches(*argv, "help") == 0) {
@@ -745,25 +805,27 @@ static int do_version(int argc, char **argv)
 	err = qc_open_handle(&h);
 	if (err)
 		return err;
-	if (qlink_get_version(h, &v)) {
-		err = qc_kernel_error(h, "version");
-		qlink_close(h);
-		return err;
+	err = ql_netns_cookie(-1, &cookie);
+	if (err) {
+		fprintf(stderr, "Error: cannot read the netns cookie: %s.\n",
+			strerror(-err));
+		ql_close(h);
+		return ERR_LOCAL;
 	}
 	new_json_obj_plain(json);
 	open_json_object(NULL);
 	print_string(PRINT_FP, NULL, "%s", "qlink core ");
-	print_uint(PRINT_ANY, "major", "%u", v.major);
-	print_uint(PRINT_ANY, "minor", ".%u", v.minor);
-	print_uint(PRINT_ANY, "genl_version", " genl-version %u", v.genl_version);
-	print_u64(PRINT_ANY, "netns_cookie", " netns-cookie %llu", v.netns_cookie);
+	print_uint(PRINT_ANY, "major", "%u", QLINK_VERSION_MAJOR);
+	print_uint(PRINT_ANY, "minor", ".%u", QLINK_VERSION_MINOR);
+	print_uint(PRINT_ANY, "genl_version", " genl-version %u",
+		   ql_family_version(h));
+	print_u64(PRINT_ANY, "netns_cookie", " netns-cookie %llu", cookie);
 	print_uint(PRINT_ANY, "libqlink_major", " libqlink %u",
-		   LIBQLINK_VERSION_MAJOR);
-	print_uint(PRINT_ANY, "libqlink_minor", ".%u\n",
-		   LIBQLINK_VERSION_MINOR);
+		   QL_VERSION_MAJOR);
+	print_uint(PRINT_ANY, "libqlink_minor", ".%u\n", QL_VERSION_MINOR);
 	close_json_object();
 	delete_json_obj_plain();
-	qlink_close(h);
+	ql_close(h);
 	return 0;
 }
 

@@ -32,16 +32,16 @@ void qlink_cmd_usage(const char *prog, FILE *f);
 #define ERR_LOCAL	1
 #define ERR_KERNEL	2
 
-struct qlink_handle;
+struct ql_handle;
 
 /* How usage texts name the command ("ip qlink", "qlink"). */
 extern const char *qc_prog_name;
 
 /* "Error: <kernel message> (<hint>)." to stderr; returns ERR_KERNEL. */
-int qc_kernel_error(struct qlink_handle *h, const char *what);
+int qc_kernel_error(struct ql_handle *h, const char *what);
 
-/* qlink_open() with the tool's messages; 0 or ERR_LOCAL. */
-int qc_open_handle(struct qlink_handle **hp);
+/* ql_open() with the tool's messages; 0 or ERR_LOCAL. */
+int qc_open_handle(struct ql_handle **hp);
 
 /* "Error: \"NAME\" is required." and exit(-1), as ip's argument errors. */
 void qc_required(const char *name) __attribute__((noreturn));

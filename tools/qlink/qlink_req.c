@@ -170,32 +170,13 @@ void qc_usage_purpose(FILE *f)
 		"CAP_NET_ADMIN may always. \"none\" removes an owner.\n");
 }
 
-static int64_t qr_purpose_value(const struct qlink_purpose *p, int attr)
+static void qr_counter(const struct ql_attrs *p, int attr,
+		       const char *json, const char *text)
 {
-	switch (attr) {
-	case QLINK_A_PURPOSE_WEIGHT:		return p->weight;
-	case QLINK_A_PURPOSE_RATE:		return (int64_t)p->rate;
-	case QLINK_A_PURPOSE_MAX_OUTSTANDING:	return p->max_outstanding;
-	case QLINK_A_PURPOSE_RESERVE:		return p->reserve;
-	case QLINK_A_PURPOSE_RESERVE_FIDELITY:	return p->reserve_fidelity;
-	case QLINK_A_PURPOSE_OWNER_UID:		return p->owner_uid;
-	case QLINK_A_PURPOSE_OWNER_GID:		return p->owner_gid;
-	}
-	return 0;
-}
-
-static bool qr_has(const struct qlink_purpose *p, int attr)
-{
-	return p->present & QLINK_PURPOSE_BIT(attr);
-}
-
-static void qr_counter(const struct qlink_purpose *p, int attr,
-		       const char *json, const char *text, uint64_t v)
-{
-	if (!qr_has(p, attr))
+	if (!ql_attrs_has(p, attr))
 		return;
 	print_string(PRINT_FP, NULL, " %s", text);
-	print_u64(PRINT_ANY, json, " %llu", v);
+	print_u64(PRINT_ANY, json, " %llu", ql_attrs_get(p, attr));
 }
 
 struct qr_show {
@@ -203,22 +184,26 @@ struct qr_show {
 	int n;
 };
 
-static int qr_purpose_one(const struct qlink_purpose *p, void *arg)
+static int qr_purpose_one(const struct ql_link *l, void *arg)
 {
+	const struct ql_attrs *p = ql_link_attrs(l, QLINK_A_PURPOSE);
 	struct qr_show *c = arg;
 	char buf[64];
 	size_t i;
 
+	if (!p)
+		return 0;
 	open_json_object(NULL);
-	print_uint(PRINT_JSON, "ifindex", NULL, p->ifindex);
+	print_uint(PRINT_JSON, "ifindex", NULL, ql_link_ifindex(l));
 	print_string(PRINT_ANY, "ifname", "%s ", c->dev);
-	print_uint(PRINT_JSON, "link_id", NULL, p->link_id);
-	print_uint(PRINT_ANY, "id", "purpose %u:", p->id);
+	print_uint(PRINT_JSON, "link_id", NULL, ql_link_id(l));
+	print_uint(PRINT_ANY, "id", "purpose %u:",
+		   ql_attrs_get(p, QLINK_A_PURPOSE_ID));
 	for (i = 0; i < QR_PURPOSE_N; i++) {
 		const struct qp_desc *d = &qr_purpose[i];
-		int64_t v = qr_purpose_value(p, d->attr);
+		int64_t v = ql_attrs_get(p, d->attr);
 
-		if (!qr_has(p, d->attr))
+		if (!ql_attrs_has(p, d->attr))
 			continue;
 		qp_format(d, v, buf, sizeof(buf));
 		print_string(PRINT_FP, NULL, " %s", d->name);
@@ -229,20 +214,14 @@ static int qr_purpose_one(const struct qlink_purpose *p, void *arg)
 			print_uint(PRINT_JSON, d->json, NULL, (uint32_t)v);
 	}
 	print_string(PRINT_FP, NULL, "%s", "\n   ");
-	qr_counter(p, QLINK_A_PURPOSE_REQUESTS, "requests", "requests",
-		   p->requests);
+	qr_counter(p, QLINK_A_PURPOSE_REQUESTS, "requests", "requests");
 	qr_counter(p, QLINK_A_PURPOSE_REQ_SUCCEEDED, "req_succeeded",
-		   "succeeded", p->req_succeeded);
-	qr_counter(p, QLINK_A_PURPOSE_REQ_FAILED, "req_failed", "failed",
-		   p->req_failed);
-	qr_counter(p, QLINK_A_PURPOSE_DELIVERED, "delivered", "delivered",
-		   p->delivered);
-	qr_counter(p, QLINK_A_PURPOSE_OUTSTANDING, "outstanding", "outstanding",
-		   p->outstanding);
-	qr_counter(p, QLINK_A_PURPOSE_RESERVED, "reserved", "reserved",
-		   p->reserved);
-	qr_counter(p, QLINK_A_PURPOSE_RECEIVERS, "receivers", "receivers",
-		   p->receivers);
+		   "succeeded");
+	qr_counter(p, QLINK_A_PURPOSE_REQ_FAILED, "req_failed", "failed");
+	qr_counter(p, QLINK_A_PURPOSE_DELIVERED, "delivered", "delivered");
+	qr_counter(p, QLINK_A_PURPOSE_OUTSTANDING, "outstanding", "outstanding");
+	qr_counter(p, QLINK_A_PURPOSE_RESERVED, "reserved", "reserved");
+	qr_counter(p, QLINK_A_PURPOSE_RECEIVERS, "receivers", "receivers");
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	close_json_object();
 	c->n++;
@@ -252,8 +231,8 @@ static int qr_purpose_one(const struct qlink_purpose *p, void *arg)
 static int qr_purpose_show(int argc, char **argv)
 {
 	struct qr_show c = { 0 };
-	struct qlink_purpose p;
-	struct qlink_handle *h;
+	struct ql_link *p;
+	struct ql_handle *h;
 	uint32_t id = 0;
 	int err;
 
@@ -287,31 +266,36 @@ static int qr_purpose_show(int argc, char **argv)
 	if (err)
 		return err;
 	if (id) {
-		if (qlink_purpose_get(h, c.dev, id, &p)) {
+		if (ql_purpose_get(h, c.dev, id, &p)) {
 			err = qc_kernel_error(h, "purpose get");
 		} else {
 			new_json_obj(json);
-			qr_purpose_one(&p, &c);
+			qr_purpose_one(p, &c);
 			delete_json_obj();
+			ql_link_free(p);
 		}
 	} else {
 		new_json_obj(json);
-		if (qlink_purpose_dump(h, c.dev, qr_purpose_one, &c) < 0)
+		if (ql_purpose_dump(h, c.dev, qr_purpose_one, &c) < 0)
 			err = qc_kernel_error(h, "purpose dump");
 		delete_json_obj();
 	}
-	qlink_close(h);
+	ql_close(h);
 	return err;
 }
 
 static int qr_purpose_set(int argc, char **argv)
 {
-	struct qlink_purpose p = { 0 };
-	struct qlink_handle *h;
+	struct ql_attrs *p = ql_attrs_new(QLINK_A_PURPOSE);
+	struct ql_handle *h;
 	const char *dev = NULL;
-	uint64_t mask = 0;
 	size_t i;
 	int err;
+
+	if (!p) {
+		fprintf(stderr, "Error: out of memory.\n");
+		return ERR_LOCAL;
+	}
 
 	while (argc > 0) {
 		const struct qp_desc *d = NULL;
@@ -329,11 +313,13 @@ static int qr_purpose_set(int argc, char **argv)
 			dev = *argv;
 		} else if (strcmp(*argv, "id") == 0) {
 			NEXT_ARG();
-			if (p.id)
+			if (ql_attrs_has(p, QLINK_A_PURPOSE_ID))
 				duparg("id", *argv);
-			p.id = qr_parse_id("id", *argv);
+			ql_attrs_put(p, QLINK_A_PURPOSE_ID,
+				     qr_parse_id("id", *argv));
 		} else if (matches(*argv, "help") == 0) {
 			qc_usage_purpose(stdout);
+			ql_attrs_free(p);
 			return 0;
 		} else if (d) {
 			const char *key = *argv;
@@ -346,31 +332,12 @@ static int qr_purpose_set(int argc, char **argv)
 				v = QLINK_OWNER_NONE;
 			else
 				qr_parse(d, d->name, *argv, &v);
-			if (mask & QLINK_PURPOSE_BIT(d->attr))
+			if (ql_attrs_has(p, d->attr))
 				duparg(key, *argv);
-			mask |= QLINK_PURPOSE_BIT(d->attr);
-			switch (d->attr) {
-			case QLINK_A_PURPOSE_WEIGHT:
-				p.weight = (uint32_t)v;
-				break;
-			case QLINK_A_PURPOSE_RATE:
-				p.rate = (uint64_t)v;
-				break;
-			case QLINK_A_PURPOSE_MAX_OUTSTANDING:
-				p.max_outstanding = (uint32_t)v;
-				break;
-			case QLINK_A_PURPOSE_RESERVE:
-				p.reserve = (uint32_t)v;
-				break;
-			case QLINK_A_PURPOSE_RESERVE_FIDELITY:
-				p.reserve_fidelity = (uint32_t)v;
-				break;
-			case QLINK_A_PURPOSE_OWNER_UID:
-				p.owner_uid = (uint32_t)v;
-				break;
-			case QLINK_A_PURPOSE_OWNER_GID:
-				p.owner_gid = (uint32_t)v;
-				break;
+			if (ql_attrs_put(p, d->attr, v)) {
+				fprintf(stderr, "Error: out of memory.\n");
+				ql_attrs_free(p);
+				return ERR_LOCAL;
 			}
 		} else if (!dev) {
 			dev = *argv;
@@ -384,20 +351,19 @@ static int qr_purpose_set(int argc, char **argv)
 		argv++;
 	}
 	qc_dev(dev);
-	if (!p.id)
+	if (!ql_attrs_has(p, QLINK_A_PURPOSE_ID))
 		qc_required("id");
-	if (!mask) {
+	if (ql_attrs_count(p) < 2) {
 		fprintf(stderr,
 			"Error: nothing to set, try \"%s purpose help\".\n",
 			qc_prog_name);
 		exit(-1);
 	}
 	err = qc_open_handle(&h);
-	if (err)
-		return err;
-	if (qlink_purpose_set(h, dev, &p, mask))
+	if (!err && ql_purpose_set(h, dev, p))
 		err = qc_kernel_error(h, "purpose set");
-	qlink_close(h);
+	ql_close(h);
+	ql_attrs_free(p);
 	return err;
 }
 
@@ -429,7 +395,7 @@ static void qr_print_record(const struct qlink_record *r)
 		     r->kind == QLINK_REC_OK ? "ok" :
 		     r->kind == QLINK_REC_ERR ? "err" : "unknown");
 	if (r->kind == QLINK_REC_ERR) {
-		qc_print_name("error", qlink_err_name(r->error), " %s",
+		qc_print_name("error", ql_err_name(r->error), " %s",
 			      " error %u", r->error);
 	}
 	print_uint(PRINT_ANY, "create_id", " create-id %u", r->create_id);
@@ -437,7 +403,7 @@ static void qr_print_record(const struct qlink_record *r)
 	print_string(PRINT_ANY, "role", " %s",
 		     r->role == QLINK_ROLE_CREATOR ? "creator" :
 		     r->role == QLINK_ROLE_RECEIVER ? "receiver" : "unknown");
-	s = qlink_req_type_name(r->type);
+	s = ql_req_type_name(r->type);
 	print_string(PRINT_ANY, "type", " %s", s ? s : "unknown");
 	print_uint(PRINT_ANY, "purpose", " purpose %u", r->purpose);
 	print_uint(PRINT_ANY, "remote_link_id", " remote-id %u",
@@ -447,7 +413,7 @@ static void qr_print_record(const struct qlink_record *r)
 		print_uint(PRINT_ANY, "pair_link_id", " pair-id %u",
 			   r->pair_link_id);
 		print_string(PRINT_ANY, "bell", " bell %s",
-			     qlink_bell_name(r->bell_index) ?: "?");
+			     ql_bell_name(r->bell_index) ?: "?");
 		print_uint(PRINT_JSON, "bell_index", NULL, r->bell_index);
 		qp_format_unit(QP_FRACTION, r->fidelity, buf, sizeof(buf));
 		print_string(PRINT_FP, NULL, " fidelity %s", buf);
@@ -459,7 +425,7 @@ static void qr_print_record(const struct qlink_record *r)
 			print_uint(PRINT_ANY, "outcome", " outcome %u",
 				   r->outcome);
 			print_string(PRINT_ANY, "basis", " basis %s",
-				     qlink_basis_name(r->basis) ?: "?");
+				     ql_basis_name(r->basis) ?: "?");
 		}
 		qp_format_approx(QP_TIME_PS, (int64_t)r->herald_time, buf,
 				 sizeof(buf));
@@ -491,7 +457,7 @@ static void qr_print_record(const struct qlink_record *r)
 /* Open the socket with the tool's messages; fd or -1 (message printed). */
 static int qr_sock(const char *dev, uint32_t purpose)
 {
-	int fd = qlink_sock_open(dev, purpose, SOCK_SEQPACKET);
+	int fd = ql_sock_open(dev, purpose, SOCK_SEQPACKET);
 
 	if (fd >= 0)
 		return fd;
@@ -502,7 +468,7 @@ static int qr_sock(const char *dev, uint32_t purpose)
 	case EAFNOSUPPORT:
 		fprintf(stderr,
 			"Error: AF_QLINK sockets (family %d) are not available: is a qlink module with sockets loaded?\n",
-			qlink_socket_family());
+			ql_socket_family());
 		break;
 	case EADDRINUSE:
 		fprintf(stderr,
@@ -643,7 +609,7 @@ int qc_do_request(int argc, char **argv)
 	if (fd < 0)
 		return ERR_KERNEL;
 	qr_catch_signals();
-	err = qlink_sock_request(fd, &req);
+	err = ql_sock_request(fd, &req);
 	if (err) {
 		fprintf(stderr, "Error: the request was refused: %s.\n",
 			strerror(-err));
@@ -656,7 +622,7 @@ int qc_do_request(int argc, char **argv)
 	while (!done && !qr_stop) {
 		struct qlink_record rec;
 
-		err = qlink_sock_recv(fd, &rec, qr_wait_ms(end));
+		err = ql_sock_recv(fd, &rec, qr_wait_ms(end));
 		if (err == -EINTR)
 			continue;
 		if (err == -EAGAIN) {
@@ -743,7 +709,7 @@ int qc_do_receive(int argc, char **argv)
 	fd = qr_sock(dev, purpose);
 	if (fd < 0)
 		return ERR_KERNEL;
-	err = qlink_sock_set_receive(fd, true);
+	err = ql_sock_set_receive(fd, true);
 	if (err) {
 		fprintf(stderr, "Error: cannot receive for purpose %u: %s.\n",
 			purpose, strerror(-err));
@@ -757,7 +723,7 @@ int qc_do_receive(int argc, char **argv)
 	while (!qr_stop && (!count || seen < (uint64_t)count)) {
 		struct qlink_record rec;
 
-		err = qlink_sock_recv(fd, &rec, qr_wait_ms(end));
+		err = ql_sock_recv(fd, &rec, qr_wait_ms(end));
 		if (err == -EINTR) {
 			err = 0;
 			continue;
