@@ -67,7 +67,8 @@ int qlink_sched_attach(struct qlink *ql)
 		return -ENOMEM;
 	spin_lock_init(&s->lock);
 	refcount_set(&s->ref, 1);
-	xa_init(&s->purposes);
+	/* changed inside the BH-safe s->lock: its own lock is BH-safe too */
+	xa_init_flags(&s->purposes, XA_FLAGS_LOCK_BH);
 	INIT_LIST_HEAD(&s->short_pools);
 	INIT_LIST_HEAD(&s->pooled);
 	INIT_LIST_HEAD(&s->holding);

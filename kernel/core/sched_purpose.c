@@ -32,14 +32,23 @@ static struct qlink_purpose *qlink_purpose_find(struct qlink_sched *s, u32 id)
 
 /*
  * Make room for purpose @id before the scheduler's lock is taken, so that
- * qlink_purpose_add() under it needs no allocation; xa_release() after
- * unlocking gives the room back if no purpose took it. Purposes are added
- * and removed under RTNL only: nothing releases the room in between.
+ * qlink_purpose_add() under it needs no allocation;
+ * qlink_purpose_unreserve() after unlocking gives the room back if no
+ * purpose took it. Purposes are added and removed under RTNL only:
+ * nothing releases the room in between. The xarray's lock is taken with
+ * BHs off here too (XA_FLAGS_LOCK_BH): it nests inside the scheduler's
+ * lock, which softirqs take.
  */
 static int qlink_purpose_reserve(struct qlink_sched *s, u32 id)
 {
 	ASSERT_RTNL();
-	return xa_reserve(&s->purposes, id, GFP_KERNEL_ACCOUNT);
+	return xa_reserve_bh(&s->purposes, id, GFP_KERNEL_ACCOUNT);
+}
+
+/* xa_release(), with BHs off. */
+static void qlink_purpose_unreserve(struct qlink_sched *s, u32 id)
+{
+	xa_cmpxchg_bh(&s->purposes, id, XA_ZERO_ENTRY, NULL, 0);
 }
 
 static struct qlink_purpose *qlink_purpose_alloc(void)
@@ -232,7 +241,7 @@ int qlink_sched_bind(struct qlink_sock *qs, struct qlink *ql, u32 purpose,
 	refcount_inc(&s->ref);
 out:
 	spin_unlock_bh(&s->lock);
-	xa_release(&s->purposes, purpose);
+	qlink_purpose_unreserve(s, purpose);
 	if (fresh)
 		qlink_purpose_free(fresh);
 	return err;
@@ -503,7 +512,7 @@ int qlink_sched_purpose_set(struct qlink *ql, struct nlattr **tb,
 	qlink_sched_run(s);
 out_unlock:
 	spin_unlock_bh(&s->lock);
-	xa_release(&s->purposes, id);
+	qlink_purpose_unreserve(s, id);
 out_free:
 	kfree(old);
 	if (fresh)
