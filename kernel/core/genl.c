@@ -21,6 +21,7 @@
 #include "core.h"
 #include "pairbuf.h"
 #include "sched.h"
+#include "genl-policy.h"
 
 enum qlink_mcgrp {
 	QLINK_MCGRP_LINK,
@@ -570,41 +571,6 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static struct netlink_range_validation qlink_weight_range = {
-	.min = 1,
-	.max = QLINK_WEIGHT_MAX,
-};
-
-static struct netlink_range_validation qlink_purpose_rate_range = {
-	.max = QLINK_PURPOSE_RATE_MAX,
-};
-
-static struct netlink_range_validation qlink_ppm_range = {
-	.max = 1000000,
-};
-
-/* One purpose; the counters are read only. */
-static const struct nla_policy qlink_purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
-	[QLINK_A_PURPOSE_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_PURPOSE_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32,
-						  &qlink_weight_range),
-	[QLINK_A_PURPOSE_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U64,
-						&qlink_purpose_rate_range),
-	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_RESERVE] = NLA_POLICY_MAX(NLA_U32, QLINK_RESERVE_MAX),
-	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							    &qlink_ppm_range),
-	[QLINK_A_PURPOSE_REQUESTS] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_REQ_SUCCEEDED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_REQ_FAILED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_DELIVERED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_OUTSTANDING] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_RESERVED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_RECEIVERS] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_OWNER_UID] = { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_OWNER_GID] = { .type = NLA_U32 },
-};
-
 /* A doit's %QLINK_A_PURPOSE nest into @tb; %QLINK_A_PURPOSE_ID required. */
 static int qlink_nl_purpose_parse(struct genl_info *info, struct nlattr **tb)
 {
@@ -617,7 +583,7 @@ static int qlink_nl_purpose_parse(struct genl_info *info, struct nlattr **tb)
 		return -EINVAL;
 	}
 	err = nla_parse_nested(tb, QLINK_A_PURPOSE_MAX, nest,
-			       qlink_purpose_policy, info->extack);
+			       qlink_purpose_nl_policy, info->extack);
 	if (err)
 		return err;
 	if (!tb[QLINK_A_PURPOSE_ID]) {
@@ -719,29 +685,14 @@ static int qlink_nl_purpose_set_doit(struct sk_buff *skb,
 static const struct nla_policy qlink_get_version_policy[QLINK_A_MAX + 1] = {
 };
 
-/* LINK_GET, STATS_GET: which link (doit) or filter (dump). */
-static const struct nla_policy qlink_link_get_policy[QLINK_A_IFNAME + 1] = {
-	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-};
-
+/*
+ * Not generated: the parameters' ranges are checked by qlink_params_parse(),
+ * whose messages name the parameter and its range.
+ */
 static const struct nla_policy qlink_link_set_policy[QLINK_A_LINK_PARAMS + 1] = {
 	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[QLINK_A_LINK_PARAMS]	= NLA_POLICY_NESTED(qlink_param_policy),
-};
-
-/* PURPOSE_GET, PURPOSE_SET: which link, which purpose, what to set. */
-static const struct nla_policy qlink_purpose_get_policy[QLINK_A_PURPOSE + 1] = {
-	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[QLINK_A_PURPOSE]	= NLA_POLICY_NESTED(qlink_purpose_policy),
-};
-
-/* PAIR_GET: which link. */
-static const struct nla_policy qlink_pair_get_policy[QLINK_A_IFNAME + 1] = {
-	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
 static const struct genl_ops qlink_genl_ops[] = {
@@ -755,8 +706,8 @@ static const struct genl_ops qlink_genl_ops[] = {
 		.cmd = QLINK_CMD_LINK_GET,
 		.doit = qlink_nl_get_doit,
 		.dumpit = qlink_nl_get_dumpit,
-		.policy = qlink_link_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_link_get_policy) - 1,
+		.policy = qlink_link_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_link_get_nl_policy) - 1,
 	},
 	{
 		.cmd = QLINK_CMD_LINK_SET,
@@ -769,15 +720,15 @@ static const struct genl_ops qlink_genl_ops[] = {
 		.cmd = QLINK_CMD_STATS_GET,
 		.doit = qlink_nl_get_doit,
 		.dumpit = qlink_nl_get_dumpit,
-		.policy = qlink_link_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_link_get_policy) - 1,
+		.policy = qlink_stats_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_stats_get_nl_policy) - 1,
 	},
 	{
 		.cmd = QLINK_CMD_PAIR_GET,
 		.start = qlink_nl_link_dump_start,
 		.dumpit = qlink_nl_pair_dumpit,
-		.policy = qlink_pair_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_pair_get_policy) - 1,
+		.policy = qlink_pair_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_pair_get_nl_policy) - 1,
 		/* pairs are the applications': see the "pairs" group */
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -786,14 +737,14 @@ static const struct genl_ops qlink_genl_ops[] = {
 		.doit = qlink_nl_purpose_get_doit,
 		.start = qlink_nl_link_dump_start,
 		.dumpit = qlink_nl_purpose_dumpit,
-		.policy = qlink_purpose_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_purpose_get_policy) - 1,
+		.policy = qlink_purpose_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_purpose_get_nl_policy) - 1,
 	},
 	{
 		.cmd = QLINK_CMD_PURPOSE_SET,
 		.doit = qlink_nl_purpose_set_doit,
-		.policy = qlink_purpose_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_purpose_get_policy) - 1,
+		.policy = qlink_purpose_set_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_purpose_set_nl_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
