@@ -7,6 +7,7 @@
 #   make install    libqlink, headers, qlink.pc, qlink, ip-qlink, the plugin,
 #                   man pages, bash completion (PREFIX=/usr/local, DESTDIR=)
 #   make deps       install what is missing (Debian packages, guest kernel)
+#   make ynl        regenerate what uapi/qlink.yaml describes (scripts/ynl.sh)
 #   make check      gates + host tests + guest tests; T=name runs one test
 #   make check KERNEL=debug   the same guest tests on the KASAN/lockdep kernel
 #   make demo       boot the guest and show qlink working
@@ -41,14 +42,14 @@ export KMOD_DIR
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(KMOD_DIR)
 
-.PHONY: all deps modules kmod-sync sparse checkpatch gates userspace \
+.PHONY: all deps ynl modules kmod-sync sparse checkpatch gates userspace \
 	host-tests check guest-run demo vm bench fuzz clean help \
 	libqlink abi-check iproute2 ip-qlink tools plugin selftests man install
 
 all: modules userspace
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh $(BUILD) $(QLINK_CACHE)
@@ -56,6 +57,11 @@ ifeq ($(KERNEL),debug)
 	@$(TOP)/scripts/debug-kernel.sh $(QLINK_CACHE) > $(BUILD)/debug-kdir.tmp
 	@mv $(BUILD)/debug-kdir.tmp $(BUILD)/debug-kdir
 endif
+
+# The uapi header, kernel policies and userspace attribute tables generated
+# from the family's spec (committed; `make gates` fails when they are stale).
+ynl: deps
+	@$(TOP)/scripts/ynl.sh gen
 
 # The debug kernel's modules build from a copy of the sources so that the
 # Debian-kernel objects in the tree are left alone.
@@ -73,10 +79,11 @@ modules: deps kmod-sync
 sparse: deps kmod-sync
 	$(KMAKE) C=2 W=1 modules
 
+# Not the files generated from uapi/qlink.yaml, as the kernel does not.
 checkpatch: deps
-	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
-		-f $$(git -C $(TOP) ls-files -co --exclude-standard \
-			'kernel/*.[ch]' 'uapi/*.h') \
+	@cd $(TOP) && $(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		-f $$(grep -L 'Do not edit directly, auto-generated from' \
+			$$(git ls-files -co --exclude-standard 'kernel/*.[ch]' 'uapi/*.h')) \
 		&& echo "checkpatch: clean"
 
 # W=1, sparse and checkpatch, failing on any warning.

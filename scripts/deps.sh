@@ -7,6 +7,8 @@
 #  - the guest kernel: linux-image-$ABI matching the installed headers,
 #    unpacked with dpkg -x into BUILD/guest/$ABI (never installed on the host)
 #  - kselftest headers and checkpatch.pl, extracted from linux-source-6.1
+#  - the kernel's YNL tooling and netlink schemas, from linux-source-6.12
+#    (scripts/ynl.sh)
 #
 # Usage: deps.sh BUILD_DIR CACHE_DIR
 set -euo pipefail
@@ -20,7 +22,7 @@ pkgs="gcc make pkg-config cpio xz-utils kmod util-linux busybox-static
       sparse linux-headers-amd64 linux-source-6.1 bc bison flex libelf-dev
       libssl-dev dwarves clang llvm libclang-rt-14-dev valgrind python3
       python3-yaml dpkg-dev patch libmnl-dev libcap-dev man-db groff-base
-      bash-completion ent abigail-tools"
+      bash-completion ent abigail-tools linux-source-6.12 python3-jsonschema"
 
 updated=
 apt_update() {
@@ -85,3 +87,4 @@ if [ "$(cat "$ksrc/.version" 2>/dev/null)" != "$srcver" ]; then
 		linux-source-6.1/scripts/const_structs.checkpatch
 	echo "$srcver" > "$ksrc/.version"
 fi
+"$(dirname "$0")/ynl.sh" deps "$build"

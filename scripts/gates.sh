@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Static gates: W=1 module build, sparse, checkpatch --strict, the
-# userspace build with -Werror and libqlink's ABI against its baseline.
-# Prints one TAP line per gate.
+# Static gates: the family's spec valid and its generated files current,
+# W=1 module build, sparse, checkpatch --strict, the userspace build with
+# -Werror and libqlink's ABI against its baseline. Prints one TAP line per
+# gate.
 # Environment: everything the top Makefile exports (BUILD, KERNEL...).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +28,7 @@ no_warnings() {	# run a build, fail if it fails or says warning/error
 	return "${PIPESTATUS[0]}"
 }
 
+gate ynl "$top/scripts/ynl.sh" check
 gate w1 no_warnings make_q modules
 gate sparse no_warnings make_q sparse
 gate checkpatch make_q checkpatch

@@ -5,6 +5,7 @@
  * with a message naming it, analytic expectations), permissions, events,
  * carrier, statistics, and the object counters returning to zero.
  */
+#include <ctype.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdint.h>
@@ -79,7 +80,7 @@ static void parse_link_attrs(struct nlattr **a, struct link_info *li)
 			if (!tb[i])
 				continue;
 			li->has_param[i] = 1;
-			li->params[i] = qlink_param_get(i, tb[i]);
+			li->params[i] = qlink_attr_get(QLINK_ASET_PARAMS, tb[i]);
 		}
 	}
 	if (a[QLINK_A_LINK_EXPECTED]) {
@@ -117,7 +118,8 @@ static void parse_link_attrs(struct nlattr **a, struct link_info *li)
 				      NULL))
 			for (i = QLINK_A_STATS_PAD + 1; i <= QLINK_A_STATS_MAX; i++)
 				if (s[i])
-					li->stats[i] = nla_get_u64(s[i]);
+					li->stats[i] = qlink_attr_get(QLINK_ASET_STATS,
+								      s[i]);
 	}
 }
 
@@ -556,47 +558,48 @@ TEST_F(qlink, expected_rates)
 struct bad_param {
 	int attr;
 	int64_t val;
-	const char *name;
+	char name[32];		/* QLINK_A_PARAM_<name> */
 };
 
-/* For every parameter a value just outside its range (both ends when both
- * exist on the wire).
+static void add_bad(struct bad_param *bp, int *n, int attr, int64_t val)
+{
+	const char *c = qlink_attrs_params[attr].name;
+	int i;
+
+	bp[*n].attr = attr;
+	bp[*n].val = val;
+	for (i = 0; c[i] && i < (int)sizeof(bp->name) - 1; i++)
+		bp[*n].name[i] = c[i] == '-' ? '_' : toupper(c[i]);
+	bp[*n].name[i] = '\0';
+	(*n)++;
+}
+
+/*
+ * For every parameter a value just outside its range as the spec gives it
+ * (uapi/qlink_attrs.h), at both ends where the wire type has room.
  */
-static const struct bad_param bad_params[] = {
-	{ QLINK_A_PARAM_SOURCE_RATE, 1000000000001LL, "SOURCE_RATE" },
-	{ QLINK_A_PARAM_DET_EFF_A, 1000001, "DET_EFF_A" },
-	{ QLINK_A_PARAM_DET_EFF_B, 1000001, "DET_EFF_B" },
-	{ QLINK_A_PARAM_DARK_RATE, 1000000001, "DARK_RATE" },
-	{ QLINK_A_PARAM_JITTER, 1000001, "JITTER" },
-	{ QLINK_A_PARAM_FIBER_LEN_A, 1000001, "FIBER_LEN_A" },
-	{ QLINK_A_PARAM_FIBER_LEN_B, 1000001, "FIBER_LEN_B" },
-	{ QLINK_A_PARAM_FIBER_LOSS, 10001, "FIBER_LOSS" },
-	{ QLINK_A_PARAM_WINDOW, 0, "WINDOW" },
-	{ QLINK_A_PARAM_WINDOW, 10000001, "WINDOW" },
-	{ QLINK_A_PARAM_OFFSET, 10000000000001LL, "OFFSET" },
-	{ QLINK_A_PARAM_OFFSET, -10000000000001LL, "OFFSET" },
-	{ QLINK_A_PARAM_FIDELITY, 249999, "FIDELITY" },
-	{ QLINK_A_PARAM_FIDELITY, 1000001, "FIDELITY" },
-	{ QLINK_A_PARAM_COHERENCE, 1000000000000001LL, "COHERENCE" },
-	{ QLINK_A_PARAM_HERALD_MODEL, 0, "HERALD_MODEL" },
-	{ QLINK_A_PARAM_HERALD_MODEL, 3, "HERALD_MODEL" },
-	{ QLINK_A_PARAM_SEED, -1, "SEED" },
-	{ QLINK_A_PARAM_EXTRA_LOSS, 100001, "EXTRA_LOSS" },
-	{ QLINK_A_PARAM_FIDELITY_DROP, 750001, "FIDELITY_DROP" },
-	{ QLINK_A_PARAM_COHERENCE_SCALE, 0, "COHERENCE_SCALE" },
-	{ QLINK_A_PARAM_COHERENCE_SCALE, 1000001, "COHERENCE_SCALE" },
-	{ QLINK_A_PARAM_CTRL_DELAY, 60000000001LL, "CTRL_DELAY" },
-	{ QLINK_A_PARAM_DEAD_TIME, 1000000001, "DEAD_TIME" },
-	{ QLINK_A_PARAM_MAX_DET_RATE, 10000000000001LL, "MAX_DET_RATE" },
-	{ QLINK_A_PARAM_SWAP_FAIL, 1000001, "SWAP_FAIL" },
-	{ QLINK_A_PARAM_BIT_FLIP, 1000001, "BIT_FLIP" },
-	{ QLINK_A_PARAM_OFFSET_DRIFT, 1000000001, "OFFSET_DRIFT" },
-	{ QLINK_A_PARAM_OFFSET_DRIFT, -1000000001, "OFFSET_DRIFT" },
-	{ QLINK_A_PARAM_MAX_PAIRS, 0, "MAX_PAIRS" },
-	{ QLINK_A_PARAM_MAX_PAIRS, 1048577, "MAX_PAIRS" },
-	{ QLINK_A_PARAM_MEMORY_SLOTS, 65536, "MEMORY_SLOTS" },
-	{ QLINK_A_PARAM_CUTOFF, 1000000000000001LL, "CUTOFF" },
-};
+static int bad_params(struct bad_param *bp)
+{
+	int attr, n = 0;
+
+	for (attr = QLINK_A_PARAM_PAD + 1; attr <= QLINK_A_PARAM_MAX; attr++) {
+		const struct qlink_attr_info *a = &qlink_attrs_params[attr];
+		int bits = 8 * qlink_attr_width(a);
+
+		if (a->type == QLINK_AT_S32 || a->type == QLINK_AT_S64) {
+			if (a->smin > -(int64_t)(UINT64_MAX >> (65 - bits)) - 1)
+				add_bad(bp, &n, attr, a->smin - 1);
+			if ((uint64_t)a->smax < UINT64_MAX >> (65 - bits))
+				add_bad(bp, &n, attr, a->smax + 1);
+		} else {
+			if (a->umin > 0)
+				add_bad(bp, &n, attr, (int64_t)(a->umin - 1));
+			if (a->umax < UINT64_MAX >> (64 - bits))
+				add_bad(bp, &n, attr, (int64_t)(a->umax + 1));
+		}
+	}
+	return n;
+}
 
 /* The message names the attribute and gives the allowed range. */
 static int names_param(const char *msg, const char *name)
@@ -616,8 +619,10 @@ TEST_F_TIMEOUT(qlink, invalid_params, 180)
 	struct qlink_pv seed = { QLINK_A_PARAM_SEED, 5 };
 	struct qlink_pv model = { QLINK_A_PARAM_HERALD_MODEL, 2 };
 	struct qlink_pv ok = { QLINK_A_PARAM_JITTER, 60 };
+	struct bad_param bp_all[2 * QLINK_A_PARAM_MAX];
 	int seen[QLINK_A_PARAM_MAX + 1] = {};
 	struct link_info before, after;
+	int n_bad = bad_params(bp_all);
 	struct nlattr *nest;
 	struct nl_msg *msg;
 	unsigned int i;
@@ -625,8 +630,8 @@ TEST_F_TIMEOUT(qlink, invalid_params, 180)
 	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, NULL, 0));
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &before));
 
-	for (i = 0; i < sizeof(bad_params) / sizeof(bad_params[0]); i++) {
-		const struct bad_param *bp = &bad_params[i];
+	for (i = 0; i < (unsigned int)n_bad; i++) {
+		const struct bad_param *bp = &bp_all[i];
 		struct qlink_pv pv[2] = {
 			{ QLINK_A_PARAM_JITTER, 77 },	/* valid, must not stick */
 			{ bp->attr, bp->val },

@@ -160,19 +160,39 @@ int qlink_rt_open(struct qlink_nl *nl)
 	return 0;
 }
 
-int qlink_param_is64(int attr)
+/* The spec's description of ATTR in SET (uapi/qlink_attrs.h), or NULL. */
+static const struct qlink_attr_info *attr_info(int set, int attr)
 {
-	switch (attr) {
-	case QLINK_A_PARAM_SOURCE_RATE:
-	case QLINK_A_PARAM_OFFSET:
-	case QLINK_A_PARAM_COHERENCE:
-	case QLINK_A_PARAM_SEED:
-	case QLINK_A_PARAM_CTRL_DELAY:
-	case QLINK_A_PARAM_MAX_DET_RATE:
-	case QLINK_A_PARAM_CUTOFF:
-		return 1;
+	const struct qlink_attr_set *s = &qlink_attr_sets[set];
+
+	return attr > 0 && attr <= s->max && s->attrs[attr].name ?
+	       &s->attrs[attr] : NULL;
+}
+
+/* Integer attribute ATTR of SET with the width its type has on the wire. */
+static int put_int(struct nl_msg *msg, int set, int attr, int64_t val)
+{
+	const struct qlink_attr_info *a = attr_info(set, attr);
+
+	if (a && qlink_attr_width(a) == 8)
+		return nla_put_u64(msg, attr, (uint64_t)val);
+	return nla_put_u32(msg, attr, (uint32_t)val);
+}
+
+int64_t qlink_attr_get(int set, struct nlattr *nla)
+{
+	const struct qlink_attr_info *a = attr_info(set, nla_type(nla));
+
+	switch (a ? a->type : QLINK_AT_U32) {
+	case QLINK_AT_U8:
+		return nla_get_u8(nla);
+	case QLINK_AT_S32:
+		return (int32_t)nla_get_u32(nla);
+	case QLINK_AT_U64:
+	case QLINK_AT_S64:
+		return (int64_t)nla_get_u64(nla);
 	}
-	return 0;
+	return nla_get_u32(nla);
 }
 
 int qlink_put_params(struct nl_msg *msg, int type, const struct qlink_pv *pv,
@@ -184,20 +204,9 @@ int qlink_put_params(struct nl_msg *msg, int type, const struct qlink_pv *pv,
 	if (!nest)
 		return -ENOMEM;
 	for (i = 0; i < n && !err; i++)
-		err = qlink_param_is64(pv[i].attr) ?
-		      nla_put_u64(msg, pv[i].attr, (uint64_t)pv[i].val) :
-		      nla_put_u32(msg, pv[i].attr, (uint32_t)pv[i].val);
+		err = put_int(msg, QLINK_ASET_PARAMS, pv[i].attr, pv[i].val);
 	nla_nest_end(msg, nest);
 	return err ? -ENOMEM : 0;
-}
-
-int64_t qlink_param_get(int attr, struct nlattr *nla)
-{
-	if (qlink_param_is64(attr))
-		return (int64_t)nla_get_u64(nla);
-	if (attr == QLINK_A_PARAM_OFFSET_DRIFT)
-		return (int32_t)nla_get_u32(nla);
-	return nla_get_u32(nla);
 }
 
 static struct nl_msg *rt_link_msg(int type, int flags, const char *name,
@@ -417,11 +426,7 @@ static int parse_stats(struct nlattr **a, void *arg)
 		if (!tb[i])
 			continue;
 		st->has[i] = 1;
-		/* s64 ones (offsets) come back right from the cast */
-		if (nla_len(tb[i]) == 8)
-			st->v[i] = (int64_t)nla_get_u64(tb[i]);
-		else
-			st->v[i] = nla_get_u32(tb[i]);
+		st->v[i] = qlink_attr_get(QLINK_ASET_STATS, tb[i]);
 	}
 	return 0;
 }
@@ -720,7 +725,7 @@ static int parse_link_v(struct nlattr **a, void *arg)
 			      NULL))
 		for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX; i++)
 			if (tb[i])
-				l->params[i] = qlink_param_get(i, tb[i]);
+				l->params[i] = qlink_attr_get(QLINK_ASET_PARAMS, tb[i]);
 	return 0;
 }
 
@@ -729,19 +734,6 @@ int qlink_nl_link(struct qlink_nl *nl, const char *name,
 {
 	memset(l, 0, sizeof(*l));
 	return qlink_nl_get(nl, QLINK_CMD_LINK_GET, name, parse_link_v, l);
-}
-
-int qlink_nl_purpose_is64(int attr)
-{
-	switch (attr) {
-	case QLINK_A_PURPOSE_RATE:
-	case QLINK_A_PURPOSE_REQUESTS:
-	case QLINK_A_PURPOSE_REQ_SUCCEEDED:
-	case QLINK_A_PURPOSE_REQ_FAILED:
-	case QLINK_A_PURPOSE_DELIVERED:
-		return 1;
-	}
-	return 0;
 }
 
 int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
@@ -759,9 +751,7 @@ int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose
 		goto nomem;
 	err = nla_put_u32(msg, QLINK_A_PURPOSE_ID, purpose);
 	for (i = 0; i < n && !err; i++)
-		err = qlink_nl_purpose_is64(pv[i].attr) ?
-		      nla_put_u64(msg, pv[i].attr, (uint64_t)pv[i].val) :
-		      nla_put_u32(msg, pv[i].attr, (uint32_t)pv[i].val);
+		err = put_int(msg, QLINK_ASET_PURPOSE, pv[i].attr, pv[i].val);
 	if (err)
 		goto nomem;
 	nla_nest_end(msg, nest);
@@ -785,8 +775,7 @@ static int parse_purpose(struct nlattr **a, void *arg)
 		if (!tb[i])
 			continue;
 		p->has[i] = 1;
-		p->v[i] = nla_len(tb[i]) == 8 ? (int64_t)nla_get_u64(tb[i]) :
-						nla_get_u32(tb[i]);
+		p->v[i] = qlink_attr_get(QLINK_ASET_PURPOSE, tb[i]);
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <linux/netlink.h>
 #include <linux/qlink.h>
+#include <qlink_attrs.h>
 
 struct qlink_nl {
 	struct nl_sock *sk;
@@ -48,15 +49,16 @@ struct qlink_pv {
 	int64_t val;
 };
 
-/* Is parameter ATTR 64 bits wide on the wire? */
-int qlink_param_is64(int attr);
-
-/* Add a nest TYPE holding N parameters (each with its wire width). */
+/* Add a nest TYPE holding N parameters (each with its type's wire width). */
 int qlink_put_params(struct nl_msg *msg, int type, const struct qlink_pv *pv,
 		     int n);
 
-/* Value of a parameter attribute, sign-extended for s32/s64 ones. */
-int64_t qlink_param_get(int attr, struct nlattr *nla);
+/*
+ * Value of integer attribute NLA of attribute set SET (enum
+ * qlink_attr_set_id), read with its type in the spec: sign-extended if
+ * signed.
+ */
+int64_t qlink_attr_get(int set, struct nlattr *nla);
 
 /*
  * RTM_NEWLINK of a qlinksim pair: end A NAME in the caller's netns, end B
@@ -220,8 +222,6 @@ struct qlink_purpose_v {
 	int has[QLINK_A_PURPOSE_MAX + 1];
 };
 
-/* Is purpose attribute ATTR 64 bits wide on the wire? */
-int qlink_nl_purpose_is64(int attr);
 /* PURPOSE_SET of N settings PV (enum qlink_purpose_attr); 0 or -errno. */
 int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
 		      const struct qlink_pv *pv, int n);

@@ -16,91 +16,16 @@
 #include "fidelity.h"
 #include "sched.h"
 
-/* Ranges of enum qlink_config_attr and enum qlink_calib_attr (uapi). */
-static struct netlink_range_validation qlink_window_range = {
-	.min = 1, .max = 10000000,
-};
+/*
+ * The policies (with the ranges of uapi/qlink.yaml) are generated into
+ * genl-policy.h: qlink_config_nl_policy, qlink_calib_nl_policy.
+ */
 
-static struct netlink_range_validation_signed qlink_offset_range = {
-	.min = -10000000000000LL, .max = 10000000000000LL,
-};
-
-static struct netlink_range_validation qlink_max_pairs_range = {
-	.min = 1, .max = QLINK_MAX_PAIRS_MAX,
-};
-
-static struct netlink_range_validation qlink_slots_range = {
-	.max = U16_MAX,
-};
-
-static struct netlink_range_validation qlink_long_ns_range = {
-	.max = 1000000000000000ULL,
-};
-
-static struct netlink_range_validation qlink_fidelity_range = {
-	.min = QLINK_FIDELITY_MIN, .max = QLINK_PPM,
-};
-
-static struct netlink_range_validation qlink_ppm_range = {
-	.max = QLINK_PPM,
-};
-
-static struct netlink_range_validation qlink_dark_range = {
-	.max = 1000000000,
-};
-
-static struct netlink_range_validation qlink_loss_range = {
-	.max = 1000000,
-};
-
-static struct netlink_range_validation qlink_rate_range = {
-	.max = 10000000000000ULL,
-};
-
-const struct nla_policy qlink_config_policy[QLINK_A_CONFIG_MAX + 1] = {
-	[QLINK_A_CONFIG_WINDOW_FULL]	=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_window_range),
-	[QLINK_A_CONFIG_OFFSET]		=
-		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S64, &qlink_offset_range),
-	[QLINK_A_CONFIG_MAX_PAIRS]	=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_max_pairs_range),
-	[QLINK_A_CONFIG_MEMORY_SLOTS]	=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_slots_range),
-	[QLINK_A_CONFIG_CUTOFF]		=
-		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_long_ns_range),
-};
-
-const struct nla_policy qlink_calib_policy[QLINK_A_CALIB_MAX + 1] = {
-	[QLINK_A_CALIB_FIDELITY]	=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_fidelity_range),
-	[QLINK_A_CALIB_COHERENCE]	=
-		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_long_ns_range),
-	[QLINK_A_CALIB_DET_EFF_A]	=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_ppm_range),
-	[QLINK_A_CALIB_DET_EFF_B]	=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_ppm_range),
-	[QLINK_A_CALIB_DARK_A]		=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_dark_range),
-	[QLINK_A_CALIB_DARK_B]		=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_dark_range),
-	[QLINK_A_CALIB_LOSS_A]		=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_loss_range),
-	[QLINK_A_CALIB_LOSS_B]		=
-		NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_loss_range),
-	[QLINK_A_CALIB_HERALD_RATE]	=
-		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_rate_range),
-	[QLINK_A_CALIB_ACCIDENTAL_RATE]	=
-		NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_rate_range),
-	[QLINK_A_CALIB_DIRECT]		= NLA_POLICY_MAX(NLA_U8, 1),
-	[QLINK_A_CALIB_EXP_FIDELITY]	= {
-		.type = NLA_REJECT,
-		.reject_message = "QLINK_A_CALIB_EXP_FIDELITY is read only",
-	},
-	[QLINK_A_CALIB_EXP_QBER]	= {
-		.type = NLA_REJECT,
-		.reject_message = "QLINK_A_CALIB_EXP_QBER is read only",
-	},
-};
+/* Largest value of calibration attribute @attr (its range). */
+static u64 qlink_calib_max(int attr)
+{
+	return qlink_calib_nl_policy[attr].range->max;
+}
 
 /**
  * qlink_config_default() - the defaults documented in <linux/qlink.h>
@@ -146,7 +71,7 @@ int qlink_config_parse(const struct nlattr *nest, struct qlink_config *c,
 	if (!nest)
 		return 0;
 	err = nla_parse_nested(tb, QLINK_A_CONFIG_MAX, nest,
-			       qlink_config_policy, extack);
+			       qlink_config_nl_policy, extack);
 	if (err)
 		return err;
 	if (tb[QLINK_A_CONFIG_WINDOW_FULL])
@@ -173,10 +98,17 @@ static int qlink_calib_parse(const struct nlattr *nest,
 
 	if (!nest)
 		return 0;
-	err = nla_parse_nested(tb, QLINK_A_CALIB_MAX, nest, qlink_calib_policy,
-			       extack);
+	err = nla_parse_nested(tb, QLINK_A_CALIB_MAX, nest,
+			       qlink_calib_nl_policy, extack);
 	if (err)
 		return err;
+	for (i = QLINK_A_CALIB_EXP_FIDELITY; i <= QLINK_A_CALIB_EXP_QBER; i++) {
+		if (tb[i]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "the expected fidelity and QBER are read only");
+			return -EINVAL;
+		}
+	}
 	if (tb[QLINK_A_CALIB_FIDELITY])
 		cal->fidelity = nla_get_u32(tb[QLINK_A_CALIB_FIDELITY]);
 	if (tb[QLINK_A_CALIB_COHERENCE])
@@ -277,15 +209,22 @@ void qlink_calib_report(struct qlink *ql, const struct qlink_calib *cal)
 	int i;
 
 	ASSERT_RTNL();
-	c.fidelity = clamp_t(u32, c.fidelity, QLINK_FIDELITY_MIN, QLINK_PPM);
-	c.coherence = min(c.coherence, qlink_long_ns_range.max);
+	c.fidelity = clamp_t(u64, c.fidelity,
+			     qlink_calib_nl_policy[QLINK_A_CALIB_FIDELITY].range->min,
+			     qlink_calib_max(QLINK_A_CALIB_FIDELITY));
+	c.coherence = min(c.coherence, qlink_calib_max(QLINK_A_CALIB_COHERENCE));
 	for (i = 0; i < 2; i++) {
-		c.det_eff[i] = min_t(u32, c.det_eff[i], QLINK_PPM);
-		c.dark[i] = min_t(u32, c.dark[i], qlink_dark_range.max);
-		c.loss[i] = min_t(u32, c.loss[i], qlink_loss_range.max);
+		c.det_eff[i] = min_t(u64, c.det_eff[i],
+				     qlink_calib_max(QLINK_A_CALIB_DET_EFF_A + i));
+		c.dark[i] = min_t(u64, c.dark[i],
+				  qlink_calib_max(QLINK_A_CALIB_DARK_A + i));
+		c.loss[i] = min_t(u64, c.loss[i],
+				  qlink_calib_max(QLINK_A_CALIB_LOSS_A + i));
 	}
-	c.herald_rate = min(c.herald_rate, qlink_rate_range.max);
-	c.accidental_rate = min(c.accidental_rate, qlink_rate_range.max);
+	c.herald_rate = min(c.herald_rate,
+			    qlink_calib_max(QLINK_A_CALIB_HERALD_RATE));
+	c.accidental_rate = min(c.accidental_rate,
+				qlink_calib_max(QLINK_A_CALIB_ACCIDENTAL_RATE));
 	write_seqlock_bh(&ql->conf_lock);
 	ql->calib = c;
 	write_sequnlock_bh(&ql->conf_lock);

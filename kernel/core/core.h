@@ -29,14 +29,14 @@ int qlink_link_init(void);
 void qlink_link_exit(void);
 struct qlink *qlink_find_from(unsigned long *id);
 
-/* Units and limits of enum qlink_config_attr / qlink_calib_attr. */
+/* ppm, the uapi's unit of fidelities and efficiencies */
 #define QLINK_PPM		1000000U
-#define QLINK_FIDELITY_MIN	250000U
-#define QLINK_MAX_PAIRS_MAX	1048576U
+
+/* genl-policy.h (generated from uapi/qlink.yaml, defined in genl.c) */
+extern const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_MAX + 1];
+extern const struct nla_policy qlink_calib_nl_policy[QLINK_A_CALIB_MAX + 1];
 
 /* config.c: configuration and calibration */
-extern const struct nla_policy qlink_config_policy[QLINK_A_CONFIG_MAX + 1];
-extern const struct nla_policy qlink_calib_policy[QLINK_A_CALIB_MAX + 1];
 int qlink_conf_set(struct qlink *ql, struct qlink *other,
 		   const struct nlattr *conf, const struct nlattr *calib,
 		   struct netlink_ext_ack *extack);

@@ -25,6 +25,7 @@
 
 #include "core.h"
 #include "sched.h"
+#include "genl-policy.h"
 
 enum qlink_mcgrp {
 	QLINK_MCGRP_LINK,
@@ -706,46 +707,11 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 			      info->attrs[QLINK_A_LINK_CALIB], info->extack);
 }
 
-static struct netlink_range_validation qlink_weight_range = {
-	.min = 1,
-	.max = QLINK_WEIGHT_MAX,
-};
-
-static struct netlink_range_validation qlink_purpose_rate_range = {
-	.max = QLINK_PURPOSE_RATE_MAX,
-};
-
-static struct netlink_range_validation qlink_ppm_range = {
-	.max = 1000000,
-};
-
-/* One purpose; the counters are read only. */
-static const struct nla_policy qlink_purpose_policy[QLINK_A_PURPOSE_MAX + 1] = {
-	[QLINK_A_PURPOSE_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_PURPOSE_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32,
-						  &qlink_weight_range),
-	[QLINK_A_PURPOSE_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U64,
-						&qlink_purpose_rate_range),
-	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_RESERVE] = NLA_POLICY_MAX(NLA_U32, QLINK_RESERVE_MAX),
-	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							    &qlink_ppm_range),
-	[QLINK_A_PURPOSE_REQUESTS] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_REQ_SUCCEEDED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_REQ_FAILED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_DELIVERED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_OUTSTANDING] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_RESERVED] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_RECEIVERS] = { .type = NLA_REJECT },
-	[QLINK_A_PURPOSE_OWNER_UID] = { .type = NLA_U32 },
-	[QLINK_A_PURPOSE_OWNER_GID] = { .type = NLA_U32 },
-};
-
 /* A doit's %QLINK_A_PURPOSE nest into @tb; %QLINK_A_PURPOSE_ID required. */
 static int qlink_nl_purpose_parse(struct genl_info *info, struct nlattr **tb)
 {
 	struct nlattr *nest = info->attrs[QLINK_A_PURPOSE];
-	int err;
+	int err, i;
 
 	if (GENL_REQ_ATTR_CHECK(info, QLINK_A_PURPOSE)) {
 		NL_SET_ERR_MSG(info->extack,
@@ -753,9 +719,17 @@ static int qlink_nl_purpose_parse(struct genl_info *info, struct nlattr **tb)
 		return -EINVAL;
 	}
 	err = nla_parse_nested(tb, QLINK_A_PURPOSE_MAX, nest,
-			       qlink_purpose_policy, info->extack);
+			       qlink_purpose_nl_policy, info->extack);
 	if (err)
 		return err;
+	/* the spec cannot mark part of a nest reply-only: check it here */
+	for (i = QLINK_A_PURPOSE_REQUESTS; i <= QLINK_A_PURPOSE_RECEIVERS; i++) {
+		if (tb[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
+					    "the purpose's counters are read only");
+			return -EINVAL;
+		}
+	}
 	if (!tb[QLINK_A_PURPOSE_ID]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nest,
 				    "QLINK_A_PURPOSE_ID required");
@@ -903,47 +877,21 @@ static int qlink_nl_purpose_set_doit(struct sk_buff *skb,
 	       qlink_sched_purpose_set(ql, tb, info->extack);
 }
 
-/* LINK_GET, STATS_GET: which link (doit) or filter (dump). */
-static const struct nla_policy qlink_link_get_policy[QLINK_A_IFNAME + 1] = {
-	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-};
-
-static const struct nla_policy qlink_link_set_policy[QLINK_A_LINK_CALIB + 1] = {
-	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[QLINK_A_LINK_CONFIG]	= NLA_POLICY_NESTED(qlink_config_policy),
-	[QLINK_A_LINK_CALIB]	= NLA_POLICY_NESTED(qlink_calib_policy),
-};
-
-/* PURPOSE_GET, PURPOSE_SET: which link, which purpose, what to set. */
-static const struct nla_policy qlink_purpose_get_policy[QLINK_A_PURPOSE + 1] = {
-	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[QLINK_A_PURPOSE]	= NLA_POLICY_NESTED(qlink_purpose_policy),
-};
-
-/* PAIR_GET: which link. */
-static const struct nla_policy qlink_pair_get_policy[QLINK_A_IFNAME + 1] = {
-	[QLINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[QLINK_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-};
-
 static const struct genl_ops qlink_genl_ops[] = {
 	{
 		.cmd = QLINK_CMD_LINK_GET,
 		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_get_doit,
 		.dumpit = qlink_nl_get_dumpit,
-		.policy = qlink_link_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_link_get_policy) - 1,
+		.policy = qlink_link_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_link_get_nl_policy) - 1,
 	},
 	{
 		.cmd = QLINK_CMD_LINK_SET,
 		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_set_doit,
-		.policy = qlink_link_set_policy,
-		.maxattr = ARRAY_SIZE(qlink_link_set_policy) - 1,
+		.policy = qlink_link_set_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_link_set_nl_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -951,15 +899,15 @@ static const struct genl_ops qlink_genl_ops[] = {
 		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_get_doit,
 		.dumpit = qlink_nl_get_dumpit,
-		.policy = qlink_link_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_link_get_policy) - 1,
+		.policy = qlink_stats_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_stats_get_nl_policy) - 1,
 	},
 	{
 		.cmd = QLINK_CMD_PAIR_GET,
 		.start = qlink_nl_link_dump_start,
 		.dumpit = qlink_nl_pair_dumpit,
-		.policy = qlink_pair_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_pair_get_policy) - 1,
+		.policy = qlink_pair_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_pair_get_nl_policy) - 1,
 		/* pairs are the applications': see the "pairs" group */
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -969,15 +917,15 @@ static const struct genl_ops qlink_genl_ops[] = {
 		.doit = qlink_nl_purpose_get_doit,
 		.start = qlink_nl_link_dump_start,
 		.dumpit = qlink_nl_purpose_dumpit,
-		.policy = qlink_purpose_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_purpose_get_policy) - 1,
+		.policy = qlink_purpose_get_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_purpose_get_nl_policy) - 1,
 	},
 	{
 		.cmd = QLINK_CMD_PURPOSE_SET,
 		.internal_flags = QLINK_NL_LINK,
 		.doit = qlink_nl_purpose_set_doit,
-		.policy = qlink_purpose_get_policy,
-		.maxattr = ARRAY_SIZE(qlink_purpose_get_policy) - 1,
+		.policy = qlink_purpose_set_nl_policy,
+		.maxattr = ARRAY_SIZE(qlink_purpose_set_nl_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
