@@ -5,7 +5,7 @@
 # YNL CLI (tools/net/ynl/cli.py of linux-source-6.12, extracted by `make
 # deps`) driven by uapi/qlink.yaml. In a netns of its own it dumps the
 # links the test made, changes the coincidence window of one, reads it
-# back, and sees an out-of-range window refused with the kernel's message.
+# back, and sees an out-of-range window refused with the kernel's extended ACK.
 # About 2 minutes in the TCG guest: each cli.py run parses the spec.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +15,7 @@ export IP_LIB_DIR=$build/iproute-plugin
 ns=ynl_cli
 # Where the coincidence window lives: its nest and attribute, the C name
 # the kernel's range message gives it, and its range in the spec.
-nest=link-params attr=window cname=QLINK_A_PARAM_WINDOW
+nest=link-config attr=window-full
 . "$top/selftests/lib.sh"
 
 echo "TAP version 13"
@@ -81,6 +81,8 @@ cli "$tmp/bad" --do link-set --json "{\"ifname\": \"qa\", \"$nest\": {\"$attr\":
 rc=$?
 sed 's/^/# /' "$tmp/bad"
 check "do-link-set-out-of-range-refused" [ $rc = 1 ]
-check "kernel-message-names-$attr" grep -q "$cname out of range" "$tmp/bad"
+# the policy's message, the bad attribute (YNL names it) and its range
+check "kernel-message-out-of-range" grep -q "out of range" "$tmp/bad"
+check "extack-names-$attr" grep -q "$attr" "$tmp/bad"
 
 exit $failed
