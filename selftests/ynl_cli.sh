@@ -13,8 +13,7 @@ build=${BUILD:-$top/build}
 ynl=$build/ynl
 export IP_LIB_DIR=$build/iproute-plugin
 ns=ynl_cli
-# Where the coincidence window lives: its nest and attribute, the C name
-# the kernel's range message gives it, and its range in the spec.
+# Where the coincidence window lives: its nest and attribute.
 nest=link-config attr=window-full
 . "$top/selftests/lib.sh"
 
