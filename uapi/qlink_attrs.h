@@ -310,6 +310,13 @@ static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] =
 		.umin = 0ULL,
 		.umax = 1000000000000000ULL,
 	},
+	[QLINK_A_CONFIG_MIN_FIDELITY] = {
+		.name = "min-fidelity",
+		.type = QLINK_AT_U32,
+		.nest = -1,
+		.umin = 0ULL,
+		.umax = 1000000ULL,
+	},
 };
 
 static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {

@@ -84,6 +84,8 @@ int qlink_config_parse(const struct nlattr *nest, struct qlink_config *c,
 		c->memory_slots = nla_get_u32(tb[QLINK_A_CONFIG_MEMORY_SLOTS]);
 	if (tb[QLINK_A_CONFIG_CUTOFF])
 		c->cutoff = nla_get_u64(tb[QLINK_A_CONFIG_CUTOFF]);
+	if (tb[QLINK_A_CONFIG_MIN_FIDELITY])
+		c->min_fidelity = nla_get_u32(tb[QLINK_A_CONFIG_MIN_FIDELITY]);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(qlink_config_parse);
@@ -289,7 +291,8 @@ int qlink_config_fill(struct sk_buff *msg, const struct qlink *ql)
 	    nla_put_u32(msg, QLINK_A_CONFIG_MAX_PAIRS, c->max_pairs) ||
 	    nla_put_u32(msg, QLINK_A_CONFIG_MEMORY_SLOTS, c->memory_slots) ||
 	    nla_put_u64_64bit(msg, QLINK_A_CONFIG_CUTOFF, c->cutoff,
-			      QLINK_A_CONFIG_PAD)) {
+			      QLINK_A_CONFIG_PAD) ||
+	    nla_put_u32(msg, QLINK_A_CONFIG_MIN_FIDELITY, c->min_fidelity)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

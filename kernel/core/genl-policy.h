@@ -39,6 +39,11 @@ static struct netlink_range_validation qlink_a_config_cutoff_range = {
 	.max	= 1000000000000000ULL,
 };
 
+static struct netlink_range_validation qlink_a_config_min_fidelity_range = {
+	.min	= 0ULL,
+	.max	= 1000000ULL,
+};
+
 static struct netlink_range_validation qlink_a_calib_fidelity_range = {
 	.min	= 250000ULL,
 	.max	= 1000000ULL,
@@ -122,13 +127,14 @@ const struct nla_policy qlink_calib_nl_policy[QLINK_A_CALIB_EXP_QBER + 1] = {
 	[QLINK_A_CALIB_EXP_QBER] = { .type = NLA_U32, },
 };
 
-extern const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_CUTOFF + 1];
-const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_CUTOFF + 1] = {
+extern const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_MIN_FIDELITY + 1];
+const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_MIN_FIDELITY + 1] = {
 	[QLINK_A_CONFIG_WINDOW_FULL] = NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_a_config_window_full_range),
 	[QLINK_A_CONFIG_OFFSET] = NLA_POLICY_FULL_RANGE_SIGNED(NLA_S64, &qlink_a_config_offset_range),
 	[QLINK_A_CONFIG_MAX_PAIRS] = NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_a_config_max_pairs_range),
 	[QLINK_A_CONFIG_MEMORY_SLOTS] = NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_a_config_memory_slots_range),
 	[QLINK_A_CONFIG_CUTOFF] = NLA_POLICY_FULL_RANGE(NLA_U64, &qlink_a_config_cutoff_range),
+	[QLINK_A_CONFIG_MIN_FIDELITY] = NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_a_config_min_fidelity_range),
 };
 
 extern const struct nla_policy qlink_purpose_nl_policy[QLINK_A_PURPOSE_OWNER_GID + 1];

@@ -161,6 +161,7 @@ static void qlink_pairs_apply(struct qlink *ql, struct qlink_pairs *ps)
 	ps->pb.cutoff_ps = c->cutoff * PS_PER_NS;
 	ps->pb.max_slots = c->memory_slots ?: ql->caps.memory_slots;
 	ps->f0 = qcore_f_from_ppm(cal->fidelity);
+	ps->pb.min_f = qcore_f_from_ppm(c->min_fidelity);
 	ps->window_ps = c->window_full;
 	ps->dark_mhz[0] = cal->dark[0];
 	ps->dark_mhz[1] = cal->dark[1];
@@ -621,7 +622,7 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 	struct qlink_pairs *ps = ql->pairs;
 	struct qlink_batch_out o = {};
 	u32 n, k, nout = 0, f_mix;
-	int ch;
+	int ch, err;
 
 	spin_lock_bh(&ps->lock);
 	if (unlikely(!qlink_batch_begin(ps, &o))) {
@@ -663,10 +664,11 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 		qlink_offset_count(ps, d);
 		trace_qlink_herald(ql->id, ps->pb.next_seq, p.herald_ps, true,
 				   p.bell_index);
-		if (qcore_pairbuf_push(&ps->pb, &p, &o.push)) {
+		err = qcore_pairbuf_push(&ps->pb, &p, &o.push);
+		if (err < 0)
 			o.rejected++;
+		if (err)	/* refused, or below the minimum fidelity */
 			continue;
-		}
 		qlink_pair_stored(ql, ps, &p, &o);
 		if (out && nout < out_cap) {
 			out[nout++] = (struct qlink_herald) {
@@ -705,6 +707,7 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 	struct qlink_pairs *ps = ql->pairs;
 	struct qlink_batch_out o = {};
 	u32 k;
+	int err;
 
 	spin_lock_bh(&ps->lock);
 	if (unlikely(!qlink_batch_begin(ps, &o))) {
@@ -728,10 +731,11 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 				   h->bell_index);
 		if (!h->success)
 			continue;
-		if (qcore_pairbuf_push_seq(&ps->pb, &p, h->attempt, &o.push)) {
+		err = qcore_pairbuf_push_seq(&ps->pb, &p, h->attempt, &o.push);
+		if (err < 0)
 			o.rejected++;
+		if (err)	/* refused, or below the minimum fidelity */
 			continue;
-		}
 		qlink_pair_stored(ql, ps, &p, &o);
 	}
 	spin_unlock_bh(&ps->lock);

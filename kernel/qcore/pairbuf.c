@@ -120,6 +120,7 @@ void qcore_pairbuf_restart(struct qcore_pairbuf *pb, struct qcore_pair *storage,
 	pb->live = 0;
 	pb->used_slots = 0;
 	pb->next_seq = next_seq;
+	pb->min_f = 0;
 	pb->last_herald_ps = 0;
 	memset(&pb->stats, 0, sizeof(pb->stats));
 }
@@ -130,9 +131,14 @@ void qcore_pairbuf_restart(struct qcore_pairbuf *pb, struct qcore_pair *storage,
  * @p: the pair; seq is assigned and written back, state is set
  * @rep: what had to be dropped to make room (may be NULL)
  *
- * Return: 0; -EINVAL for a Bell index above 3 or a herald time earlier
- * than the newest pair's; -ENOSPC if the buffer has no room at all
- * (no records, or a slot-holding pair and no slots).
+ * A pair below the buffer's minimum fidelity (@pb->min_f) takes its
+ * sequence number and is discarded at once: reported as @rep->n_low_f
+ * and counted in stats.discarded_low_f.
+ *
+ * Return: 0 if stored; 1 if discarded below the minimum fidelity; -EINVAL
+ * for a Bell index above 3 or a herald time earlier than the newest
+ * pair's; -ENOSPC if the buffer has no room at all (no records, or a
+ * slot-holding pair and no slots).
  */
 int qcore_pairbuf_push(struct qcore_pairbuf *pb, struct qcore_pair *p,
 		       struct qcore_pb_report *rep)
@@ -144,6 +150,12 @@ int qcore_pairbuf_push(struct qcore_pairbuf *pb, struct qcore_pair *p,
 	    (pb->stats.pushed && p->herald_ps < pb->last_herald_ps)) {
 		pb->stats.rejected++;
 		return -EINVAL;
+	}
+	if (p->f0 < pb->min_f) {
+		p->seq = pb->next_seq++;
+		pb_report(rep, rep ? &rep->n_low_f : NULL, p->seq);
+		pb->stats.discarded_low_f++;
+		return 1;
 	}
 	if (!pb->max_pairs || (p->slot != QCORE_SLOT_NONE && !pb->max_slots)) {
 		pb->stats.rejected++;
@@ -211,7 +223,7 @@ int qcore_pairbuf_push_seq(struct qcore_pairbuf *pb, struct qcore_pair *p,
 	}
 	pb->next_seq = seq;
 	err = qcore_pairbuf_push(pb, p, rep);
-	if (err)
+	if (err < 0)
 		pb->next_seq = saved;
 	return err;
 }

@@ -75,6 +75,7 @@ struct qcore_pairbuf {
 	u64 next_seq;
 	u64 cutoff_ps;		/* 0: no cutoff */
 	u64 t_decay_ps;		/* memory coherence time, 0: no decay */
+	u32 min_f;		/* pushes below this fidelity: discarded */
 	u64 last_herald_ps;
 	struct qcore_pb_stats stats;
 };

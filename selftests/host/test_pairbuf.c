@@ -146,6 +146,38 @@ TEST_F(pb, take_discards_low_fidelity)
 }
 
 /* A pair above the limit is neither taken nor discarded. */
+/* Below the buffer's minimum fidelity: numbered, discarded, reported. */
+TEST_F(pb, push_below_min_fidelity_is_discarded)
+{
+	struct qcore_pair out;
+	u64 s0, s1, s2, s3;
+
+	self->pb.min_f = QCORE_F_ONE / 2;
+	ASSERT_EQ(0, push(&self->pb, 1 * MS, 0.9, QCORE_SLOT_NONE, &self->rep,
+			  &s0));
+	ASSERT_EQ(1, push(&self->pb, 2 * MS, 0.25, QCORE_SLOT_NONE, &self->rep,
+			  &s1));
+	ASSERT_EQ(1, qcore_pairbuf_push_seq(&self->pb, &(struct qcore_pair) {
+			.herald_ps = 3 * MS, .f0 = QCORE_F_QUARTER,
+			.slot = QCORE_SLOT_NONE }, 7, &self->rep));
+	ASSERT_EQ(0, push(&self->pb, 4 * MS, 0.5, QCORE_SLOT_NONE, &self->rep,
+			  &s2));
+	EXPECT_EQ(s0 + 1, s1);
+	EXPECT_EQ(8, s2);	/* the skipped push_seq kept its number */
+	EXPECT_EQ(2, self->rep.n_low_f);
+	EXPECT_EQ(s1, self->rep.first_seq);
+	EXPECT_EQ(7, self->rep.last_seq);
+	EXPECT_EQ(2, self->pb.stats.discarded_low_f);
+	EXPECT_EQ(2, self->pb.stats.pushed);
+	EXPECT_EQ(2, self->pb.live);
+	ASSERT_EQ(0, qcore_pairbuf_take(&self->pb, 4 * MS, 0, &out, NULL));
+	EXPECT_EQ(s0, out.seq);
+	ASSERT_EQ(0, qcore_pairbuf_take(&self->pb, 4 * MS, 0, &out, NULL));
+	EXPECT_EQ(s2, out.seq);
+	s3 = self->pb.next_seq;
+	EXPECT_EQ(9, s3);
+}
+
 TEST_F(pb, take_upto_stops_at_limit)
 {
 	struct qcore_pair out;

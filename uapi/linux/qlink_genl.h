@@ -64,7 +64,8 @@ enum qlink_pair_state {
  *   oldest pair made room for a new one
  * @QLINK_DROP_SLOTS: every memory slot was taken
  *   (%QLINK_A_CONFIG_MEMORY_SLOTS): the oldest slot-holding pair made room
- * @QLINK_DROP_LOW_FIDELITY: below a request's minimum fidelity
+ * @QLINK_DROP_LOW_FIDELITY: below a request's minimum fidelity, or heralded
+ *   below the link's (%QLINK_A_CONFIG_MIN_FIDELITY)
  * @QLINK_DROP_FLUSH: the link (re)started generating: its time base restarts,
  *   the pairs of the previous run are flushed
  */
@@ -127,6 +128,7 @@ enum qlink_config_attr {
 	QLINK_A_CONFIG_MAX_PAIRS,
 	QLINK_A_CONFIG_MEMORY_SLOTS,
 	QLINK_A_CONFIG_CUTOFF,
+	QLINK_A_CONFIG_MIN_FIDELITY,
 
 	__QLINK_A_CONFIG_MAX,
 	QLINK_A_CONFIG_MAX = (__QLINK_A_CONFIG_MAX - 1)

@@ -76,6 +76,7 @@ struct qlink_config {
 	u32 max_pairs;		/* pairs */
 	u32 memory_slots;	/* 0 = all of caps.memory_slots */
 	u64 cutoff;		/* ns, 0 = none */
+	u32 min_fidelity;	/* ppm, 0 = keep every herald */
 };
 
 /**
