@@ -530,9 +530,11 @@ TEST_F(qlink, params_roundtrip)
 		EXPECT_EQ(all_calib[i].val, li_val(&b, attr, &has))
 			TH_LOG("peer calibration %#x", attr);
 	}
-	/* ... and gives the derived values: F0 at no accidentals to speak of */
+	/* ... and gives the derived values: F0 mixed with the accidentals' 1/4 */
 	EXPECT_TRUE(a.has_fid);
-	EXPECT_LE(910000 - a.exp_fid, 3);
+	EXPECT_TRUE(close_to((910000.0 * 5000000 + 250000.0 * 12345) /
+			     (5000000 + 12345), a.exp_fid))
+		TH_LOG("expected fidelity %u", a.exp_fid);
 	EXPECT_TRUE(close_to((1e6 - a.exp_fid) * 2 / 3, a.exp_qber));
 
 	EXPECT_EQ((1u << QLINK_HERALD_TIME_TAGS) | (1u << QLINK_HERALD_EVENTS),

@@ -353,8 +353,9 @@ nomem:
 	return -ENOMEM;
 }
 
-int qlinksim_change(struct qlink_nl *rt, const char *name,
-		    const struct qlink_pv *pv, int n)
+/* changelink of the PV_SIM settings of PV, with CFG its PV_CFG ones too */
+static int sim_change(struct qlink_nl *rt, const char *name,
+		      const struct qlink_pv *pv, int n, int cfg)
 {
 	struct nlattr *info, *data;
 	struct nl_msg *msg;
@@ -367,7 +368,7 @@ int qlinksim_change(struct qlink_nl *rt, const char *name,
 		goto nomem;
 	data = nla_nest_start(msg, IFLA_INFO_DATA);
 	if (!data || qlink_put_group(msg, 0, QLINK_PV_SIM, pv, n) ||
-	    (pv_has(pv, n, QLINK_PV_CONFIG) &&
+	    (cfg && pv_has(pv, n, QLINK_PV_CONFIG) &&
 	     qlink_put_group(msg, IFLA_QLINKSIM_CONFIG, QLINK_PV_CONFIG, pv, n)))
 		goto nomem;
 	nla_nest_end(msg, data);
@@ -376,6 +377,12 @@ int qlinksim_change(struct qlink_nl *rt, const char *name,
 nomem:
 	nlmsg_free(msg);
 	return -ENOMEM;
+}
+
+int qlinksim_change(struct qlink_nl *rt, const char *name,
+		    const struct qlink_pv *pv, int n)
+{
+	return sim_change(rt, name, pv, n, 1);
 }
 
 static int parse_sim(struct nlmsghdr *nlh, void *arg)
@@ -459,7 +466,7 @@ int qlink_nl_set(struct qlink_nl *nl, const char *name,
 	if (pv_has(pv, n, QLINK_PV_SIM)) {
 		if (!nl->rt)
 			return -EINVAL;
-		err = qlinksim_change(nl->rt, name, pv, n);
+		err = sim_change(nl->rt, name, pv, n, 0);
 		/* the caller looks at nl for the error and its extack */
 		memcpy(&nl->err, &nl->rt->err,
 		       offsetof(struct qlink_nl, rt) - offsetof(struct qlink_nl, err));
