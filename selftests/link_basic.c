@@ -512,11 +512,14 @@ TEST_F(qlink, params_roundtrip)
 	ASSERT_EQ(0, get_link(&self->gn, "qb", &b));
 	EXPECT_EQ(a.sim.v[IFLA_QLINKSIM_SEED], b.sim.v[IFLA_QLINKSIM_SEED]);
 	EXPECT_EQ(18000LL * 5000, b.config[QLINK_A_CONFIG_OFFSET]);
+	/*
+	 * At each end: the calibration of the new physics, the offset
+	 * (configuration) and the calibration for that configuration.
+	 */
 	EXPECT_EQ(0, get_stats(&self->gn, "qa", &a));
-	EXPECT_NE(0, a.stats[QLINK_A_STATS_PARAM_CHANGES]);
+	EXPECT_EQ(3, a.stats[QLINK_A_STATS_PARAM_CHANGES]);
 	EXPECT_EQ(0, get_stats(&self->gn, "qb", &b));
-	EXPECT_EQ(a.stats[QLINK_A_STATS_PARAM_CHANGES],
-		  b.stats[QLINK_A_STATS_PARAM_CHANGES]);
+	EXPECT_EQ(3, b.stats[QLINK_A_STATS_PARAM_CHANGES]);
 
 	/* The calibration an operator sets at end B holds at both ends. */
 	ASSERT_EQ(0, qlink_nl_set(&self->gn, "qb", all_calib, N_CAL));
@@ -854,6 +857,7 @@ static int policy_refused(struct __test_metadata *_metadata,
 	int ok = 1;
 
 	ok &= err == -ERANGE;
+	ok &= nl->extack[0] != '\0';
 	ok &= qlink_nl_err_attr(nl) == QLINK_PV_ATTR(bp->attr);
 	if (nl->has_pol_s)
 		ok &= bp->val == nl->pol_smin - 1 || bp->val == nl->pol_smax + 1;
