@@ -55,32 +55,42 @@ struct exp_info {
 static int parse_exp(struct nlattr **a, void *arg)
 {
 	struct exp_info *e = arg;
-	struct nlattr *tb[QLINK_A_EXP_MAX + 1];
-	struct nlattr *pt[QLINK_A_PARAM_MAX + 1];
+	struct nlattr *tb[QLINK_A_CALIB_MAX + 1];
+	struct nlattr *pt[QLINK_A_CONFIG_MAX + 1];
 
 	if (a[QLINK_A_LINK_ID])
 		e->link_id = nla_get_u32(a[QLINK_A_LINK_ID]);
 	if (a[QLINK_A_LINK_PAIR_ID])
 		e->pair_id = nla_get_u32(a[QLINK_A_LINK_PAIR_ID]);
-	if (a[QLINK_A_LINK_EXPECTED] &&
-	    !nla_parse_nested(tb, QLINK_A_EXP_MAX, a[QLINK_A_LINK_EXPECTED],
+	if (a[QLINK_A_LINK_CALIB] &&
+	    !nla_parse_nested(tb, QLINK_A_CALIB_MAX, a[QLINK_A_LINK_CALIB],
 			      NULL)) {
-		e->herald_mhz = nla_get_u64(tb[QLINK_A_EXP_HERALD_RATE]);
-		e->acc_mhz = nla_get_u64(tb[QLINK_A_EXP_ACCIDENTAL_RATE]);
-		if (tb[QLINK_A_EXP_FIDELITY])
-			e->fid = nla_get_u32(tb[QLINK_A_EXP_FIDELITY]);
-		e->loss_a = nla_get_u32(tb[QLINK_A_EXP_LOSS_A]);
-		e->loss_b = nla_get_u32(tb[QLINK_A_EXP_LOSS_B]);
+		e->herald_mhz = nla_get_u64(tb[QLINK_A_CALIB_HERALD_RATE]);
+		e->acc_mhz = nla_get_u64(tb[QLINK_A_CALIB_ACCIDENTAL_RATE]);
+		if (tb[QLINK_A_CALIB_EXP_FIDELITY])
+			e->fid = nla_get_u32(tb[QLINK_A_CALIB_EXP_FIDELITY]);
+		e->loss_a = nla_get_u32(tb[QLINK_A_CALIB_LOSS_A]);
+		e->loss_b = nla_get_u32(tb[QLINK_A_CALIB_LOSS_B]);
 	}
-	if (a[QLINK_A_LINK_PARAMS] &&
-	    !nla_parse_nested(pt, QLINK_A_PARAM_MAX, a[QLINK_A_LINK_PARAMS],
-			      NULL)) {
-		e->offset = (int64_t)nla_get_u64(pt[QLINK_A_PARAM_OFFSET]);
-		e->r_hz = nla_get_u64(pt[QLINK_A_PARAM_SOURCE_RATE]) / 1e3;
-		e->d_hz = nla_get_u32(pt[QLINK_A_PARAM_DARK_RATE]) / 1e3;
-		e->eta_a = nla_get_u32(pt[QLINK_A_PARAM_DET_EFF_A]) / 1e6;
-		e->eta_b = nla_get_u32(pt[QLINK_A_PARAM_DET_EFF_B]) / 1e6;
-	}
+	if (a[QLINK_A_LINK_CONFIG] &&
+	    !nla_parse_nested(pt, QLINK_A_CONFIG_MAX, a[QLINK_A_LINK_CONFIG],
+			      NULL))
+		e->offset = (int64_t)nla_get_u64(pt[QLINK_A_CONFIG_OFFSET]);
+	return 0;
+}
+
+/* The physics the expectations follow from: qlinksim's own attributes. */
+static int get_phys(struct qlink_nl *rt, const char *name, struct exp_info *e)
+{
+	struct qlinksim_v s;
+	int err = qlinksim_get(rt, name, &s);
+
+	if (err)
+		return err;
+	e->r_hz = s.v[IFLA_QLINKSIM_SOURCE_RATE] / 1e3;
+	e->d_hz = s.v[IFLA_QLINKSIM_DARK_RATE] / 1e3;
+	e->eta_a = s.v[IFLA_QLINKSIM_DET_EFF_A] / 1e6;
+	e->eta_b = s.v[IFLA_QLINKSIM_DET_EFF_B] / 1e6;
 	return 0;
 }
 
@@ -117,6 +127,7 @@ static int run_link(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, qlinksim_create(&self->rt, "qhr_a", "qhr_b", -1, pv, n));
 	ASSERT_EQ(0, qlink_nl_get(&self->nl, QLINK_CMD_LINK_GET, "qhr_a",
 				  parse_exp, e));
+	ASSERT_EQ(0, get_phys(&self->rt, "qhr_a", e));
 	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_a", 1));
 	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qhr_b", 1));
 	for (waited = 0; waited < 120000; waited += 200) {
@@ -229,8 +240,8 @@ static void run_set(struct __test_metadata *_metadata, FIXTURE_DATA(rates) *self
 TEST_F_TIMEOUT(rates, short_fiber, 180)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 100000000 },
-		{ QLINK_A_PARAM_SEED, 11 },
+		{ PV_SIM(SOURCE_RATE), 100000000 },
+		{ PV_SIM(SEED), 11 },
 	};
 
 	run_set(_metadata, self, "short", pv, 2, 2000000000000ULL);
@@ -240,12 +251,12 @@ TEST_F_TIMEOUT(rates, short_fiber, 180)
 TEST_F_TIMEOUT(rates, long_fiber, 180)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 300000000 },
-		{ QLINK_A_PARAM_FIBER_LEN_A, 20000 },
-		{ QLINK_A_PARAM_FIBER_LEN_B, 30000 },
-		{ QLINK_A_PARAM_WINDOW, 2000 },
-		{ QLINK_A_PARAM_JITTER, 100 },
-		{ QLINK_A_PARAM_SEED, 22 },
+		{ PV_SIM(SOURCE_RATE), 300000000 },
+		{ PV_SIM(FIBER_LEN_A), 20000 },
+		{ PV_SIM(FIBER_LEN_B), 30000 },
+		{ PV_CFG(WINDOW_FULL), 2000 },
+		{ PV_SIM(JITTER), 100 },
+		{ PV_SIM(SEED), 22 },
 	};
 
 	run_set(_metadata, self, "long", pv, 6, 2000000000000ULL);
@@ -255,10 +266,10 @@ TEST_F_TIMEOUT(rates, long_fiber, 180)
 TEST_F_TIMEOUT(rates, high_dark_counts, 180)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 50000000 },
-		{ QLINK_A_PARAM_DARK_RATE, 200000000 },
-		{ QLINK_A_PARAM_WINDOW, 2000 },
-		{ QLINK_A_PARAM_SEED, 33 },
+		{ PV_SIM(SOURCE_RATE), 50000000 },
+		{ PV_SIM(DARK_RATE), 200000000 },
+		{ PV_CFG(WINDOW_FULL), 2000 },
+		{ PV_SIM(SEED), 33 },
 	};
 
 	run_set(_metadata, self, "dark", pv, 4, 1500000000000ULL);
@@ -273,10 +284,10 @@ TEST_F_TIMEOUT(rates, high_dark_counts, 180)
 TEST_F_TIMEOUT(rates, detector_saturation, 180)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 300000000 },
-		{ QLINK_A_PARAM_DEAD_TIME, 2000 },
-		{ QLINK_A_PARAM_MAX_DET_RATE, 60000000 },
-		{ QLINK_A_PARAM_SEED, 44 },
+		{ PV_SIM(SOURCE_RATE), 300000000 },
+		{ PV_SIM(DEAD_TIME), 2000 },
+		{ PV_SIM(MAX_DET_RATE), 60000000 },
+		{ PV_SIM(SEED), 44 },
 	};
 	struct qlink_stats_v st;
 	struct exp_info e = {};

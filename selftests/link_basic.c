@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * qlink links and the qlinksim driver: create/delete in one and across two
- * network namespaces, parameters (round trip, every invalid value rejected
- * with a message naming it, analytic expectations), permissions, events,
- * carrier, statistics, and the object counters returning to zero.
+ * network namespaces, the configuration (LINK_SET, shared by both ends),
+ * the calibration (qlinksim's report, an operator's setting, read-only
+ * values), qlinksim's own attributes (creation, changelink, RTM_GETLINK),
+ * every invalid value rejected by the policy naming the attribute and its
+ * range, analytic expectations, permissions, events, carrier, statistics,
+ * and the object counters returning to zero.
  */
-#include <ctype.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdint.h>
@@ -35,19 +37,23 @@ struct link_info {
 	uint64_t peer_cookie;
 	int up, carrier, side, has_peer, change;
 	char name[IFNAMSIZ], kind[32];
-	int64_t params[QLINK_A_PARAM_MAX + 1];
-	int has_param[QLINK_A_PARAM_MAX + 1];
+	int64_t config[QLINK_A_CONFIG_MAX + 1];
+	int has_config[QLINK_A_CONFIG_MAX + 1];
+	int64_t calib[QLINK_A_CALIB_MAX + 1];
+	int has_calib[QLINK_A_CALIB_MAX + 1];
+	struct qlinksim_v sim;		/* RTM_GETLINK, by get_link() */
 	uint64_t exp_herald, exp_acc;
 	uint32_t exp_fid, exp_qber;
 	int has_fid;
-	uint64_t caps_params;
+	uint32_t measure_bases;
+	int has_bases;
 	uint32_t herald_models;
 	uint64_t stats[QLINK_A_STATS_MAX + 1];
 };
 
 static void parse_link_attrs(struct nlattr **a, struct link_info *li)
 {
-	struct nlattr *tb[QLINK_A_PARAM_MAX + 1];
+	struct nlattr *tb[QLINK_A_CONFIG_MAX + 1];
 	int i;
 
 	li->seen++;
@@ -73,40 +79,43 @@ static void parse_link_attrs(struct nlattr **a, struct link_info *li)
 	}
 	if (a[QLINK_A_LINK_PEER_NETNS_COOKIE])
 		li->peer_cookie = nla_get_u64(a[QLINK_A_LINK_PEER_NETNS_COOKIE]);
-	if (a[QLINK_A_LINK_PARAMS] &&
-	    !nla_parse_nested(tb, QLINK_A_PARAM_MAX, a[QLINK_A_LINK_PARAMS],
+	if (a[QLINK_A_LINK_CONFIG] &&
+	    !nla_parse_nested(tb, QLINK_A_CONFIG_MAX, a[QLINK_A_LINK_CONFIG],
 			      NULL)) {
-		for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX; i++) {
+		for (i = QLINK_A_CONFIG_PAD + 1; i <= QLINK_A_CONFIG_MAX; i++) {
 			if (!tb[i])
 				continue;
-			li->has_param[i] = 1;
-			li->params[i] = qlink_attr_get(QLINK_ASET_PARAMS, tb[i]);
+			li->has_config[i] = 1;
+			li->config[i] = qlink_pv_get(QLINK_PV_CONFIG | i, tb[i]);
 		}
 	}
-	if (a[QLINK_A_LINK_EXPECTED]) {
-		struct nlattr *e[QLINK_A_EXP_MAX + 1];
+	if (a[QLINK_A_LINK_CALIB]) {
+		struct nlattr *e[QLINK_A_CALIB_MAX + 1];
 
-		if (!nla_parse_nested(e, QLINK_A_EXP_MAX,
-				      a[QLINK_A_LINK_EXPECTED], NULL)) {
-			if (e[QLINK_A_EXP_HERALD_RATE])
-				li->exp_herald = nla_get_u64(e[QLINK_A_EXP_HERALD_RATE]);
-			if (e[QLINK_A_EXP_ACCIDENTAL_RATE])
-				li->exp_acc = nla_get_u64(e[QLINK_A_EXP_ACCIDENTAL_RATE]);
-			if (e[QLINK_A_EXP_FIDELITY]) {
-				li->has_fid = 1;
-				li->exp_fid = nla_get_u32(e[QLINK_A_EXP_FIDELITY]);
+		if (!nla_parse_nested(e, QLINK_A_CALIB_MAX,
+				      a[QLINK_A_LINK_CALIB], NULL))
+			for (i = QLINK_A_CALIB_PAD + 1; i <= QLINK_A_CALIB_MAX; i++) {
+				if (!e[i])
+					continue;
+				li->has_calib[i] = 1;
+				li->calib[i] = qlink_pv_get(QLINK_PV_CALIB | i,
+							    e[i]);
 			}
-			if (e[QLINK_A_EXP_QBER])
-				li->exp_qber = nla_get_u32(e[QLINK_A_EXP_QBER]);
-		}
+		li->exp_herald = li->calib[QLINK_A_CALIB_HERALD_RATE];
+		li->exp_acc = li->calib[QLINK_A_CALIB_ACCIDENTAL_RATE];
+		li->has_fid = li->has_calib[QLINK_A_CALIB_EXP_FIDELITY];
+		li->exp_fid = li->calib[QLINK_A_CALIB_EXP_FIDELITY];
+		li->exp_qber = li->calib[QLINK_A_CALIB_EXP_QBER];
 	}
 	if (a[QLINK_A_LINK_CAPS]) {
 		struct nlattr *c[QLINK_A_CAPS_MAX + 1];
 
 		if (!nla_parse_nested(c, QLINK_A_CAPS_MAX, a[QLINK_A_LINK_CAPS],
 				      NULL)) {
-			if (c[QLINK_A_CAPS_PARAMS])
-				li->caps_params = nla_get_u64(c[QLINK_A_CAPS_PARAMS]);
+			if (c[QLINK_A_CAPS_MEASURE_BASES]) {
+				li->has_bases = 1;
+				li->measure_bases = nla_get_u32(c[QLINK_A_CAPS_MEASURE_BASES]);
+			}
 			if (c[QLINK_A_CAPS_HERALD_MODELS])
 				li->herald_models = nla_get_u32(c[QLINK_A_CAPS_HERALD_MODELS]);
 		}
@@ -118,8 +127,7 @@ static void parse_link_attrs(struct nlattr **a, struct link_info *li)
 				      NULL))
 			for (i = QLINK_A_STATS_PAD + 1; i <= QLINK_A_STATS_MAX; i++)
 				if (s[i])
-					li->stats[i] = qlink_attr_get(QLINK_ASET_STATS,
-								      s[i]);
+					li->stats[i] = nla_get_u64(s[i]);
 	}
 }
 
@@ -129,10 +137,31 @@ static int parse_link(struct nlattr **a, void *arg)
 	return 0;
 }
 
+/* LINK_GET, and qlinksim's attributes from the rtnetlink socket of NL. */
 static int get_link(struct qlink_nl *nl, const char *name, struct link_info *li)
 {
+	int err;
+
 	memset(li, 0, sizeof(*li));
-	return qlink_nl_get(nl, QLINK_CMD_LINK_GET, name, parse_link, li);
+	err = qlink_nl_get(nl, QLINK_CMD_LINK_GET, name, parse_link, li);
+	return err ? err : qlinksim_get(nl->rt, name, &li->sim);
+}
+
+/* The value of setting ATTR (PV_*) in LI, and whether it was there. */
+static int64_t li_val(const struct link_info *li, int attr, int *has)
+{
+	int a = QLINK_PV_ATTR(attr);
+
+	switch (QLINK_PV_GROUP(attr)) {
+	case QLINK_PV_CONFIG:
+		*has = li->has_config[a];
+		return li->config[a];
+	case QLINK_PV_CALIB:
+		*has = li->has_calib[a];
+		return li->calib[a];
+	}
+	*has = li->sim.has[a];
+	return li->sim.v[a];
 }
 
 static int get_stats(struct qlink_nl *nl, const char *name, struct link_info *li)
@@ -141,19 +170,19 @@ static int get_stats(struct qlink_nl *nl, const char *name, struct link_info *li
 	return qlink_nl_get(nl, QLINK_CMD_STATS_GET, name, parse_link, li);
 }
 
-static int parse_cookie(struct nlattr **a, void *arg)
-{
-	if (a[QLINK_A_NETNS_COOKIE])
-		*(uint64_t *)arg = nla_get_u64(a[QLINK_A_NETNS_COOKIE]);
-	return 0;
-}
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
+/* The cookie of the netns of NL's socket. */
 static uint64_t netns_cookie(struct qlink_nl *nl)
 {
+	socklen_t len = sizeof(uint64_t);
 	uint64_t cookie = 0;
 
-	qlink_nl_transact(nl, qlink_nl_msg(nl, QLINK_CMD_GET_VERSION, 0),
-			  parse_cookie, &cookie);
+	if (getsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_NETNS_COOKIE,
+		       &cookie, &len))
+		return 0;
 	return cookie;
 }
 
@@ -384,49 +413,75 @@ TEST_F_TIMEOUT(qlink, cross_netns, 120)
 	EXPECT_EQ(0, wait_objects_zero(10000));
 }
 
-/* A valid non-default value for every parameter. */
+/*
+ * A valid non-default value for every configuration value and every
+ * attribute of qlinksim (but DIRECT, which needs the time-tags model).
+ */
 static const struct qlink_pv all_params[] = {
-	{ QLINK_A_PARAM_SOURCE_RATE, 123456789 },
-	{ QLINK_A_PARAM_DET_EFF_A, 700000 },
-	{ QLINK_A_PARAM_DET_EFF_B, 650000 },
-	{ QLINK_A_PARAM_DARK_RATE, 100000 },
-	{ QLINK_A_PARAM_JITTER, 40 },
-	{ QLINK_A_PARAM_FIBER_LEN_A, 12000 },
-	{ QLINK_A_PARAM_FIBER_LEN_B, 25000 },
-	{ QLINK_A_PARAM_FIBER_LOSS, 180 },
-	{ QLINK_A_PARAM_WINDOW, 2000 },
-	{ QLINK_A_PARAM_OFFSET, -123456789012LL },
-	{ QLINK_A_PARAM_FIDELITY, 950000 },
-	{ QLINK_A_PARAM_COHERENCE, 13000000 },
-	{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_EVENTS },
-	{ QLINK_A_PARAM_SEED, 424242 },
-	{ QLINK_A_PARAM_EXTRA_LOSS, 3000 },
-	{ QLINK_A_PARAM_FIDELITY_DROP, 50000 },
-	{ QLINK_A_PARAM_COHERENCE_SCALE, 500000 },
-	{ QLINK_A_PARAM_CTRL_DELAY, 2000000000LL },
-	{ QLINK_A_PARAM_DEAD_TIME, 25 },
-	{ QLINK_A_PARAM_MAX_DET_RATE, 50000000000LL },
-	{ QLINK_A_PARAM_SWAP_FAIL, 10000 },
-	{ QLINK_A_PARAM_BIT_FLIP, 20000 },
-	{ QLINK_A_PARAM_OFFSET_DRIFT, -5000 },
-	{ QLINK_A_PARAM_MAX_PAIRS, 2048 },
-	{ QLINK_A_PARAM_MEMORY_SLOTS, 512 },
-	{ QLINK_A_PARAM_CUTOFF, 5000000 },
+	{ PV_SIM(SOURCE_RATE), 123456789 },
+	{ PV_SIM(DET_EFF_A), 700000 },
+	{ PV_SIM(DET_EFF_B), 650000 },
+	{ PV_SIM(DARK_RATE), 100000 },
+	{ PV_SIM(JITTER), 40 },
+	{ PV_SIM(FIBER_LEN_A), 12000 },
+	{ PV_SIM(FIBER_LEN_B), 25000 },
+	{ PV_SIM(FIBER_LOSS), 180 },
+	{ PV_CFG(WINDOW_FULL), 2000 },
+	{ PV_CFG(OFFSET), -123456789012LL },
+	{ PV_SIM(FIDELITY), 950000 },
+	{ PV_SIM(COHERENCE), 13000000 },
+	{ PV_SIM(HERALD_MODEL), QLINK_HERALD_EVENTS },
+	{ PV_SIM(SEED), 424242 },
+	{ PV_SIM(EXTRA_LOSS), 3000 },
+	{ PV_SIM(FIDELITY_DROP), 50000 },
+	{ PV_SIM(COHERENCE_SCALE), 500000 },
+	{ PV_SIM(DEAD_TIME), 25 },
+	{ PV_SIM(MAX_DET_RATE), 50000000000LL },
+	{ PV_SIM(BIT_FLIP), 20000 },
+	{ PV_SIM(OFFSET_DRIFT), -5000 },
+	{ PV_CFG(MAX_PAIRS), 2048 },
+	{ PV_CFG(MEMORY_SLOTS), 512 },
+	{ PV_CFG(CUTOFF), 5000000 },
+	{ PV_SIM(DIRECT), 0 },
+	{ PV_SIM(BASIS_Z), 300000 },
 };
 
 #define N_ALL (int)(sizeof(all_params) / sizeof(all_params[0]))
 
+/* A valid non-default value for every settable calibration value. */
+static const struct qlink_pv all_calib[] = {
+	{ PV_CAL(FIDELITY), 910000 },
+	{ PV_CAL(COHERENCE), 7000000 },
+	{ PV_CAL(DET_EFF_A), 610000 },
+	{ PV_CAL(DET_EFF_B), 620000 },
+	{ PV_CAL(DARK_A), 31000 },
+	{ PV_CAL(DARK_B), 32000 },
+	{ PV_CAL(LOSS_A), 4100 },
+	{ PV_CAL(LOSS_B), 4200 },
+	{ PV_CAL(HERALD_RATE), 5000000 },
+	{ PV_CAL(ACCIDENTAL_RATE), 12345 },
+	{ PV_CAL(DIRECT), 1 },
+};
+
+#define N_CAL (int)(sizeof(all_calib) / sizeof(all_calib[0]))
+
+static int close_to(double want, double got)
+{
+	return fabs_d(want - got) <= 2 + want * 1e-5;
+}
+
 TEST_F(qlink, params_roundtrip)
 {
 	static const struct qlink_pv change[] = {
-		{ QLINK_A_PARAM_FIBER_LEN_B, 30000 },
-		{ QLINK_A_PARAM_OFFSET_DRIFT, 7000 },
-		{ QLINK_A_PARAM_SEED, 0 },	/* 0: the kernel picks one */
+		{ PV_SIM(FIBER_LEN_B), 30000 },
+		{ PV_SIM(OFFSET_DRIFT), 7000 },
+		{ PV_SIM(SEED), 0 },	/* 0: the kernel picks one */
 	};
 	struct link_info a, b;
-	int i;
+	int i, has;
 
-	ASSERT_EQ(N_ALL, QLINK_A_PARAM_MAX - QLINK_A_PARAM_PAD);
+	ASSERT_EQ(N_ALL, (QLINK_A_CONFIG_MAX - QLINK_A_CONFIG_PAD) +
+			 (IFLA_QLINKSIM_MAX - IFLA_QLINKSIM_PAD));
 	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, all_params,
 				     N_ALL));
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
@@ -434,93 +489,261 @@ TEST_F(qlink, params_roundtrip)
 	for (i = 0; i < N_ALL; i++) {
 		int attr = all_params[i].attr;
 
-		ASSERT_TRUE(a.has_param[attr]);
-		EXPECT_EQ(all_params[i].val, a.params[attr])
-			TH_LOG("parameter %d", attr);
-		EXPECT_EQ(all_params[i].val, b.params[attr])
-			TH_LOG("peer parameter %d", attr);
+		EXPECT_EQ(all_params[i].val, li_val(&a, attr, &has))
+			TH_LOG("setting %#x", attr);
+		EXPECT_TRUE(has) TH_LOG("setting %#x", attr);
+		EXPECT_EQ(all_params[i].val, li_val(&b, attr, &has))
+			TH_LOG("peer setting %#x", attr);
+		EXPECT_TRUE(has) TH_LOG("peer setting %#x", attr);
 	}
 	EXPECT_EQ(0, get_stats(&self->gn, "qa", &a));
 	EXPECT_EQ(0, a.stats[QLINK_A_STATS_PARAM_CHANGES]);
 
-	/* A change on end B is seen on end A. */
-	ASSERT_EQ(0, qlink_nl_set(&self->gn, "qb", change, 3));
+	/* A change of qlinksim's physics on end B is seen on end A. */
+	ASSERT_EQ(0, qlinksim_change(&self->rt, "qb", change, 3));
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
-	EXPECT_EQ(30000, a.params[QLINK_A_PARAM_FIBER_LEN_B]);
-	EXPECT_EQ(7000, a.params[QLINK_A_PARAM_OFFSET_DRIFT]);
-	EXPECT_NE(0, a.params[QLINK_A_PARAM_SEED]);
-	EXPECT_NE(424242, a.params[QLINK_A_PARAM_SEED]);
-	EXPECT_EQ(12000, a.params[QLINK_A_PARAM_FIBER_LEN_A]);
+	EXPECT_EQ(30000, a.sim.v[IFLA_QLINKSIM_FIBER_LEN_B]);
+	EXPECT_EQ(7000, a.sim.v[IFLA_QLINKSIM_OFFSET_DRIFT]);
+	EXPECT_NE(0, a.sim.v[IFLA_QLINKSIM_SEED]);
+	EXPECT_NE(424242, a.sim.v[IFLA_QLINKSIM_SEED]);
+	EXPECT_EQ(12000, a.sim.v[IFLA_QLINKSIM_FIBER_LEN_A]);
 	/* qlinksim: the offset follows the fibers, 5 ns per metre */
-	EXPECT_EQ(18000LL * 5000, a.params[QLINK_A_PARAM_OFFSET]);
+	EXPECT_EQ(18000LL * 5000, a.config[QLINK_A_CONFIG_OFFSET]);
 	ASSERT_EQ(0, get_link(&self->gn, "qb", &b));
-	EXPECT_EQ(a.params[QLINK_A_PARAM_SEED], b.params[QLINK_A_PARAM_SEED]);
+	EXPECT_EQ(a.sim.v[IFLA_QLINKSIM_SEED], b.sim.v[IFLA_QLINKSIM_SEED]);
+	EXPECT_EQ(18000LL * 5000, b.config[QLINK_A_CONFIG_OFFSET]);
+	/*
+	 * At each end: the calibration of the new physics, the offset
+	 * (configuration) and the calibration for that configuration.
+	 */
 	EXPECT_EQ(0, get_stats(&self->gn, "qa", &a));
-	EXPECT_EQ(1, a.stats[QLINK_A_STATS_PARAM_CHANGES]);
+	EXPECT_EQ(3, a.stats[QLINK_A_STATS_PARAM_CHANGES]);
 	EXPECT_EQ(0, get_stats(&self->gn, "qb", &b));
-	EXPECT_EQ(1, b.stats[QLINK_A_STATS_PARAM_CHANGES]);
+	EXPECT_EQ(3, b.stats[QLINK_A_STATS_PARAM_CHANGES]);
 
-	/* Every parameter is in the driver's capabilities. */
+	/* The calibration an operator sets at end B holds at both ends. */
+	ASSERT_EQ(0, qlink_nl_set(&self->gn, "qb", all_calib, N_CAL));
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
-	for (i = 0; i < N_ALL; i++)
-		EXPECT_TRUE(a.caps_params & (1ULL << all_params[i].attr));
+	ASSERT_EQ(0, get_link(&self->gn, "qb", &b));
+	for (i = 0; i < N_CAL; i++) {
+		int attr = all_calib[i].attr;
+
+		EXPECT_EQ(all_calib[i].val, li_val(&a, attr, &has))
+			TH_LOG("calibration %#x", attr);
+		EXPECT_EQ(all_calib[i].val, li_val(&b, attr, &has))
+			TH_LOG("peer calibration %#x", attr);
+	}
+	/* ... and gives the derived values: F0 mixed with the accidentals' 1/4 */
+	EXPECT_TRUE(a.has_fid);
+	EXPECT_TRUE(close_to((910000.0 * 5000000 + 250000.0 * 12345) /
+			     (5000000 + 12345), a.exp_fid))
+		TH_LOG("expected fidelity %u", a.exp_fid);
+	EXPECT_TRUE(close_to((1e6 - a.exp_fid) * 2 / 3, a.exp_qber));
+
 	EXPECT_EQ((1u << QLINK_HERALD_TIME_TAGS) | (1u << QLINK_HERALD_EVENTS),
 		  a.herald_models);
 	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qa"));
 	EXPECT_EQ(0, wait_objects_zero(2000));
 }
 
+/* qlinksim measures in every basis; the capabilities say so. */
+TEST_F(qlink, caps_measure_bases)
+{
+	struct link_info a, b;
+
+	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, NULL, 0));
+	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
+	ASSERT_EQ(0, get_link(&self->gn, "qb", &b));
+	ASSERT_TRUE(a.has_bases);
+	EXPECT_EQ((1u << QLINK_BASIS_Z) | (1u << QLINK_BASIS_X) |
+		  (1u << QLINK_BASIS_Y), a.measure_bases);
+	EXPECT_EQ(a.measure_bases, b.measure_bases);
+	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qa"));
+}
+
+/* LINK_SET of the configuration at one end changes both. */
+TEST_F(qlink, config_both_ends)
+{
+	static const struct qlink_pv cfg[] = {
+		{ PV_CFG(WINDOW_FULL), 3000 },
+		{ PV_CFG(OFFSET), -4242 },
+		{ PV_CFG(MAX_PAIRS), 100 },
+		{ PV_CFG(MEMORY_SLOTS), 7 },
+		{ PV_CFG(CUTOFF), 99000000 },
+	};
+	struct link_info a, b;
+	int i, has;
+
+	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, NULL, 0));
+	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
+	EXPECT_EQ(1000, a.config[QLINK_A_CONFIG_WINDOW_FULL]);
+	EXPECT_EQ(1024, a.config[QLINK_A_CONFIG_MAX_PAIRS]);
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, qlink_nl_set(&self->gn, i % 2 ? "qa" : "qb",
+					  &cfg[i], 1));
+		ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
+		ASSERT_EQ(0, get_link(&self->gn, "qb", &b));
+		EXPECT_EQ(cfg[i].val, li_val(&a, cfg[i].attr, &has))
+			TH_LOG("config %d at A", i);
+		EXPECT_EQ(cfg[i].val, li_val(&b, cfg[i].attr, &has))
+			TH_LOG("config %d at B", i);
+		EXPECT_EQ(0, memcmp(a.config, b.config, sizeof(a.config)));
+	}
+	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qa"));
+}
+
+/*
+ * The derived calibration values are read only: LINK_SET refuses them,
+ * naming the attribute, and changes nothing.
+ */
+TEST_F(qlink, calib_read_only)
+{
+	static const int ro[] = { QLINK_A_CALIB_EXP_FIDELITY,
+				  QLINK_A_CALIB_EXP_QBER };
+	struct link_info before, after;
+	struct qlink_pv pv[2] = { { PV_CAL(FIDELITY), 800000 } };
+	int i;
+
+	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, NULL, 0));
+	ASSERT_EQ(0, get_link(&self->gn, "qa", &before));
+	for (i = 0; i < 2; i++) {
+		pv[1] = (struct qlink_pv){ QLINK_PV_CALIB | ro[i], 900000 };
+		EXPECT_EQ(-EINVAL, qlink_nl_set(&self->gn, "qa", pv, 2));
+		EXPECT_NE(NULL, strstr(self->gn.extack, "read only"))
+			TH_LOG("\"%s\"", self->gn.extack);
+		EXPECT_EQ(ro[i], qlink_nl_err_attr(&self->gn));
+	}
+	ASSERT_EQ(0, get_link(&self->gn, "qa", &after));
+	EXPECT_EQ(0, memcmp(before.calib, after.calib, sizeof(before.calib)));
+	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qa"));
+}
+
+/*
+ * changelink (RTM_NEWLINK on the existing device) of qlinksim's physics:
+ * RTM_GETLINK of both ends shows the new values and both ends report the
+ * calibration they imply. The configuration is not changelink's:
+ * IFLA_QLINKSIM_CONFIG is refused (and nothing changes).
+ */
+TEST_F(qlink, sim_changelink)
+{
+	static const struct qlink_pv phys[] = {
+		{ PV_SIM(DET_EFF_A), 500000 },
+		{ PV_SIM(DARK_RATE), 7000 },
+		{ PV_SIM(FIDELITY), 880000 },
+		{ PV_SIM(FIDELITY_DROP), 30000 },
+		{ PV_SIM(COHERENCE), 2000000 },
+		{ PV_SIM(COHERENCE_SCALE), 250000 },
+	};
+	const struct qlink_pv cfg[] = {
+		{ PV_SIM(JITTER), 61 },
+		{ PV_CFG(WINDOW_FULL), 5000 },
+	};
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct link_info a, b, before;
+	struct nl_msg *msg;
+	struct nlattr *li, *data, *nest;
+
+	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, NULL, 0));
+	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
+	EXPECT_EQ(970000, a.calib[QLINK_A_CALIB_FIDELITY]);
+	EXPECT_EQ(800000, a.calib[QLINK_A_CALIB_DET_EFF_A]);
+	EXPECT_EQ(20000, a.calib[QLINK_A_CALIB_DARK_A]);
+	EXPECT_EQ(0, a.calib[QLINK_A_CALIB_COHERENCE]);
+
+	ASSERT_EQ(0, qlinksim_change(&self->rt, "qa", phys, 6));
+	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
+	ASSERT_EQ(0, get_link(&self->gn, "qb", &b));
+	EXPECT_EQ(500000, a.sim.v[IFLA_QLINKSIM_DET_EFF_A]);
+	EXPECT_EQ(500000, b.sim.v[IFLA_QLINKSIM_DET_EFF_A]);
+	EXPECT_EQ(7000, b.sim.v[IFLA_QLINKSIM_DARK_RATE]);
+	EXPECT_EQ(250000, b.sim.v[IFLA_QLINKSIM_COHERENCE_SCALE]);
+	/* F0 less the F2 drop, T scaled by F3 */
+	EXPECT_EQ(850000, a.calib[QLINK_A_CALIB_FIDELITY]);
+	EXPECT_EQ(850000, b.calib[QLINK_A_CALIB_FIDELITY]);
+	EXPECT_EQ(500000, a.calib[QLINK_A_CALIB_DET_EFF_A]);
+	EXPECT_EQ(500000, b.calib[QLINK_A_CALIB_DET_EFF_A]);
+	EXPECT_EQ(800000, b.calib[QLINK_A_CALIB_DET_EFF_B]);
+	EXPECT_EQ(7000, a.calib[QLINK_A_CALIB_DARK_A]);
+	EXPECT_EQ(7000, b.calib[QLINK_A_CALIB_DARK_B]);
+	EXPECT_EQ(500000, a.calib[QLINK_A_CALIB_COHERENCE]);
+	EXPECT_EQ(500000, b.calib[QLINK_A_CALIB_COHERENCE]);
+	EXPECT_EQ(a.exp_herald, b.exp_herald);
+
+	/* IFLA_QLINKSIM_CONFIG is for creation only */
+	before = a;
+	EXPECT_EQ(-EOPNOTSUPP, qlinksim_change(&self->rt, "qa", cfg, 2));
+	EXPECT_NE(NULL, strstr(self->rt.extack, "IFLA_QLINKSIM_CONFIG"))
+		TH_LOG("\"%s\"", self->rt.extack);
+	EXPECT_EQ(IFLA_QLINKSIM_CONFIG, qlink_nl_err_attr(&self->rt));
+	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
+	EXPECT_EQ(before.sim.v[IFLA_QLINKSIM_JITTER], a.sim.v[IFLA_QLINKSIM_JITTER]);
+	EXPECT_EQ(1000, a.config[QLINK_A_CONFIG_WINDOW_FULL]);
+
+	/* ... and so is the peer */
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO));
+	nla_put_string(msg, IFLA_IFNAME, "qa");
+	li = nla_nest_start(msg, IFLA_LINKINFO);
+	nla_put_string(msg, IFLA_INFO_KIND, "qlinksim");
+	data = nla_nest_start(msg, IFLA_INFO_DATA);
+	nest = nla_nest_start(msg, IFLA_QLINKSIM_PEER);
+	ASSERT_EQ(0, nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO));
+	nla_nest_end(msg, nest);
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, li);
+	EXPECT_EQ(-EOPNOTSUPP, qlink_nl_transact(&self->rt, msg, NULL, NULL));
+	EXPECT_EQ(IFLA_QLINKSIM_PEER, qlink_nl_err_attr(&self->rt));
+	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qa"));
+}
+
+/* qlink.md §7 from qlinksim's physics and the window of the configuration. */
 static double expected_check(const struct link_info *li, double *acc,
 			     double *fid)
 {
-	const int64_t *p = li->params;
-	double la = (double)(p[QLINK_A_PARAM_FIBER_LOSS] *
-			     p[QLINK_A_PARAM_FIBER_LEN_A] / 1000) +
-		    p[QLINK_A_PARAM_EXTRA_LOSS] / 2;
-	double lb = (double)(p[QLINK_A_PARAM_FIBER_LOSS] *
-			     p[QLINK_A_PARAM_FIBER_LEN_B] / 1000) +
-		    (p[QLINK_A_PARAM_EXTRA_LOSS] - p[QLINK_A_PARAM_EXTRA_LOSS] / 2);
-	double r = p[QLINK_A_PARAM_SOURCE_RATE];
-	double pa = p[QLINK_A_PARAM_DET_EFF_A] / 1e6 * pow10_d(-la / 10000);
-	double pb = p[QLINK_A_PARAM_DET_EFF_B] / 1e6 * pow10_d(-lb / 10000);
-	double sa = r * pa + p[QLINK_A_PARAM_DARK_RATE];
-	double sb = r * pb + p[QLINK_A_PARAM_DARK_RATE];
+	const int64_t *p = li->sim.v;
+	double la = (double)(p[IFLA_QLINKSIM_FIBER_LOSS] *
+			     p[IFLA_QLINKSIM_FIBER_LEN_A] / 1000) +
+		    p[IFLA_QLINKSIM_EXTRA_LOSS] / 2;
+	double lb = (double)(p[IFLA_QLINKSIM_FIBER_LOSS] *
+			     p[IFLA_QLINKSIM_FIBER_LEN_B] / 1000) +
+		    (p[IFLA_QLINKSIM_EXTRA_LOSS] - p[IFLA_QLINKSIM_EXTRA_LOSS] / 2);
+	double r = p[IFLA_QLINKSIM_SOURCE_RATE];
+	double pa = p[IFLA_QLINKSIM_DET_EFF_A] / 1e6 * pow10_d(-la / 10000);
+	double pb = p[IFLA_QLINKSIM_DET_EFF_B] / 1e6 * pow10_d(-lb / 10000);
+	double sa = r * pa + p[IFLA_QLINKSIM_DARK_RATE];
+	double sb = r * pb + p[IFLA_QLINKSIM_DARK_RATE];
 	double c = r * pa * pb;
-	double f0 = p[QLINK_A_PARAM_FIDELITY] - p[QLINK_A_PARAM_FIDELITY_DROP];
+	double f0 = p[IFLA_QLINKSIM_FIDELITY] - p[IFLA_QLINKSIM_FIDELITY_DROP];
 
-	*acc = sa * sb * p[QLINK_A_PARAM_WINDOW] / 1e15;
+	*acc = sa * sb * li->config[QLINK_A_CONFIG_WINDOW_FULL] / 1e15;
 	*fid = (f0 * c + 250000 * *acc) / (c + *acc);
 	return c;
-}
-
-static int close_to(double want, double got)
-{
-	return fabs_d(want - got) <= 2 + want * 1e-5;
 }
 
 TEST_F(qlink, expected_rates)
 {
 	static const struct qlink_pv cases[][4] = {
 		/* qlink.md defaults: SPDC 3e5/s over 2 x 1 km */
-		{ { QLINK_A_PARAM_SOURCE_RATE, 300000000 } },
+		{ { PV_SIM(SOURCE_RATE), 300000000 } },
 		/* lossy: 2 x 50 km, extra 10 dB, 1 ns window */
-		{ { QLINK_A_PARAM_FIBER_LEN_A, 50000 },
-		  { QLINK_A_PARAM_FIBER_LEN_B, 50000 },
-		  { QLINK_A_PARAM_EXTRA_LOSS, 10000 } },
+		{ { PV_SIM(FIBER_LEN_A), 50000 },
+		  { PV_SIM(FIBER_LEN_B), 50000 },
+		  { PV_SIM(EXTRA_LOSS), 10000 } },
 		/* dark counts dominate: accidentals pull F towards 1/4 */
-		{ { QLINK_A_PARAM_FIBER_LEN_A, 150000 },
-		  { QLINK_A_PARAM_DARK_RATE, 500000000 },
-		  { QLINK_A_PARAM_WINDOW, 10000000 } },
+		{ { PV_SIM(FIBER_LEN_A), 150000 },
+		  { PV_SIM(DARK_RATE), 500000000 },
+		  { PV_CFG(WINDOW_FULL), 10000000 } },
 		/* matter link: 10 pairs/s, F0 0.9 */
-		{ { QLINK_A_PARAM_SOURCE_RATE, 10000 },
-		  { QLINK_A_PARAM_FIDELITY, 900000 },
-		  { QLINK_A_PARAM_DARK_RATE, 0 },
-		  { QLINK_A_PARAM_FIBER_LEN_A, 1000 } },
+		{ { PV_SIM(SOURCE_RATE), 10000 },
+		  { PV_SIM(FIDELITY), 900000 },
+		  { PV_SIM(DARK_RATE), 0 },
+		  { PV_SIM(FIBER_LEN_A), 1000 } },
 	};
 	static const int ncases[] = { 1, 3, 3, 4 };
 	static const struct qlink_pv none[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 0 },
-		{ QLINK_A_PARAM_DARK_RATE, 0 },
+		{ PV_SIM(SOURCE_RATE), 0 },
+		{ PV_SIM(DARK_RATE), 0 },
 	};
 	struct link_info a;
 	double c, acc, fid;
@@ -540,12 +763,21 @@ TEST_F(qlink, expected_rates)
 		/* F from the reported (integer mHz) rates: sub-mHz rates round
 		 * down to 0 in the kernel.
 		 */
-		fid = ((a.params[QLINK_A_PARAM_FIDELITY] -
-			a.params[QLINK_A_PARAM_FIDELITY_DROP]) *
+		fid = ((a.sim.v[IFLA_QLINKSIM_FIDELITY] -
+			a.sim.v[IFLA_QLINKSIM_FIDELITY_DROP]) *
 		       (double)a.exp_herald + 250000.0 * a.exp_acc) /
 		      ((double)a.exp_herald + a.exp_acc);
 		EXPECT_TRUE(close_to(fid, a.exp_fid));
 		EXPECT_TRUE(close_to((1e6 - a.exp_fid) * 2 / 3, a.exp_qber));
+		/* the calibration carries the losses and the detectors */
+		EXPECT_EQ(a.sim.v[IFLA_QLINKSIM_DET_EFF_A],
+			  a.calib[QLINK_A_CALIB_DET_EFF_A]);
+		EXPECT_EQ(a.sim.v[IFLA_QLINKSIM_DARK_RATE],
+			  a.calib[QLINK_A_CALIB_DARK_B]);
+		EXPECT_EQ(a.sim.v[IFLA_QLINKSIM_FIBER_LOSS] *
+			  a.sim.v[IFLA_QLINKSIM_FIBER_LEN_A] / 1000 +
+			  a.sim.v[IFLA_QLINKSIM_EXTRA_LOSS] / 2,
+			  a.calib[QLINK_A_CALIB_LOSS_A]);
 	}
 	/* No source, no dark counts: nothing to herald, no fidelity. */
 	ASSERT_EQ(0, qlink_nl_set(&self->gn, "qa", none, 2));
@@ -558,71 +790,106 @@ TEST_F(qlink, expected_rates)
 struct bad_param {
 	int attr;
 	int64_t val;
-	char name[32];		/* QLINK_A_PARAM_<name> */
+	const char *name;
 };
 
-static void add_bad(struct bad_param *bp, int *n, int attr, int64_t val)
-{
-	const char *c = qlink_attrs_params[attr].name;
-	int i;
-
-	bp[*n].attr = attr;
-	bp[*n].val = val;
-	for (i = 0; c[i] && i < (int)sizeof(bp->name) - 1; i++)
-		bp[*n].name[i] = c[i] == '-' ? '_' : toupper(c[i]);
-	bp[*n].name[i] = '\0';
-	(*n)++;
-}
+/*
+ * For every configuration value, settable calibration value and qlinksim
+ * attribute a value just outside its range (both ends when both exist on
+ * the wire).
+ */
+static const struct bad_param bad_params[] = {
+	{ PV_SIM(SOURCE_RATE), 1000000000001LL, "SOURCE_RATE" },
+	{ PV_SIM(DET_EFF_A), 1000001, "DET_EFF_A" },
+	{ PV_SIM(DET_EFF_B), 1000001, "DET_EFF_B" },
+	{ PV_SIM(DARK_RATE), 1000000001, "DARK_RATE" },
+	{ PV_SIM(JITTER), 1000001, "JITTER" },
+	{ PV_SIM(FIBER_LEN_A), 1000001, "FIBER_LEN_A" },
+	{ PV_SIM(FIBER_LEN_B), 1000001, "FIBER_LEN_B" },
+	{ PV_SIM(FIBER_LOSS), 10001, "FIBER_LOSS" },
+	{ PV_CFG(WINDOW_FULL), 0, "WINDOW" },
+	{ PV_CFG(WINDOW_FULL), 10000001, "WINDOW" },
+	{ PV_CFG(OFFSET), 10000000000001LL, "OFFSET" },
+	{ PV_CFG(OFFSET), -10000000000001LL, "OFFSET" },
+	{ PV_SIM(FIDELITY), 249999, "FIDELITY" },
+	{ PV_SIM(FIDELITY), 1000001, "FIDELITY" },
+	{ PV_SIM(COHERENCE), 1000000000000001LL, "COHERENCE" },
+	{ PV_SIM(HERALD_MODEL), 0, "HERALD_MODEL" },
+	{ PV_SIM(HERALD_MODEL), 3, "HERALD_MODEL" },
+	{ PV_SIM(SEED), -1, "SEED" },
+	{ PV_SIM(EXTRA_LOSS), 100001, "EXTRA_LOSS" },
+	{ PV_SIM(FIDELITY_DROP), 750001, "FIDELITY_DROP" },
+	{ PV_SIM(COHERENCE_SCALE), 0, "COHERENCE_SCALE" },
+	{ PV_SIM(COHERENCE_SCALE), 1000001, "COHERENCE_SCALE" },
+	{ PV_SIM(DEAD_TIME), 1000000001, "DEAD_TIME" },
+	{ PV_SIM(MAX_DET_RATE), 10000000000001LL, "MAX_DET_RATE" },
+	{ PV_SIM(BIT_FLIP), 1000001, "BIT_FLIP" },
+	{ PV_SIM(OFFSET_DRIFT), 1000000001, "OFFSET_DRIFT" },
+	{ PV_SIM(OFFSET_DRIFT), -1000000001, "OFFSET_DRIFT" },
+	{ PV_CFG(MAX_PAIRS), 0, "MAX_PAIRS" },
+	{ PV_CFG(MAX_PAIRS), 1048577, "MAX_PAIRS" },
+	{ PV_CFG(MEMORY_SLOTS), 65536, "MEMORY_SLOTS" },
+	{ PV_CFG(CUTOFF), 1000000000000001LL, "CUTOFF" },
+	{ PV_SIM(DIRECT), 2, "DIRECT" },
+	{ PV_SIM(BASIS_Z), 1000001, "BASIS_Z" },
+	{ PV_CAL(FIDELITY), 249999, "FIDELITY" },
+	{ PV_CAL(FIDELITY), 1000001, "FIDELITY" },
+	{ PV_CAL(COHERENCE), 1000000000000001LL, "COHERENCE" },
+	{ PV_CAL(DET_EFF_A), 1000001, "DET_EFF_A" },
+	{ PV_CAL(DET_EFF_B), 1000001, "DET_EFF_B" },
+	{ PV_CAL(DARK_A), 1000000001, "DARK_A" },
+	{ PV_CAL(DARK_B), 1000000001, "DARK_B" },
+	{ PV_CAL(LOSS_A), 1000001, "LOSS_A" },
+	{ PV_CAL(LOSS_B), 1000001, "LOSS_B" },
+	{ PV_CAL(HERALD_RATE), 10000000000001LL, "HERALD_RATE" },
+	{ PV_CAL(ACCIDENTAL_RATE), 10000000000001LL, "ACCIDENTAL_RATE" },
+	{ PV_CAL(DIRECT), 2, "DIRECT" },
+};
 
 /*
- * For every parameter a value just outside its range as the spec gives it
- * (uapi/qlink_attrs.h), at both ends where the wire type has room.
+ * The policy refused BP: -ERANGE, the error points at the attribute and
+ * carries the range, which BP's value is just outside of.
  */
-static int bad_params(struct bad_param *bp)
+static int policy_refused(struct __test_metadata *_metadata,
+			  const struct qlink_nl *nl, int err,
+			  const struct bad_param *bp)
 {
-	int attr, n = 0;
+	int ok = 1;
 
-	for (attr = QLINK_A_PARAM_PAD + 1; attr <= QLINK_A_PARAM_MAX; attr++) {
-		const struct qlink_attr_info *a = &qlink_attrs_params[attr];
-		int bits = 8 * qlink_attr_width(a);
-
-		if (a->type == QLINK_AT_S32 || a->type == QLINK_AT_S64) {
-			if (a->smin > -(int64_t)(UINT64_MAX >> (65 - bits)) - 1)
-				add_bad(bp, &n, attr, a->smin - 1);
-			if ((uint64_t)a->smax < UINT64_MAX >> (65 - bits))
-				add_bad(bp, &n, attr, a->smax + 1);
-		} else {
-			if (a->umin > 0)
-				add_bad(bp, &n, attr, (int64_t)(a->umin - 1));
-			if (a->umax < UINT64_MAX >> (64 - bits))
-				add_bad(bp, &n, attr, (int64_t)(a->umax + 1));
-		}
-	}
-	return n;
-}
-
-/* The message names the attribute and gives the allowed range. */
-static int names_param(const char *msg, const char *name)
-{
-	char want[64];
-
-	snprintf(want, sizeof(want), "QLINK_A_PARAM_%s ", name);
-	return strstr(msg, want) && strstr(msg, "allowed [");
+	ok &= err == -ERANGE;
+	ok &= nl->extack[0] != '\0';
+	ok &= qlink_nl_err_attr(nl) == QLINK_PV_ATTR(bp->attr);
+	if (nl->has_pol_s)
+		ok &= bp->val == nl->pol_smin - 1 || bp->val == nl->pol_smax + 1;
+	else if (nl->has_pol_u)
+		ok &= (uint64_t)bp->val == nl->pol_umin - 1 ||
+		      (uint64_t)bp->val == nl->pol_umax + 1 ||
+		      (nl->pol_umax == INT64_MAX && bp->val < 0);
+	else
+		ok = 0;
+	if (!ok)
+		TH_LOG("%s: err %d attr %d (\"%s\") range s%d [%lld, %lld] u%d [%llu, %llu]",
+		       bp->name, err, qlink_nl_err_attr(nl), nl->extack,
+		       nl->has_pol_s, (long long)nl->pol_smin,
+		       (long long)nl->pol_smax, nl->has_pol_u,
+		       (unsigned long long)nl->pol_umin,
+		       (unsigned long long)nl->pol_umax);
+	return ok;
 }
 
 TEST_F_TIMEOUT(qlink, invalid_params, 180)
 {
 	struct qlink_pv cross[] = {
-		{ QLINK_A_PARAM_FIDELITY, 300000 },
-		{ QLINK_A_PARAM_FIDELITY_DROP, 60000 },
+		{ PV_SIM(FIDELITY), 300000 },
+		{ PV_SIM(FIDELITY_DROP), 60000 },
 	};
-	struct qlink_pv seed = { QLINK_A_PARAM_SEED, 5 };
-	struct qlink_pv model = { QLINK_A_PARAM_HERALD_MODEL, 2 };
-	struct qlink_pv ok = { QLINK_A_PARAM_JITTER, 60 };
-	struct bad_param bp_all[2 * QLINK_A_PARAM_MAX];
-	int seen[QLINK_A_PARAM_MAX + 1] = {};
+	struct qlink_pv seed = { PV_SIM(SEED), 5 };
+	struct qlink_pv model = { PV_SIM(HERALD_MODEL), 2 };
+	struct qlink_pv ok = { PV_CFG(CUTOFF), 60 };
+	int seen_cfg[QLINK_A_CONFIG_MAX + 1] = {};
+	int seen_cal[QLINK_A_CALIB_MAX + 1] = {};
+	int seen_sim[IFLA_QLINKSIM_MAX + 1] = {};
 	struct link_info before, after;
-	int n_bad = bad_params(bp_all);
 	struct nlattr *nest;
 	struct nl_msg *msg;
 	unsigned int i;
@@ -630,23 +897,33 @@ TEST_F_TIMEOUT(qlink, invalid_params, 180)
 	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, NULL, 0));
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &before));
 
-	for (i = 0; i < (unsigned int)n_bad; i++) {
-		const struct bad_param *bp = &bp_all[i];
+	for (i = 0; i < sizeof(bad_params) / sizeof(bad_params[0]); i++) {
+		const struct bad_param *bp = &bad_params[i];
+		int group = QLINK_PV_GROUP(bp->attr), err;
+		/* a valid value of the same request, which must not stick */
 		struct qlink_pv pv[2] = {
-			{ QLINK_A_PARAM_JITTER, 77 },	/* valid, must not stick */
+			{ group == QLINK_PV_SIM ? PV_SIM(JITTER) :
+			  group == QLINK_PV_CONFIG ? PV_CFG(CUTOFF) :
+			  PV_CAL(FIDELITY), 770000 },
 			{ bp->attr, bp->val },
 		};
 
-		seen[bp->attr] = 1;
-		/* through genetlink */
-		EXPECT_EQ(-EINVAL, qlink_nl_set(&self->gn, "qa", pv, 2));
-		EXPECT_TRUE(names_param(self->gn.extack, bp->name))
-			TH_LOG("set %s: \"%s\"", bp->name, self->gn.extack);
+		if (group == QLINK_PV_CONFIG)
+			seen_cfg[QLINK_PV_ATTR(bp->attr)] = 1;
+		else if (group == QLINK_PV_CALIB)
+			seen_cal[QLINK_PV_ATTR(bp->attr)] = 1;
+		else
+			seen_sim[QLINK_PV_ATTR(bp->attr)] = 1;
+		/* LINK_SET, or changelink for qlinksim's own */
+		err = qlink_nl_set(&self->gn, "qa", pv, 2);
+		EXPECT_TRUE(policy_refused(_metadata, &self->gn, err, bp))
+			TH_LOG("set %s", bp->name);
+		if (group == QLINK_PV_CALIB)
+			continue;	/* the driver's report, not a creation's */
 		/* and at creation through rtnetlink */
-		EXPECT_EQ(-EINVAL, qlinksim_create(&self->rt, "qc", "qd", -1,
-						   &pv[1], 1));
-		EXPECT_TRUE(names_param(self->rt.extack, bp->name))
-			TH_LOG("create %s: \"%s\"", bp->name, self->rt.extack);
+		err = qlinksim_create(&self->rt, "qc", "qd", -1, &pv[1], 1);
+		EXPECT_TRUE(policy_refused(_metadata, &self->rt, err, bp))
+			TH_LOG("create %s", bp->name);
 		/*
 		 * Neither end exists. (sysfs, not if_nametoindex(): glibc's
 		 * socket probing costs ~0.3 s a call in the TCG guest.)
@@ -654,12 +931,21 @@ TEST_F_TIMEOUT(qlink, invalid_params, 180)
 		EXPECT_NE(0, access("/sys/class/net/qc", F_OK));
 		EXPECT_NE(0, access("/sys/class/net/qd", F_OK));
 	}
-	for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX; i++)
-		EXPECT_TRUE(seen[i]) TH_LOG("parameter %u not tested", i);
+	for (i = QLINK_A_CONFIG_PAD + 1; i <= QLINK_A_CONFIG_MAX; i++) {
+		EXPECT_TRUE(seen_cfg[i]) TH_LOG("config %u not tested", i);
+	}
+	for (i = QLINK_A_CALIB_PAD + 1; i < QLINK_A_CALIB_EXP_FIDELITY; i++) {
+		EXPECT_TRUE(seen_cal[i]) TH_LOG("calib %u not tested", i);
+	}
+	for (i = IFLA_QLINKSIM_PAD + 1; i <= IFLA_QLINKSIM_MAX; i++) {
+		EXPECT_TRUE(seen_sim[i]) TH_LOG("qlinksim %u not tested", i);
+	}
 
 	/* All or nothing: nothing changed. */
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &after));
-	EXPECT_EQ(0, memcmp(before.params, after.params, sizeof(before.params)));
+	EXPECT_EQ(0, memcmp(before.config, after.config, sizeof(before.config)));
+	EXPECT_EQ(0, memcmp(before.calib, after.calib, sizeof(before.calib)));
+	EXPECT_EQ(0, memcmp(&before.sim, &after.sim, sizeof(before.sim)));
 	EXPECT_EQ(0, get_stats(&self->gn, "qa", &after));
 	EXPECT_EQ(0, after.stats[QLINK_A_STATS_PARAM_CHANGES]);
 
@@ -674,28 +960,33 @@ TEST_F_TIMEOUT(qlink, invalid_params, 180)
 	/* The seed and the heralding model are fixed while up. */
 	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qb", 1));
 	EXPECT_EQ(-EBUSY, qlink_nl_set(&self->gn, "qa", &seed, 1));
-	EXPECT_NE(NULL, strstr(self->gn.extack, "QLINK_A_PARAM_SEED"));
+	EXPECT_NE(NULL, strstr(self->gn.extack, "IFLA_QLINKSIM_SEED"));
+	EXPECT_EQ(IFLA_QLINKSIM_SEED, qlink_nl_err_attr(&self->gn));
 	EXPECT_EQ(-EBUSY, qlink_nl_set(&self->gn, "qa", &model, 1));
 	EXPECT_NE(NULL, strstr(self->gn.extack, "HERALD_MODEL"));
 	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qb", 0));
 	EXPECT_EQ(0, qlink_nl_set(&self->gn, "qa", &seed, 1));
 
-	/* Unknown parameter: strict validation. */
-	msg = qlink_nl_msg(&self->gn, QLINK_CMD_LINK_SET, 0);
-	ASSERT_NE(NULL, msg);
-	nla_put_string(msg, QLINK_A_IFNAME, "qa");
-	nest = nla_nest_start(msg, QLINK_A_LINK_PARAMS);
-	nla_put_u32(msg, QLINK_A_PARAM_MAX + 1, 1);
-	nla_nest_end(msg, nest);
-	EXPECT_EQ(-EINVAL, qlink_nl_transact(&self->gn, msg, NULL, NULL));
-	EXPECT_NE('\0', self->gn.extack[0]);
+	/* Unknown values: strict validation, in both nests. */
+	for (i = 0; i < 2; i++) {
+		msg = qlink_nl_msg(&self->gn, QLINK_CMD_LINK_SET, 0);
+		ASSERT_NE(NULL, msg);
+		nla_put_string(msg, QLINK_A_IFNAME, "qa");
+		nest = nla_nest_start(msg, i ? QLINK_A_LINK_CALIB :
+					       QLINK_A_LINK_CONFIG);
+		nla_put_u32(msg, i ? QLINK_A_CALIB_MAX + 1 :
+				     QLINK_A_CONFIG_MAX + 1, 1);
+		nla_nest_end(msg, nest);
+		EXPECT_EQ(-EINVAL, qlink_nl_transact(&self->gn, msg, NULL, NULL));
+		EXPECT_NE('\0', self->gn.extack[0]);
+	}
 
 	/* Wrong width (u32 where u64 is expected). */
 	msg = qlink_nl_msg(&self->gn, QLINK_CMD_LINK_SET, 0);
 	ASSERT_NE(NULL, msg);
 	nla_put_string(msg, QLINK_A_IFNAME, "qa");
-	nest = nla_nest_start(msg, QLINK_A_LINK_PARAMS);
-	nla_put_u32(msg, QLINK_A_PARAM_SOURCE_RATE, 1);
+	nest = nla_nest_start(msg, QLINK_A_LINK_CONFIG);
+	nla_put_u32(msg, QLINK_A_CONFIG_CUTOFF, 1);
 	nla_nest_end(msg, nest);
 	EXPECT_EQ(-EINVAL, qlink_nl_transact(&self->gn, msg, NULL, NULL));
 	EXPECT_NE('\0', self->gn.extack[0]);
@@ -705,7 +996,7 @@ TEST_F_TIMEOUT(qlink, invalid_params, 180)
 	ASSERT_NE(NULL, msg);
 	nla_put_string(msg, QLINK_A_IFNAME, "qa");
 	EXPECT_EQ(-EINVAL, qlink_nl_transact(&self->gn, msg, NULL, NULL));
-	EXPECT_NE(NULL, strstr(self->gn.extack, "QLINK_A_LINK_PARAMS"));
+	EXPECT_NE(NULL, strstr(self->gn.extack, "QLINK_A_LINK_CONFIG"));
 
 	EXPECT_EQ(-ENODEV, qlink_nl_set(&self->gn, "nosuchdev", &ok, 1));
 	EXPECT_NE('\0', self->gn.extack[0]);
@@ -722,7 +1013,9 @@ TEST_F_TIMEOUT(qlink, invalid_params, 180)
 
 static int try_set(void)
 {
-	struct qlink_pv pv = { QLINK_A_PARAM_JITTER, 99 };
+	struct qlink_pv pv = { PV_CFG(WINDOW_FULL), 99 };
+	struct qlink_pv cal = { PV_CAL(DARK_A), 99 };
+	struct qlink_pv sim = { PV_SIM(JITTER), 99 };
 	struct link_info a;
 	struct qlink_nl nl;
 
@@ -732,6 +1025,10 @@ static int try_set(void)
 		return 11;
 	if (qlink_nl_set(&nl, "qa", &pv, 1) != -EPERM)
 		return 12;
+	if (qlink_nl_set(&nl, "qa", &cal, 1) != -EPERM)
+		return 13;
+	if (qlink_nl_set(&nl, "qa", &sim, 1) != -EPERM)
+		return 14;
 	qlink_nl_close(&nl);
 	return 0;
 }
@@ -751,7 +1048,10 @@ static int drop_net_admin(void)
 	return syscall(SYS_capset, &hdr, data);
 }
 
-/* Without CAP_NET_ADMIN over the link's netns, LINK_SET is refused. */
+/*
+ * Without CAP_NET_ADMIN over the link's netns, LINK_SET (configuration,
+ * calibration) and changelink (qlinksim's physics) are refused.
+ */
 TEST_F(qlink, unprivileged_set_denied)
 {
 	struct link_info a;
@@ -788,7 +1088,9 @@ TEST_F(qlink, unprivileged_set_denied)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
-	EXPECT_NE(99, a.params[QLINK_A_PARAM_JITTER]);
+	EXPECT_NE(99, a.config[QLINK_A_CONFIG_WINDOW_FULL]);
+	EXPECT_NE(99, a.calib[QLINK_A_CALIB_DARK_A]);
+	EXPECT_NE(99, a.sim.v[IFLA_QLINKSIM_JITTER]);
 	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qa"));
 }
 
@@ -816,11 +1118,14 @@ TEST_F(qlink, events_in_order)
 	static const int want[] = {
 		QLINK_CMD_LINK_CREATE_NTF * 16,
 		QLINK_CMD_LINK_CHANGE_NTF * 16 + QLINK_CHANGE_UP,
-		QLINK_CMD_LINK_CHANGE_NTF * 16 + QLINK_CHANGE_PARAMS,
+		QLINK_CMD_LINK_CHANGE_NTF * 16 + QLINK_CHANGE_CALIB,
+		QLINK_CMD_LINK_CHANGE_NTF * 16 + QLINK_CHANGE_CONFIG,
+		QLINK_CMD_LINK_CHANGE_NTF * 16 + QLINK_CHANGE_CALIB,
 		QLINK_CMD_LINK_CHANGE_NTF * 16 + QLINK_CHANGE_DOWN,
 		QLINK_CMD_LINK_DELETE_NTF * 16,
 	};
-	struct qlink_pv pv = { QLINK_A_PARAM_EXTRA_LOSS, 5000 };
+	struct qlink_pv pv = { PV_SIM(EXTRA_LOSS), 5000 };
+	struct qlink_pv win = { PV_CFG(WINDOW_FULL), 1500 };
 	struct ev_log log = {};
 	struct qlink_nl ev;
 	int i;
@@ -829,12 +1134,15 @@ TEST_F(qlink, events_in_order)
 	ASSERT_EQ(0, qlink_nl_subscribe(&ev, QLINK_MCGRP_LINK_NAME));
 	ASSERT_EQ(0, qlinksim_create(&self->rt, "qa", "qb", -1, NULL, 0));
 	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qa", 1));
-	ASSERT_EQ(0, qlink_nl_set(&self->gn, "qb", &pv, 1));	/* mirrored */
+	/* physics at B: qlinksim reports A's calibration again */
+	ASSERT_EQ(0, qlink_nl_set(&self->gn, "qb", &pv, 1));
+	/* the window at B: A's configuration, and with it the calibration */
+	ASSERT_EQ(0, qlink_nl_set(&self->gn, "qb", &win, 1));
 	ASSERT_EQ(0, qlink_rt_set_up(&self->rt, "qa", 0));
 	ASSERT_EQ(0, qlink_rt_del(&self->rt, "qa"));
 	EXPECT_EQ(0, qlink_nl_events(&ev, 2000, log_event, &log));
-	ASSERT_EQ(5, log.n);
-	for (i = 0; i < 5; i++)
+	ASSERT_EQ(7, log.n);
+	for (i = 0; i < 7; i++)
 		EXPECT_EQ(want[i], log.what[i]) TH_LOG("event %d", i);
 	qlink_nl_close(&ev);
 }

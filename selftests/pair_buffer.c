@@ -80,26 +80,34 @@ static void up_both(struct __test_metadata *_metadata, struct qlink_nl *rt,
 
 TEST_F(pb, buffer_params)
 {
-	struct qlink_pv pv = { QLINK_A_PARAM_MAX_PAIRS, 0 };
+	struct qlink_pv pv = { PV_CFG(MAX_PAIRS), 0 };
 	struct qlink_stats_v st;
 
 	ASSERT_EQ(0, qlinksim_create(&self->rt, "qpb_a", "qpb_b", -1, NULL, 0));
+	/* the policy names the attribute and its range */
+	EXPECT_EQ(-ERANGE, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
+	EXPECT_EQ(QLINK_A_CONFIG_MAX_PAIRS, qlink_nl_err_attr(&self->nl));
+	EXPECT_TRUE(self->nl.has_pol_u);
+	EXPECT_EQ(1, self->nl.pol_umin);
+	EXPECT_EQ(1048576, self->nl.pol_umax);
+	pv = (struct qlink_pv){ PV_CFG(MAX_PAIRS), 1048577 };
+	EXPECT_EQ(-ERANGE, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
+	EXPECT_EQ(QLINK_A_CONFIG_MAX_PAIRS, qlink_nl_err_attr(&self->nl));
+	/* in the policy's range but above the driver's slots */
+	pv = (struct qlink_pv){ PV_CFG(MEMORY_SLOTS), 2000 };
 	EXPECT_EQ(-EINVAL, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
-	EXPECT_NE(NULL, strstr(self->nl.extack, "QLINK_A_PARAM_MAX_PAIRS"));
-	pv = (struct qlink_pv){ QLINK_A_PARAM_MAX_PAIRS, 1048577 };
-	EXPECT_EQ(-EINVAL, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
-	pv = (struct qlink_pv){ QLINK_A_PARAM_MEMORY_SLOTS, 2000 };
-	EXPECT_EQ(-EINVAL, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
-	EXPECT_NE(NULL, strstr(self->nl.extack, "QLINK_A_PARAM_MEMORY_SLOTS"));
-	pv = (struct qlink_pv){ QLINK_A_PARAM_CUTOFF, 1000000000000001LL };
-	EXPECT_EQ(-EINVAL, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
-	EXPECT_NE(NULL, strstr(self->nl.extack, "QLINK_A_PARAM_CUTOFF"));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "QLINK_A_CONFIG_MEMORY_SLOTS"));
+	EXPECT_EQ(QLINK_A_CONFIG_MEMORY_SLOTS, qlink_nl_err_attr(&self->nl));
+	pv = (struct qlink_pv){ PV_CFG(CUTOFF), 1000000000000001LL };
+	EXPECT_EQ(-ERANGE, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
+	EXPECT_EQ(QLINK_A_CONFIG_CUTOFF, qlink_nl_err_attr(&self->nl));
+	EXPECT_EQ(1000000000000000ULL, self->nl.pol_umax);
 
 	/* The default buffer, then max_pairs applied at the next up. */
 	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qpb_a", &st));
 	EXPECT_EQ(1024, st.v[QLINK_A_STATS_MAX_PAIRS]);
 	EXPECT_EQ(0, st.v[QLINK_A_STATS_PAIRS]);
-	pv = (struct qlink_pv){ QLINK_A_PARAM_MAX_PAIRS, 16 };
+	pv = (struct qlink_pv){ PV_CFG(MAX_PAIRS), 16 };
 	ASSERT_EQ(0, qlink_nl_set(&self->nl, "qpb_a", &pv, 1));
 	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qpb_b", &st));
 	EXPECT_EQ(1024, st.v[QLINK_A_STATS_MAX_PAIRS]);
@@ -116,12 +124,12 @@ TEST_F(pb, buffer_params)
 TEST_F_TIMEOUT(pb, fidelity_follows_werner_decay, 120)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_EVENTS },
-		{ QLINK_A_PARAM_SOURCE_RATE, 2000000 },	/* 2000 attempts/s */
-		{ QLINK_A_PARAM_FIDELITY, 950000 },
-		{ QLINK_A_PARAM_COHERENCE, 40000000 },	/* 40 ms */
-		{ QLINK_A_PARAM_COHERENCE_SCALE, 500000 },	/* F3: T = 20 ms */
-		{ QLINK_A_PARAM_SEED, 5 },
+		{ PV_SIM(HERALD_MODEL), QLINK_HERALD_EVENTS },
+		{ PV_SIM(SOURCE_RATE), 2000000 },	/* 2000 attempts/s */
+		{ PV_SIM(FIDELITY), 950000 },
+		{ PV_SIM(COHERENCE), 40000000 },	/* 40 ms */
+		{ PV_SIM(COHERENCE_SCALE), 500000 },	/* F3: T = 20 ms */
+		{ PV_SIM(SEED), 5 },
 	};
 	double t_ps = 20e9, worst = 0, max_age = 0;
 	struct qlink_stats_v st;
@@ -237,10 +245,10 @@ static void drain(struct qlink_nl *ev_nl, struct ev_acc *ev, int n)
 TEST_F_TIMEOUT(pb, cutoff_expires_and_reports, 120)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_EVENTS },
-		{ QLINK_A_PARAM_SOURCE_RATE, 2000000 },
-		{ QLINK_A_PARAM_CUTOFF, 30000000 },
-		{ QLINK_A_PARAM_SEED, 7 },
+		{ PV_SIM(HERALD_MODEL), QLINK_HERALD_EVENTS },
+		{ PV_SIM(SOURCE_RATE), 2000000 },
+		{ PV_CFG(CUTOFF), 30000000 },
+		{ PV_SIM(SEED), 7 },
 	};
 	struct qlink_nl ev_nl;
 	struct ev_acc ev = {};
@@ -293,9 +301,9 @@ TEST_F_TIMEOUT(pb, cutoff_expires_and_reports, 120)
 TEST_F_TIMEOUT(pb, max_rate_memory_bounded, 120)
 {
 	struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 0 },
-		{ QLINK_A_PARAM_MAX_PAIRS, 256 },
-		{ QLINK_A_PARAM_SEED, 9 },
+		{ PV_SIM(SOURCE_RATE), 0 },
+		{ PV_CFG(MAX_PAIRS), 256 },
+		{ PV_SIM(SEED), 9 },
 	};
 	struct qlink_stats_v sa, sb;
 	struct ids ids = {};

@@ -185,8 +185,8 @@ static int in_cgroup(const char *cgdir, int (*fn)(void))
 
 static int ring_in_small_cgroup(void)
 {
-	struct qlink_pv big = { QLINK_A_PARAM_MAX_PAIRS, 1048576 };
-	struct qlink_pv small = { QLINK_A_PARAM_MAX_PAIRS, 1024 };
+	struct qlink_pv big = { PV_CFG(MAX_PAIRS), 1048576 };
+	struct qlink_pv small = { PV_CFG(MAX_PAIRS), 1024 };
 	struct qlink_nl rt, gn;
 	int err;
 
@@ -245,8 +245,8 @@ TEST(ring_charged_to_memcg)
 TEST_F(ph, clock_passes_2_63_ps)
 {
 	struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 100000000 },	/* 100 kHz */
-		{ QLINK_A_PARAM_SEED, 3 },
+		{ PV_SIM(SOURCE_RATE), 100000000 },	/* 100 kHz */
+		{ PV_SIM(SEED), 3 },
 	};
 	struct qlink_stats_v st1, st2;
 	int64_t t;
@@ -346,14 +346,14 @@ TEST_F_TIMEOUT(ph, dump_of_a_full_ring_is_linear, 240)
 {
 	/* time tags (herald events would hold memory slots, 1024 at most) */
 	struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 1000000000 },	/* 1 MHz */
-		{ QLINK_A_PARAM_DET_EFF_A, 1000000 },
-		{ QLINK_A_PARAM_DET_EFF_B, 1000000 },
-		{ QLINK_A_PARAM_FIBER_LEN_A, 0 },
-		{ QLINK_A_PARAM_FIBER_LEN_B, 0 },
-		{ QLINK_A_PARAM_DARK_RATE, 0 },
-		{ QLINK_A_PARAM_SEED, 5 },
-		{ QLINK_A_PARAM_MAX_PAIRS, 1048576 },
+		{ PV_SIM(SOURCE_RATE), 1000000000 },	/* 1 MHz */
+		{ PV_SIM(DET_EFF_A), 1000000 },
+		{ PV_SIM(DET_EFF_B), 1000000 },
+		{ PV_SIM(FIBER_LEN_A), 0 },
+		{ PV_SIM(FIBER_LEN_B), 0 },
+		{ PV_SIM(DARK_RATE), 0 },
+		{ PV_SIM(SEED), 5 },
+		{ PV_CFG(MAX_PAIRS), 1048576 },
 	};
 	struct qlink_stats_v st;
 	struct dump_count d = {};

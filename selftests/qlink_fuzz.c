@@ -66,13 +66,13 @@
 enum kind {
 	K_GENL, K_GENL_DUMP, K_LINK_ADD, K_LINK_DEL, K_LINK_UP, K_LINK_DOWN,
 	K_SOCKET, K_BIND, K_SETSOCKOPT, K_GETSOCKOPT, K_SEND, K_RECV, K_POLL,
-	K_GETNAME, K_CLOSE, K_MCAST, K_NR
+	K_GETNAME, K_CLOSE, K_MCAST, K_LINK_CHANGE, K_NR
 };
 
 static const char * const kind_name[K_NR] = {
 	"genl-do", "genl-dump", "link-add", "link-del", "link-up",
 	"link-down", "socket", "bind", "setsockopt", "getsockopt", "send",
-	"recv", "poll", "getsockname", "close", "mcast",
+	"recv", "poll", "getsockname", "close", "mcast", "link-change",
 };
 
 enum role { R_INIT, R_NS, R_NS2, R_FRESH, R_USERNS, R_NOBODY, R_NR };
@@ -680,35 +680,55 @@ static void do_genl(struct actor *a, int cmd, const struct force *fo)
 
 /* ---- rtnetlink: the links ---- */
 
-/* Parameters from the link-parameter policy of the family (LINK_SET). */
-static int gen_link_params(struct actor *a, struct qlink_pv *pv, int max)
+/* Up to MAX settings of GROUP (QLINK_PV_*) from the policy PP. */
+static int gen_group(struct actor *a, const struct qf_policy *pp, int group,
+		     struct qlink_pv *pv, int max)
 {
-	const struct qf_op *op = qf_family_op(a->fam, QLINK_CMD_LINK_SET);
-	const struct qf_policy *pp;
-	int n = 0, pidx, attr;
+	int n = 0, attr, bits;
 
-	if (!op || op->do_pol < 0)
-		return 0;
-	pidx = a->fam->pol[op->do_pol].a[QLINK_A_LINK_PARAMS].nested;
-	if (pidx < 0 || pidx >= QF_POL_MAX)
-		return 0;
-	pp = &a->fam->pol[pidx];
 	for (attr = 1; attr <= (int)pp->maxattr && n < max; attr++) {
 		const struct qf_attr_pol *ap = &pp->a[attr];
 
-		if (!ap->type || !chance(a, 20))
+		if (!ap->type || ap->type == NL_ATTR_TYPE_NESTED ||
+		    !chance(a, 20))
 			continue;
-		pv[n].attr = attr;
+		pv[n].attr = group | attr;
+		bits = ap->type == NL_ATTR_TYPE_U8 ? 8 :
+		       ap->type == NL_ATTR_TYPE_U64 ||
+		       ap->type == NL_ATTR_TYPE_S64 ? 64 : 32;
 		if (ap->type == NL_ATTR_TYPE_S32 || ap->type == NL_ATTR_TYPE_S64)
-			pv[n].val = gen_sint(a, ap->type == NL_ATTR_TYPE_S32 ?
-					     32 : 64, INT64_MIN, INT64_MAX);
+			pv[n].val = gen_sint(a, bits,
+					     ap->has_s ? ap->smin : INT64_MIN,
+					     ap->has_s ? ap->smax : INT64_MAX);
 		else
-			pv[n].val = gen_uint(a, ap->type == NL_ATTR_TYPE_U64 ?
-					     64 : 32, 0, ~0ull);
-		desc(a, "p%d=%lld ", attr, (long long)pv[n].val);
+			pv[n].val = gen_uint(a, bits, ap->has_u ? ap->umin : 0,
+					     ap->has_u ? ap->umax : ~0ull);
+		desc(a, "%c%d=%lld ", group == QLINK_PV_SIM ? 's' : 'c', attr,
+		     (long long)pv[n].val);
 		n++;
 	}
 	return n;
+}
+
+/*
+ * Settings of a qlinksim link: its physics (qlinksim's policy) and, with
+ * CONFIG, the core's configuration from the family's policy of
+ * QLINK_A_LINK_CONFIG (LINK_SET).
+ */
+static int gen_link_params(struct actor *a, struct qlink_pv *pv, int max,
+			   int config)
+{
+	const struct qf_op *op = qf_family_op(a->fam, QLINK_CMD_LINK_SET);
+	int n, pidx;
+
+	n = gen_group(a, qf_qlinksim_policy(), QLINK_PV_SIM, pv, max);
+	if (!config || !op || op->do_pol < 0)
+		return n;
+	pidx = a->fam->pol[op->do_pol].a[QLINK_A_LINK_CONFIG].nested;
+	if (pidx < 0 || pidx >= QF_POL_MAX)
+		return n;
+	return n + gen_group(a, &a->fam->pol[pidx], QLINK_PV_CONFIG, pv + n,
+			     max - n);
 }
 
 static void link_add(struct actor *a, int l)
@@ -725,7 +745,7 @@ static void link_add(struct actor *a, int l)
 
 		n = qlink_ev_params(pv, rates[below(a, 3)], 900000);
 	} else {
-		n = gen_link_params(a, pv, 40);
+		n = gen_link_params(a, pv, 40, 1);
 	}
 	/* link 1 may put its peer in another netns */
 	if (l == 1 && a->peer_nsfd >= 0 && chance(a, 50))
@@ -738,6 +758,20 @@ static void link_add(struct actor *a, int l)
 	ifidx_stale();
 }
 
+/* changelink: qlinksim's physics, now and then a configuration nest */
+static void link_change(struct actor *a, const char *name)
+{
+	struct qlink_pv pv[40];
+	int n, err;
+
+	call_begin(a, K_LINK_CHANGE);
+	desc(a, "%s ", name);
+	a->valid = chance(a, 70);
+	n = gen_link_params(a, pv, 40, chance(a, 10));
+	err = qlinksim_change(&a->rt, name, pv, n);
+	call_end(a, "rtnl changelink qlinksim", err, a->rt.extack);
+}
+
 static void link_op(struct actor *a)
 {
 	int l = below(a, NLINK), end = below(a, 2), err;
@@ -745,12 +779,17 @@ static void link_op(struct actor *a)
 
 	if (!a->have_rt)
 		return;
-	switch (below(a, 10)) {
+	switch (below(a, 11)) {
 	case 0:
 	case 1:
 	case 2:
 		if (a->own_links)
 			link_add(a, l);
+		break;
+	case 10:
+		if (l == a->ses_link && chance(a, 70))
+			break;
+		link_change(a, a->own_links ? a->own[l][end] : pick_name(a));
 		break;
 	case 3:
 		if (!a->own_links)

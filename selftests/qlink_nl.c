@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,11 +42,22 @@ int qlink_nl_open(struct qlink_nl *nl)
 		nl_socket_free(nl->sk);
 		return -ENOENT;
 	}
+	nl->rt = malloc(sizeof(*nl->rt));
+	if (!nl->rt || qlink_rt_open(nl->rt)) {
+		free(nl->rt);
+		nl_socket_free(nl->sk);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void qlink_nl_close(struct qlink_nl *nl)
 {
+	if (nl->rt) {
+		qlink_nl_close(nl->rt);
+		free(nl->rt);
+		nl->rt = NULL;
+	}
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
 }
@@ -65,6 +77,7 @@ struct nl_msg *qlink_nl_msg(struct qlink_nl *nl, int cmd, int flags)
 struct transact {
 	struct qlink_nl *nl;
 	int (*parse)(struct nlattr **attrs, void *arg);
+	int (*raw)(struct nlmsghdr *nlh, void *arg);
 	void *arg;
 	int done;
 };
@@ -75,6 +88,8 @@ static int on_valid(struct nl_msg *msg, void *data)
 	struct nlattr *attrs[QLINK_A_MAX + 1];
 	int err;
 
+	if (t->raw)
+		return t->raw(nlmsg_hdr(msg), t->arg) ? NL_STOP : NL_OK;
 	err = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, QLINK_A_MAX, NULL);
 	if (err)
 		return NL_STOP;
@@ -87,6 +102,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 	struct transact *t = data;
 	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct nlattr *pol[NL_POLICY_TYPE_ATTR_MAX + 1];
 	size_t off = sizeof(*e);
 
 	(void)nla;
@@ -101,6 +117,24 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 	    tb[NLMSGERR_ATTR_MSG])
 		nla_strlcpy(t->nl->extack, tb[NLMSGERR_ATTR_MSG],
 			    sizeof(t->nl->extack));
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && tb[NLMSGERR_ATTR_OFFS])
+		t->nl->err_off = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && tb[NLMSGERR_ATTR_POLICY] &&
+	    !nla_parse_nested(pol, NL_POLICY_TYPE_ATTR_MAX,
+			      tb[NLMSGERR_ATTR_POLICY], NULL)) {
+		if (pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_S] &&
+		    pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]) {
+			t->nl->has_pol_s = 1;
+			t->nl->pol_smin = (int64_t)nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_S]);
+			t->nl->pol_smax = (int64_t)nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]);
+		}
+		if (pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] &&
+		    pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]) {
+			t->nl->has_pol_u = 1;
+			t->nl->pol_umin = nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]);
+			t->nl->pol_umax = nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]);
+		}
+	}
 	return NL_STOP;
 }
 
@@ -113,15 +147,18 @@ static int on_ack(struct nl_msg *msg, void *data)
 	return NL_STOP;
 }
 
-int qlink_nl_transact(struct qlink_nl *nl, struct nl_msg *msg,
-		      int (*parse)(struct nlattr **attrs, void *arg), void *arg)
+static int transact(struct qlink_nl *nl, struct nl_msg *msg,
+		    struct transact *tp)
 {
-	struct transact t = { .nl = nl, .parse = parse, .arg = arg };
+	struct transact t = *tp;
 	struct nl_cb *cb;
 	int err;
 
+	t.nl = nl;
 	nl->err = 0;
 	nl->extack[0] = '\0';
+	nl->err_off = 0;
+	nl->has_pol_s = nl->has_pol_u = 0;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
@@ -134,6 +171,11 @@ int qlink_nl_transact(struct qlink_nl *nl, struct nl_msg *msg,
 
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send_auto(nl->sk, msg);
+	/* as sent (nl_send_auto() completed the header) */
+	nl->req_len = nlmsg_hdr(msg)->nlmsg_len;
+	if (nl->req_len > sizeof(nl->req))
+		nl->req_len = sizeof(nl->req);
+	memcpy(nl->req, nlmsg_hdr(msg), nl->req_len);
 	nlmsg_free(msg);
 	while (err >= 0 && !t.done)
 		err = nl_recvmsgs(nl->sk, cb);
@@ -141,6 +183,24 @@ int qlink_nl_transact(struct qlink_nl *nl, struct nl_msg *msg,
 	if (err < 0 && !nl->err)
 		nl->err = -EIO;
 	return nl->err;
+}
+
+int qlink_nl_transact(struct qlink_nl *nl, struct nl_msg *msg,
+		      int (*parse)(struct nlattr **attrs, void *arg), void *arg)
+{
+	struct transact t = { .parse = parse, .arg = arg };
+
+	return transact(nl, msg, &t);
+}
+
+int qlink_nl_err_attr(const struct qlink_nl *nl)
+{
+	const struct nlattr *a;
+
+	if (!nl->err_off || nl->err_off + sizeof(*a) > nl->req_len)
+		return -1;
+	a = (const struct nlattr *)(nl->req + nl->err_off);
+	return a->nla_type & NLA_TYPE_MASK;
 }
 
 int qlink_rt_open(struct qlink_nl *nl)
@@ -160,53 +220,91 @@ int qlink_rt_open(struct qlink_nl *nl)
 	return 0;
 }
 
-/* The spec's description of ATTR in SET (uapi/qlink_attrs.h), or NULL. */
-static const struct qlink_attr_info *attr_info(int set, int attr)
+/* The spec's description of a config or calib setting, else NULL. */
+static const struct qlink_attr_info *pv_spec(int attr)
 {
-	const struct qlink_attr_set *s = &qlink_attr_sets[set];
-
-	return attr > 0 && attr <= s->max && s->attrs[attr].name ?
-	       &s->attrs[attr] : NULL;
-}
-
-/* Integer attribute ATTR of SET with the width its type has on the wire. */
-static int put_int(struct nl_msg *msg, int set, int attr, int64_t val)
-{
-	const struct qlink_attr_info *a = attr_info(set, attr);
-
-	if (a && qlink_attr_width(a) == 8)
-		return nla_put_u64(msg, attr, (uint64_t)val);
-	return nla_put_u32(msg, attr, (uint32_t)val);
-}
-
-int64_t qlink_attr_get(int set, struct nlattr *nla)
-{
-	const struct qlink_attr_info *a = attr_info(set, nla_type(nla));
-
-	switch (a ? a->type : QLINK_AT_U32) {
-	case QLINK_AT_U8:
-		return nla_get_u8(nla);
-	case QLINK_AT_S32:
-		return (int32_t)nla_get_u32(nla);
-	case QLINK_AT_U64:
-	case QLINK_AT_S64:
-		return (int64_t)nla_get_u64(nla);
+	switch (QLINK_PV_GROUP(attr)) {
+	case QLINK_PV_CONFIG:
+		return &qlink_attrs_config[QLINK_PV_ATTR(attr)];
+	case QLINK_PV_CALIB:
+		return &qlink_attrs_calib[QLINK_PV_ATTR(attr)];
 	}
+	return NULL;
+}
+
+int qlink_pv_width(int attr)
+{
+	const struct qlink_attr_info *ai = pv_spec(attr);
+
+	if (ai)
+		return qlink_attr_width(ai);
+	/* qlinksim's are rtnetlink attributes, not the family's */
+	switch (attr) {
+	case PV_SIM(SOURCE_RATE):
+	case PV_SIM(COHERENCE):
+	case PV_SIM(SEED):
+	case PV_SIM(MAX_DET_RATE):
+		return 8;
+	case PV_SIM(DIRECT):
+		return 1;
+	}
+	return 4;
+}
+
+int qlink_put_group(struct nl_msg *msg, int type, int group,
+		    const struct qlink_pv *pv, int n)
+{
+	struct nlattr *nest = NULL;
+	int i, a, err = 0;
+
+	if (type > 0) {
+		nest = nla_nest_start(msg, type);
+		if (!nest)
+			return -ENOMEM;
+	}
+	for (i = 0; i < n && !err; i++) {
+		if (QLINK_PV_GROUP(pv[i].attr) != group)
+			continue;
+		a = QLINK_PV_ATTR(pv[i].attr);
+		switch (qlink_pv_width(pv[i].attr)) {
+		case 8:
+			err = nla_put_u64(msg, a, (uint64_t)pv[i].val);
+			break;
+		case 1:
+			err = nla_put_u8(msg, a, (uint8_t)pv[i].val);
+			break;
+		default:
+			err = nla_put_u32(msg, a, (uint32_t)pv[i].val);
+		}
+	}
+	if (nest)
+		nla_nest_end(msg, nest);
+	return err ? -ENOMEM : 0;
+}
+
+int64_t qlink_pv_get(int attr, struct nlattr *nla)
+{
+	switch (qlink_pv_width(attr)) {
+	case 8:
+		return (int64_t)nla_get_u64(nla);
+	case 1:
+		return nla_get_u8(nla);
+	}
+	if (attr == PV_SIM(OFFSET_DRIFT) ||
+	    (pv_spec(attr) && pv_spec(attr)->type == QLINK_AT_S32))
+		return (int32_t)nla_get_u32(nla);
 	return nla_get_u32(nla);
 }
 
-int qlink_put_params(struct nl_msg *msg, int type, const struct qlink_pv *pv,
-		     int n)
+/* Does PV hold a setting of GROUP? */
+static int pv_has(const struct qlink_pv *pv, int n, int group)
 {
-	struct nlattr *nest = nla_nest_start(msg, type);
-	int i, err = 0;
+	int i;
 
-	if (!nest)
-		return -ENOMEM;
-	for (i = 0; i < n && !err; i++)
-		err = put_int(msg, QLINK_ASET_PARAMS, pv[i].attr, pv[i].val);
-	nla_nest_end(msg, nest);
-	return err ? -ENOMEM : 0;
+	for (i = 0; i < n; i++)
+		if (QLINK_PV_GROUP(pv[i].attr) == group)
+			return 1;
+	return 0;
 }
 
 static struct nl_msg *rt_link_msg(int type, int flags, const char *name,
@@ -255,7 +353,9 @@ int qlinksim_create(struct qlink_nl *rt, const char *name, const char *peer,
 			goto nomem;
 		nla_nest_end(msg, pnest);
 	}
-	if (n && qlink_put_params(msg, IFLA_QLINKSIM_PARAMS, pv, n))
+	if (qlink_put_group(msg, 0, QLINK_PV_SIM, pv, n) ||
+	    (pv_has(pv, n, QLINK_PV_CONFIG) &&
+	     qlink_put_group(msg, IFLA_QLINKSIM_CONFIG, QLINK_PV_CONFIG, pv, n)))
 		goto nomem;
 	nla_nest_end(msg, data);
 	nla_nest_end(msg, info);
@@ -263,6 +363,79 @@ int qlinksim_create(struct qlink_nl *rt, const char *name, const char *peer,
 nomem:
 	nlmsg_free(msg);
 	return -ENOMEM;
+}
+
+/* changelink of the PV_SIM settings of PV, with CFG its PV_CFG ones too */
+static int sim_change(struct qlink_nl *rt, const char *name,
+		      const struct qlink_pv *pv, int n, int cfg)
+{
+	struct nlattr *info, *data;
+	struct nl_msg *msg;
+
+	msg = rt_link_msg(RTM_NEWLINK, 0, name, 0, 0);
+	if (!msg)
+		return -ENOMEM;
+	info = nla_nest_start(msg, IFLA_LINKINFO);
+	if (!info || nla_put_string(msg, IFLA_INFO_KIND, "qlinksim"))
+		goto nomem;
+	data = nla_nest_start(msg, IFLA_INFO_DATA);
+	if (!data || qlink_put_group(msg, 0, QLINK_PV_SIM, pv, n) ||
+	    (cfg && pv_has(pv, n, QLINK_PV_CONFIG) &&
+	     qlink_put_group(msg, IFLA_QLINKSIM_CONFIG, QLINK_PV_CONFIG, pv, n)))
+		goto nomem;
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	return qlink_nl_transact(rt, msg, NULL, NULL);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+int qlinksim_change(struct qlink_nl *rt, const char *name,
+		    const struct qlink_pv *pv, int n)
+{
+	return sim_change(rt, name, pv, n, 1);
+}
+
+static int parse_sim(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1];
+	struct nlattr *d[IFLA_QLINKSIM_MAX + 1];
+	struct qlinksim_v *s = arg;
+	int i;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) ||
+	    !tb[IFLA_LINKINFO] ||
+	    nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) ||
+	    !li[IFLA_INFO_DATA] ||
+	    nla_parse_nested(d, IFLA_QLINKSIM_MAX, li[IFLA_INFO_DATA], NULL))
+		return 0;
+	for (i = IFLA_QLINKSIM_PAD + 1; i <= IFLA_QLINKSIM_MAX; i++) {
+		if (!d[i])
+			continue;
+		s->has[i] = 1;
+		s->v[i] = qlink_pv_get(QLINK_PV_SIM | i, d[i]);
+	}
+	return 0;
+}
+
+int qlinksim_get(struct qlink_nl *rt, const char *name, struct qlinksim_v *s)
+{
+	struct nl_msg *msg = rt_link_msg(RTM_GETLINK, 0, name, 0, 0);
+	struct transact t = { .raw = parse_sim, .arg = s };
+	int err, i;
+
+	memset(s, 0, sizeof(*s));
+	if (!msg)
+		return -ENOMEM;
+	err = transact(rt, msg, &t);
+	if (err)
+		return err;
+	for (i = 0; i <= IFLA_QLINKSIM_MAX; i++)
+		if (s->has[i])
+			return 0;
+	return -ENOENT;
 }
 
 int qlink_rt_del(struct qlink_nl *rt, const char *name)
@@ -297,12 +470,29 @@ int qlink_nl_get(struct qlink_nl *nl, int cmd, const char *name,
 int qlink_nl_set(struct qlink_nl *nl, const char *name,
 		 const struct qlink_pv *pv, int n)
 {
-	struct nl_msg *msg = qlink_nl_msg(nl, QLINK_CMD_LINK_SET, 0);
+	int cfg = pv_has(pv, n, QLINK_PV_CONFIG);
+	int cal = pv_has(pv, n, QLINK_PV_CALIB);
+	struct nl_msg *msg;
+	int err;
 
+	if (pv_has(pv, n, QLINK_PV_SIM)) {
+		if (!nl->rt)
+			return -EINVAL;
+		err = sim_change(nl->rt, name, pv, n, 0);
+		/* the caller looks at nl for the error and its extack */
+		memcpy(&nl->err, &nl->rt->err,
+		       offsetof(struct qlink_nl, rt) - offsetof(struct qlink_nl, err));
+		if (err || (!cfg && !cal))
+			return err;
+	}
+	msg = qlink_nl_msg(nl, QLINK_CMD_LINK_SET, 0);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_string(msg, QLINK_A_IFNAME, name) ||
-	    qlink_put_params(msg, QLINK_A_LINK_PARAMS, pv, n)) {
+	    (cfg && qlink_put_group(msg, QLINK_A_LINK_CONFIG, QLINK_PV_CONFIG,
+				    pv, n)) ||
+	    (cal && qlink_put_group(msg, QLINK_A_LINK_CALIB, QLINK_PV_CALIB,
+				    pv, n))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -426,7 +616,11 @@ static int parse_stats(struct nlattr **a, void *arg)
 		if (!tb[i])
 			continue;
 		st->has[i] = 1;
-		st->v[i] = qlink_attr_get(QLINK_ASET_STATS, tb[i]);
+		/* s64 ones (offsets) come back right from the cast */
+		if (nla_len(tb[i]) == 8)
+			st->v[i] = (int64_t)nla_get_u64(tb[i]);
+		else
+			st->v[i] = nla_get_u32(tb[i]);
 	}
 	return 0;
 }
@@ -690,8 +884,8 @@ int qlink_sock_read_n(int fd, struct qlink_record *r, int want, int *nread)
 
 static int parse_link_v(struct nlattr **a, void *arg)
 {
-	struct nlattr *tb[QLINK_A_PARAM_MAX + 1];
-	struct nlattr *e[QLINK_A_EXP_MAX + 1];
+	struct nlattr *tb[QLINK_A_CONFIG_MAX + 1];
+	struct nlattr *e[QLINK_A_CALIB_MAX + 1];
 	struct nlattr *c[QLINK_A_CAPS_MAX + 1];
 	struct qlink_link_v *l = arg;
 	int i;
@@ -708,24 +902,33 @@ static int parse_link_v(struct nlattr **a, void *arg)
 		l->up = nla_get_u8(a[QLINK_A_LINK_UP]);
 	if (a[QLINK_A_LINK_CARRIER])
 		l->carrier = nla_get_u8(a[QLINK_A_LINK_CARRIER]);
-	if (a[QLINK_A_LINK_EXPECTED] &&
-	    !nla_parse_nested(e, QLINK_A_EXP_MAX, a[QLINK_A_LINK_EXPECTED],
-			      NULL)) {
-		if (e[QLINK_A_EXP_HERALD_RATE])
-			l->exp_herald_mhz = nla_get_u64(e[QLINK_A_EXP_HERALD_RATE]);
-		if (e[QLINK_A_EXP_FIDELITY])
-			l->exp_fid = nla_get_u32(e[QLINK_A_EXP_FIDELITY]);
-	}
-	if (a[QLINK_A_LINK_CAPS] &&
-	    !nla_parse_nested(c, QLINK_A_CAPS_MAX, a[QLINK_A_LINK_CAPS], NULL) &&
-	    c[QLINK_A_CAPS_MEMORY_SLOTS])
-		l->caps_slots = nla_get_u32(c[QLINK_A_CAPS_MEMORY_SLOTS]);
-	if (a[QLINK_A_LINK_PARAMS] &&
-	    !nla_parse_nested(tb, QLINK_A_PARAM_MAX, a[QLINK_A_LINK_PARAMS],
+	if (a[QLINK_A_LINK_CALIB] &&
+	    !nla_parse_nested(e, QLINK_A_CALIB_MAX, a[QLINK_A_LINK_CALIB],
 			      NULL))
-		for (i = QLINK_A_PARAM_PAD + 1; i <= QLINK_A_PARAM_MAX; i++)
+		for (i = QLINK_A_CALIB_PAD + 1; i <= QLINK_A_CALIB_MAX; i++) {
+			if (!e[i])
+				continue;
+			l->has_calib[i] = 1;
+			l->calib[i] = qlink_pv_get(QLINK_PV_CALIB | i, e[i]);
+		}
+	l->exp_herald_mhz = l->calib[QLINK_A_CALIB_HERALD_RATE];
+	l->exp_fid = l->calib[QLINK_A_CALIB_EXP_FIDELITY];
+	if (a[QLINK_A_LINK_CAPS] &&
+	    !nla_parse_nested(c, QLINK_A_CAPS_MAX, a[QLINK_A_LINK_CAPS], NULL)) {
+		if (c[QLINK_A_CAPS_MEMORY_SLOTS])
+			l->caps_slots = nla_get_u32(c[QLINK_A_CAPS_MEMORY_SLOTS]);
+		if (c[QLINK_A_CAPS_MEASURE_BASES]) {
+			l->has_caps_bases = 1;
+			l->caps_bases = nla_get_u32(c[QLINK_A_CAPS_MEASURE_BASES]);
+		}
+	}
+	if (a[QLINK_A_LINK_CONFIG] &&
+	    !nla_parse_nested(tb, QLINK_A_CONFIG_MAX, a[QLINK_A_LINK_CONFIG],
+			      NULL))
+		for (i = QLINK_A_CONFIG_PAD + 1; i <= QLINK_A_CONFIG_MAX; i++)
 			if (tb[i])
-				l->params[i] = qlink_attr_get(QLINK_ASET_PARAMS, tb[i]);
+				l->config[i] = qlink_pv_get(QLINK_PV_CONFIG | i,
+							    tb[i]);
 	return 0;
 }
 
@@ -734,6 +937,19 @@ int qlink_nl_link(struct qlink_nl *nl, const char *name,
 {
 	memset(l, 0, sizeof(*l));
 	return qlink_nl_get(nl, QLINK_CMD_LINK_GET, name, parse_link_v, l);
+}
+
+int qlink_nl_purpose_is64(int attr)
+{
+	switch (attr) {
+	case QLINK_A_PURPOSE_RATE:
+	case QLINK_A_PURPOSE_REQUESTS:
+	case QLINK_A_PURPOSE_REQ_SUCCEEDED:
+	case QLINK_A_PURPOSE_REQ_FAILED:
+	case QLINK_A_PURPOSE_DELIVERED:
+		return 1;
+	}
+	return 0;
 }
 
 int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
@@ -751,7 +967,9 @@ int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose
 		goto nomem;
 	err = nla_put_u32(msg, QLINK_A_PURPOSE_ID, purpose);
 	for (i = 0; i < n && !err; i++)
-		err = put_int(msg, QLINK_ASET_PURPOSE, pv[i].attr, pv[i].val);
+		err = qlink_nl_purpose_is64(pv[i].attr) ?
+		      nla_put_u64(msg, pv[i].attr, (uint64_t)pv[i].val) :
+		      nla_put_u32(msg, pv[i].attr, (uint32_t)pv[i].val);
 	if (err)
 		goto nomem;
 	nla_nest_end(msg, nest);
@@ -775,7 +993,8 @@ static int parse_purpose(struct nlattr **a, void *arg)
 		if (!tb[i])
 			continue;
 		p->has[i] = 1;
-		p->v[i] = qlink_attr_get(QLINK_ASET_PURPOSE, tb[i]);
+		p->v[i] = nla_len(tb[i]) == 8 ? (int64_t)nla_get_u64(tb[i]) :
+						nla_get_u32(tb[i]);
 	}
 	return 0;
 }
@@ -935,15 +1154,15 @@ void qlink_ns_link_teardown(struct qlink_ns_link *l)
 int qlink_ev_params(struct qlink_pv *pv, int64_t rate_hz, int f0_ppm)
 {
 	const struct qlink_pv v[] = {
-		{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_EVENTS },
-		{ QLINK_A_PARAM_SOURCE_RATE, rate_hz * 1000 },
-		{ QLINK_A_PARAM_DET_EFF_A, 1000000 },
-		{ QLINK_A_PARAM_DET_EFF_B, 1000000 },
-		{ QLINK_A_PARAM_FIBER_LEN_A, 0 },
-		{ QLINK_A_PARAM_FIBER_LEN_B, 0 },
-		{ QLINK_A_PARAM_FIDELITY, f0_ppm },
-		{ QLINK_A_PARAM_SEED, 1 },
-		{ QLINK_A_PARAM_DARK_RATE, 0 },
+		{ PV_SIM(HERALD_MODEL), QLINK_HERALD_EVENTS },
+		{ PV_SIM(SOURCE_RATE), rate_hz * 1000 },
+		{ PV_SIM(DET_EFF_A), 1000000 },
+		{ PV_SIM(DET_EFF_B), 1000000 },
+		{ PV_SIM(FIBER_LEN_A), 0 },
+		{ PV_SIM(FIBER_LEN_B), 0 },
+		{ PV_SIM(FIDELITY), f0_ppm },
+		{ PV_SIM(SEED), 1 },
+		{ PV_SIM(DARK_RATE), 0 },
 	};
 
 	memcpy(pv, v, sizeof(v));

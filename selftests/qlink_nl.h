@@ -12,6 +12,7 @@
 #include <netlink/genl/family.h>
 #include <stdint.h>
 #include <linux/netlink.h>
+#include <linux/if_link.h>
 #include <linux/qlink.h>
 #include <qlink_attrs.h>
 
@@ -20,6 +21,18 @@ struct qlink_nl {
 	int family;
 	int err;		/* last error reported by the kernel (negative) */
 	char extack[256];	/* its extack message, if any */
+	/* the rest of its extended ACK: the offset of the bad attribute in
+	 * the request (0: none) and the range of NLMSGERR_ATTR_POLICY */
+	uint32_t err_off;
+	int has_pol_s, has_pol_u;
+	int64_t pol_smin, pol_smax;
+	uint64_t pol_umin, pol_umax;
+	/* the last request as sent, for err_off */
+	unsigned char req[4096];
+	uint32_t req_len;
+	/* genl sockets: an rtnetlink socket of the same netns, for the
+	 * PV_SIM settings of qlink_nl_set() */
+	struct qlink_nl *rt;
 };
 
 /* Open a socket in the caller's current netns; returns 0 or -errno. */
@@ -43,31 +56,70 @@ int qlink_nl_transact(struct qlink_nl *nl, struct nl_msg *msg,
  */
 int qlink_rt_open(struct qlink_nl *nl);
 
-/* One parameter for qlink_put_params(): attribute and value. */
+/*
+ * One setting of a link: attribute and value. The attribute names its
+ * group: PV_CFG(X) (enum qlink_config_attr, QLINK_A_CONFIG_X), PV_CAL(X)
+ * (enum qlink_calib_attr, QLINK_A_CALIB_X) or PV_SIM(X) (enum
+ * qlinksim_info_attr, IFLA_QLINKSIM_X). A list of settings is routed by
+ * group: the configuration and the calibration to LINK_SET (nests
+ * QLINK_A_LINK_CONFIG and QLINK_A_LINK_CALIB), qlinksim's physics to
+ * RTM_NEWLINK IFLA_INFO_DATA. Purpose settings (qlink_nl_purpose_set())
+ * use plain enum qlink_purpose_attr numbers.
+ */
 struct qlink_pv {
-	int attr;		/* enum qlink_param_attr */
+	int attr;
 	int64_t val;
 };
 
-/* Add a nest TYPE holding N parameters (each with its type's wire width). */
-int qlink_put_params(struct nl_msg *msg, int type, const struct qlink_pv *pv,
-		     int n);
+#define QLINK_PV_CONFIG		0x10000
+#define QLINK_PV_CALIB		0x20000
+#define QLINK_PV_SIM		0x30000
+#define QLINK_PV_GROUP(a)	((a) & 0xf0000)
+#define QLINK_PV_ATTR(a)	((a) & 0xffff)
+#define PV_CFG(x)		(QLINK_PV_CONFIG | QLINK_A_CONFIG_##x)
+#define PV_CAL(x)		(QLINK_PV_CALIB | QLINK_A_CALIB_##x)
+#define PV_SIM(x)		(QLINK_PV_SIM | IFLA_QLINKSIM_##x)
 
-/*
- * Value of integer attribute NLA of attribute set SET (enum
- * qlink_attr_set_id), read with its type in the spec: sign-extended if
- * signed.
- */
-int64_t qlink_attr_get(int set, struct nlattr *nla);
+/* Wire width of setting ATTR (PV_*): 1, 4 or 8 bytes. */
+int qlink_pv_width(int attr);
+
+/* Add the settings of PV of group GROUP (QLINK_PV_*), in a nest TYPE if
+ * TYPE > 0, else flat. */
+int qlink_put_group(struct nl_msg *msg, int type, int group,
+		    const struct qlink_pv *pv, int n);
+
+/* Value of setting attribute ATTR (PV_*), sign-extended if signed. */
+int64_t qlink_pv_get(int attr, struct nlattr *nla);
 
 /*
  * RTM_NEWLINK of a qlinksim pair: end A NAME in the caller's netns, end B
  * PEER (NULL: kernel's choice) in the netns of PEER_NSFD (-1: the same),
- * with N parameters PV in IFLA_QLINKSIM_PARAMS (N = 0: none).
- * Returns 0 or -errno with the extack message in rt->extack.
+ * with N settings PV: PV_SIM ones in IFLA_INFO_DATA, PV_CFG ones in
+ * IFLA_QLINKSIM_CONFIG (PV_CAL ones: -EINVAL, a calibration is the
+ * driver's report). Returns 0 or -errno with the extack in rt->extack.
  */
 int qlinksim_create(struct qlink_nl *rt, const char *name, const char *peer,
 		    int peer_nsfd, const struct qlink_pv *pv, int n);
+
+/*
+ * RTM_NEWLINK on the existing qlinksim NAME (changelink): PV_SIM settings
+ * in IFLA_INFO_DATA, PV_CFG ones in an IFLA_QLINKSIM_CONFIG nest (which
+ * changelink refuses). 0 or -errno (+ rt->extack).
+ */
+int qlinksim_change(struct qlink_nl *rt, const char *name,
+		    const struct qlink_pv *pv, int n);
+
+/* qlinksim's attributes of NAME (RTM_GETLINK IFLA_INFO_DATA), by enum
+ * qlinksim_info_attr; 0 or -errno (-ENOENT if there was no IFLA_INFO_DATA). */
+struct qlinksim_v {
+	int64_t v[IFLA_QLINKSIM_MAX + 1];
+	int has[IFLA_QLINKSIM_MAX + 1];
+};
+int qlinksim_get(struct qlink_nl *rt, const char *name, struct qlinksim_v *s);
+
+/* The attribute (type, in the request as sent) the last error pointed at
+ * with NLMSGERR_ATTR_OFFS, or -1. */
+int qlink_nl_err_attr(const struct qlink_nl *nl);
 
 /* RTM_DELLINK by name; returns 0 or -errno. */
 int qlink_rt_del(struct qlink_nl *rt, const char *name);
@@ -82,7 +134,11 @@ int qlink_rt_set_up(struct qlink_nl *rt, const char *name, int up);
 int qlink_nl_get(struct qlink_nl *nl, int cmd, const char *name,
 		 int (*parse)(struct nlattr **attrs, void *arg), void *arg);
 
-/* LINK_SET of N parameters on NAME; returns 0 or -errno (+ nl->extack). */
+/*
+ * N settings PV of NAME at once: PV_SIM ones with RTM_NEWLINK (changelink,
+ * first), PV_CFG and PV_CAL ones with one LINK_SET. Returns 0 or -errno
+ * (+ nl->extack and the rest of the extended ACK).
+ */
 int qlink_nl_set(struct qlink_nl *nl, const char *name,
 		 const struct qlink_pv *pv, int n);
 
@@ -206,11 +262,15 @@ int qlink_sock_read_n(int fd, struct qlink_record *r, int want, int *n);
 /* What the tests need to know about a link end (LINK_GET). */
 struct qlink_link_v {
 	uint32_t ifindex, link_id, pair_link_id, peer_ifindex;
-	uint64_t exp_herald_mhz;	/* expected herald rate */
-	uint32_t exp_fid;		/* expected herald fidelity, ppm */
+	uint64_t exp_herald_mhz;	/* calibration: expected herald rate */
+	uint32_t exp_fid;		/* calibration: expected fidelity */
 	uint32_t caps_slots;		/* driver's memory slots */
+	uint32_t caps_bases;		/* QLINK_A_CAPS_MEASURE_BASES */
+	int has_caps_bases;
 	int up, carrier;
-	int64_t params[QLINK_A_PARAM_MAX + 1];
+	int64_t config[QLINK_A_CONFIG_MAX + 1];
+	int64_t calib[QLINK_A_CALIB_MAX + 1];
+	int has_calib[QLINK_A_CALIB_MAX + 1];
 };
 int qlink_nl_link(struct qlink_nl *nl, const char *name,
 		  struct qlink_link_v *l);
@@ -222,6 +282,8 @@ struct qlink_purpose_v {
 	int has[QLINK_A_PURPOSE_MAX + 1];
 };
 
+/* Is purpose attribute ATTR 64 bits wide on the wire? */
+int qlink_nl_purpose_is64(int attr);
 /* PURPOSE_SET of N settings PV (enum qlink_purpose_attr); 0 or -errno. */
 int qlink_nl_purpose_set(struct qlink_nl *nl, const char *name, uint32_t purpose,
 		      const struct qlink_pv *pv, int n);
@@ -250,8 +312,8 @@ struct qlink_ns_link {
 };
 
 /*
- * Move into a new netns A, make netns B, create the link with N parameters
- * PV (down), open the netlink sockets. 0 or -errno (+ a message on stderr).
+ * Move into a new netns A, make netns B, create the link with N settings
+ * PV (PV_SIM, PV_CFG; down), open the netlink sockets. 0 or -errno (+ a message on stderr).
  */
 int qlink_ns_link_setup(struct qlink_ns_link *l, const char *name_a,
 			const char *name_b, const struct qlink_pv *pv, int n);
@@ -267,7 +329,7 @@ void qlink_ns_link_teardown(struct qlink_ns_link *l);
 int64_t qlink_now_ms(void);
 
 /*
- * Parameters of a herald-event link whose attempts always succeed (both
+ * Settings (PV_SIM) of a herald-event link whose attempts always succeed (both
  * detector efficiencies 1, no fiber): exactly RATE_HZ pairs per second of
  * initial fidelity F0_PPM, seed 1, no decay, no dark counts (so no
  * accidentals expected). Writes at most 9 into PV and returns how many.

@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <linux/qlink.h>
+
 #include "qlink_policy.h"
 
 #ifndef NETLINK_EXT_ACK
@@ -395,4 +397,43 @@ const struct qf_op *qf_family_op(const struct qf_family *f, uint32_t cmd)
 		if (f->ops[i].cmd == cmd)
 			return &f->ops[i];
 	return NULL;
+}
+
+/* An integer attribute of TYPE with the range [LO, HI]. */
+#define QF_U(t, lo, hi)	{ .type = NL_ATTR_TYPE_##t, .has_u = 1, \
+			  .umin = (lo), .umax = (hi), .nested = -1 }
+#define QF_S(t, lo, hi)	{ .type = NL_ATTR_TYPE_##t, .has_s = 1, \
+			  .smin = (lo), .smax = (hi), .nested = -1 }
+
+const struct qf_policy *qf_qlinksim_policy(void)
+{
+	static const struct qf_policy pol = {
+		.used = 1,
+		.maxattr = IFLA_QLINKSIM_MAX,
+		.a = {
+			[IFLA_QLINKSIM_SOURCE_RATE]	= QF_U(U64, 0, 1000000000000ULL),
+			[IFLA_QLINKSIM_DET_EFF_A]	= QF_U(U32, 0, 1000000),
+			[IFLA_QLINKSIM_DET_EFF_B]	= QF_U(U32, 0, 1000000),
+			[IFLA_QLINKSIM_DARK_RATE]	= QF_U(U32, 0, 1000000000),
+			[IFLA_QLINKSIM_JITTER]		= QF_U(U32, 0, 1000000),
+			[IFLA_QLINKSIM_FIBER_LEN_A]	= QF_U(U32, 0, 1000000),
+			[IFLA_QLINKSIM_FIBER_LEN_B]	= QF_U(U32, 0, 1000000),
+			[IFLA_QLINKSIM_FIBER_LOSS]	= QF_U(U32, 0, 10000),
+			[IFLA_QLINKSIM_FIDELITY]	= QF_U(U32, 250000, 1000000),
+			[IFLA_QLINKSIM_COHERENCE]	= QF_U(U64, 0, 1000000000000000ULL),
+			[IFLA_QLINKSIM_HERALD_MODEL]	= QF_U(U32, 1, 2),
+			[IFLA_QLINKSIM_SEED]		= QF_U(U64, 0, INT64_MAX),
+			[IFLA_QLINKSIM_EXTRA_LOSS]	= QF_U(U32, 0, 100000),
+			[IFLA_QLINKSIM_FIDELITY_DROP]	= QF_U(U32, 0, 750000),
+			[IFLA_QLINKSIM_COHERENCE_SCALE]	= QF_U(U32, 1, 1000000),
+			[IFLA_QLINKSIM_DEAD_TIME]	= QF_U(U32, 0, 1000000000),
+			[IFLA_QLINKSIM_MAX_DET_RATE]	= QF_U(U64, 0, 10000000000000ULL),
+			[IFLA_QLINKSIM_BIT_FLIP]	= QF_U(U32, 0, 1000000),
+			[IFLA_QLINKSIM_OFFSET_DRIFT]	= QF_S(S32, -1000000000, 1000000000),
+			[IFLA_QLINKSIM_DIRECT]		= QF_U(U8, 0, 1),
+			[IFLA_QLINKSIM_BASIS_Z]		= QF_U(U32, 0, 1000000),
+		},
+	};
+
+	return &pol;
 }

@@ -107,6 +107,13 @@ struct qf_family {
 /* Read family NAME's ops, groups and policies; 0 or -errno. */
 int qf_family_read(const char *name, struct qf_family *f);
 
+/*
+ * The policy of qlinksim's IFLA_INFO_DATA (enum qlinksim_info_attr, as
+ * <linux/qlink.h> documents it): rtnetlink does not report link kinds'
+ * policies, so this model follows the uapi.
+ */
+const struct qf_policy *qf_qlinksim_policy(void);
+
 /* The op of CMD, or NULL. */
 const struct qf_op *qf_family_op(const struct qf_family *f, uint32_t cmd);
 

@@ -445,8 +445,8 @@ TEST_F_TIMEOUT(sk, rsp_and_photonic_keep, 120)
 {
 	static struct qlink_record cr[64], rr[64];
 	const struct qlink_pv tags[] = {
-		{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_TIME_TAGS },
-		{ QLINK_A_PARAM_SOURCE_RATE, 100000000 },	/* 1e5/s */
+		{ PV_SIM(HERALD_MODEL), QLINK_HERALD_TIME_TAGS },
+		{ PV_SIM(SOURCE_RATE), 100000000 },	/* 1e5/s */
 	};
 	struct qlink_create c;
 	int ca, rb, i;
@@ -493,9 +493,9 @@ TEST_F_TIMEOUT(sk, rsp_and_photonic_keep, 120)
 TEST_F_TIMEOUT(sk, min_fidelity_decay, 120)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 1000000 },
-		{ QLINK_A_PARAM_FIDELITY, 950000 },
-		{ QLINK_A_PARAM_COHERENCE, 1000000000 },
+		{ PV_SIM(SOURCE_RATE), 1000000 },
+		{ PV_SIM(FIDELITY), 950000 },
+		{ PV_SIM(COHERENCE), 1000000000 },
 	};
 	static struct qlink_record cr[64], rr[64];
 	struct qlink_stats_v st;

@@ -330,7 +330,7 @@ TEST_F_TIMEOUT(hd, consecutive_quota, 60)
  */
 TEST_F_TIMEOUT(hd, min_fidelity_share, 60)
 {
-	const struct qlink_pv coh = { QLINK_A_PARAM_COHERENCE, 100000000 };
+	const struct qlink_pv coh = { PV_SIM(COHERENCE), 100000000 };
 	struct qlink_record r[256];
 	struct qlink_create c;
 	int c1, x1, c2, x2, i, n;
@@ -550,7 +550,8 @@ TEST_F_TIMEOUT(hd, link_requests_bounded, 240)
  */
 TEST_F_TIMEOUT(hd, peer_netns_changes, 60)
 {
-	const struct qlink_pv w = { QLINK_A_PARAM_WINDOW, 2000 };
+	const struct qlink_pv w = { PV_CFG(WINDOW_FULL), 2000 };
+	const struct qlink_pv j = { PV_SIM(JITTER), 70 };
 	const struct qlink_pv pw = { QLINK_A_PURPOSE_WEIGHT, 3 };
 	struct qlink_pv pv[9];
 	int go[2], done[2], n, nsfd, here, status;
@@ -576,12 +577,17 @@ TEST_F_TIMEOUT(hd, peer_netns_changes, 60)
 		if (qlink_nl_set(&gn, "qx", &w, 1) != -EPERM ||
 		    !strstr(gn.extack, "other end"))
 			res = 133;
+		/* qlinksim's physics (changelink) are both ends' too */
+		else if (qlink_nl_set(&gn, "qx", &j, 1) != -EPERM ||
+			 !strstr(gn.extack, "other end"))
+			res = 136;
 		else if (qlink_nl_purpose_set(&gn, "qx", 1, &pw, 1) != -EPERM)
 			res = 134;
 		/* a link whose ends are both ours may be changed */
 		else if (qlink_rt_open(&rt) ||
 			 qlinksim_create(&rt, "qm", "qn", -1, NULL, 0) ||
 			 qlink_nl_set(&gn, "qm", &w, 1) ||
+			 qlink_nl_set(&gn, "qm", &j, 1) ||
 			 qlink_nl_purpose_set(&gn, "qm", 1, &pw, 1))
 			res = 135;
 		_exit(res);

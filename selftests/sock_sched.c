@@ -213,7 +213,7 @@ static void check_qber(struct __test_metadata *_metadata, const char *what,
 /* 10^5 pairs of F = 0.9 measured in Z: QBER (1 - F) 2/3 = 1/15. */
 TEST_F_TIMEOUT(sch, measure_qber_z, 300)
 {
-	struct qlink_pv pv = { QLINK_A_PARAM_SOURCE_RATE, 50000000 };
+	struct qlink_pv pv = { PV_SIM(SOURCE_RATE), 50000000 };
 	struct qber q;
 
 	ASSERT_EQ(0, set_params(self, &pv, 1));
@@ -226,7 +226,7 @@ TEST_F_TIMEOUT(sch, measure_qber_z, 300)
 /* BBM92: each end picks Z or X; only common-basis pairs are checked. */
 TEST_F_TIMEOUT(sch, measure_qber_random, 300)
 {
-	struct qlink_pv pv = { QLINK_A_PARAM_SOURCE_RATE, 50000000 };
+	struct qlink_pv pv = { PV_SIM(SOURCE_RATE), 50000000 };
 	double sd = 3 * sqrt_d(QBER_N / 4.0) + 1;
 	struct qber q;
 
@@ -245,9 +245,9 @@ TEST_F_TIMEOUT(sch, measure_qber_random, 300)
 TEST_F_TIMEOUT(sch, measure_bases_xy, 300)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 20000000 },
-		{ QLINK_A_PARAM_FIDELITY, 800000 },
-		{ QLINK_A_PARAM_FIDELITY_DROP, 50000 },
+		{ PV_SIM(SOURCE_RATE), 20000000 },
+		{ PV_SIM(FIDELITY), 800000 },
+		{ PV_SIM(FIDELITY_DROP), 50000 },
 	};
 	struct qber q;
 
@@ -331,13 +331,13 @@ static int count_resets(int fd, int n)
 TEST_F_TIMEOUT(sch, refusals, 120)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_FIDELITY, 950000 },
-		{ QLINK_A_PARAM_FIDELITY_DROP, 50000 },	/* herald F 0.9 */
-		{ QLINK_A_PARAM_MEMORY_SLOTS, 16 },
+		{ PV_SIM(FIDELITY), 950000 },
+		{ PV_SIM(FIDELITY_DROP), 50000 },	/* herald F 0.9 */
+		{ PV_CFG(MEMORY_SLOTS), 16 },
 	};
 	const struct qlink_pv tags[] = {
-		{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_TIME_TAGS },
-		{ QLINK_A_PARAM_MEMORY_SLOTS, 0 },
+		{ PV_SIM(HERALD_MODEL), QLINK_HERALD_TIME_TAGS },
+		{ PV_CFG(MEMORY_SLOTS), 0 },
 	};
 	struct qlink_pv maxout = { QLINK_A_PURPOSE_MAX_OUTSTANDING, 2 };
 	struct qlink_purpose_v pu;
@@ -460,6 +460,58 @@ TEST_F_TIMEOUT(sch, refusals, 120)
  * TIMEOUT at the deadline, to both ends: an interactive request of
  * another purpose takes every pair, the batch one gets none.
  */
+/*
+ * The scheduler plans with the calibration, whoever set it: an operator's
+ * herald rate (set at end B, seen at both ends) makes a deadline that the
+ * link's real rate meets impossible (NOTIME), until a change of
+ * qlinksim's physics makes the driver report its own calibration again.
+ */
+TEST_F_TIMEOUT(sch, calib_herald_rate, 120)
+{
+	const struct qlink_pv slow = { PV_CAL(HERALD_RATE), 10000 };	/* 10/s */
+	const struct qlink_pv phys = { PV_SIM(SOURCE_RATE), 1000000 };
+	struct qlink_create c;
+	int cs, rs;
+
+	ASSERT_EQ(0, socks(self, 20, 0, &cs, &rs));
+	ASSERT_EQ(0, qlink_ns_link_up(&self->l, 1));
+	ASSERT_EQ(1000000, self->l.a.exp_herald_mhz);
+
+	/* 100 pairs at 1000/s: 2 s is plenty */
+	qlink_create_init(&c, 1, 100, QLINK_REQ_MEASURE);
+	c.max_time = 2000000000ULL;
+	ASSERT_EQ(0, qlink_sock_create(cs, &c));
+	expect_served(_metadata, cs, rs, 1, 100);
+
+	ASSERT_EQ(0, qlink_nl_set(&self->l.gn_b, "qb", &slow, 1));
+	ASSERT_EQ(0, qlink_nl_link(&self->l.gn, "qa", &self->l.a));
+	ASSERT_EQ(0, qlink_nl_link(&self->l.gn_b, "qb", &self->l.b));
+	EXPECT_EQ(10000, self->l.a.calib[QLINK_A_CALIB_HERALD_RATE]);
+	EXPECT_EQ(10000, self->l.b.calib[QLINK_A_CALIB_HERALD_RATE]);
+	/* the rest of the calibration stays the driver's */
+	EXPECT_EQ(900000, self->l.a.calib[QLINK_A_CALIB_FIDELITY]);
+
+	/* at 10/s, 100 pairs need 10 s */
+	c.create_id = 2;
+	ASSERT_EQ(0, qlink_sock_create(cs, &c));
+	expect_refused(_metadata, cs, rs, 2, QLINK_ERR_NOTIME);
+	c.create_id = 3;
+	c.number = 10;
+	ASSERT_EQ(0, qlink_sock_create(cs, &c));
+	expect_served(_metadata, cs, rs, 3, 10);
+
+	/* the driver reports again at a physics change (the same rate) */
+	ASSERT_EQ(0, qlink_nl_set(&self->l.gn, "qa", &phys, 1));
+	ASSERT_EQ(0, qlink_nl_link(&self->l.gn, "qa", &self->l.a));
+	ASSERT_EQ(0, qlink_nl_link(&self->l.gn_b, "qb", &self->l.b));
+	EXPECT_EQ(1000000, self->l.a.calib[QLINK_A_CALIB_HERALD_RATE]);
+	EXPECT_EQ(1000000, self->l.b.calib[QLINK_A_CALIB_HERALD_RATE]);
+	c.create_id = 4;
+	c.number = 100;
+	ASSERT_EQ(0, qlink_sock_create(cs, &c));
+	expect_served(_metadata, cs, rs, 4, 100);
+}
+
 TEST_F_TIMEOUT(sch, timeout, 120)
 {
 	struct qlink_record r;
@@ -510,10 +562,10 @@ TEST_F_TIMEOUT(sch, timeout, 120)
 TEST_F_TIMEOUT(sch, atomic_expire, 180)
 {
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 400000 },
-		{ QLINK_A_PARAM_DET_EFF_A, 500000 },
-		{ QLINK_A_PARAM_DET_EFF_B, 500000 },
-		{ QLINK_A_PARAM_CUTOFF, CUTOFF_NS },
+		{ PV_SIM(SOURCE_RATE), 400000 },
+		{ PV_SIM(DET_EFF_A), 500000 },
+		{ PV_SIM(DET_EFF_B), 500000 },
+		{ PV_CFG(CUTOFF), CUTOFF_NS },
 	};
 	static struct qlink_record cr[512], rr[512];
 	int cs, rs, round, expired = 0;
@@ -624,8 +676,8 @@ TEST_F_TIMEOUT(sch, consecutive, 120)
 	 * is served
 	 */
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 2000000 },
-		{ QLINK_A_PARAM_MAX_PAIRS, 16 },
+		{ PV_SIM(SOURCE_RATE), 2000000 },
+		{ PV_CFG(MAX_PAIRS), 16 },
 	};
 	int c1, x1, c2, x2, round, i, inside;
 
@@ -714,7 +766,7 @@ static void read_all(int ep, int ms)
  */
 TEST_F_TIMEOUT(sch, wfq_64_sockets, 180)
 {
-	struct qlink_pv pv = { QLINK_A_PARAM_SOURCE_RATE, 4000000 };
+	struct qlink_pv pv = { PV_SIM(SOURCE_RATE), 4000000 };
 	struct qlink_pv w = { QLINK_A_PURPOSE_WEIGHT, 1 };
 	uint64_t lo = 0, hi = ~0ULL;
 	long cnt[NP], total = 0, batch_in = 0;
@@ -855,8 +907,8 @@ TEST_F_TIMEOUT(sch, rate_quota, 120)
 	static struct qlink_record r[1500], tmp[1500];
 	static double t[1500];
 	const struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 5000000 },
-		{ QLINK_A_PARAM_MAX_PAIRS, 16 },
+		{ PV_SIM(SOURCE_RATE), 5000000 },
+		{ PV_CFG(MAX_PAIRS), 16 },
 	};
 	struct qlink_pv rate = { QLINK_A_PURPOSE_RATE, 500000 };	/* 500/s */
 	struct qlink_purpose_v pu;
@@ -904,8 +956,8 @@ TEST_F_TIMEOUT(sch, reservation, 120)
 		{ QLINK_A_PURPOSE_RESERVE_FIDELITY, 900000 },
 	};
 	struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_SOURCE_RATE, 20000 },
-		{ QLINK_A_PARAM_FIDELITY, 950000 },
+		{ PV_SIM(SOURCE_RATE), 20000 },
+		{ PV_SIM(FIDELITY), 950000 },
 	};
 	struct qlink_record cr[8], rr[8], r;
 	struct qlink_purpose_v pu;

@@ -172,9 +172,11 @@ static void qlink_conf_changed(struct qlink *ql, u32 change)
 	ASSERT_RTNL();
 	qlink_pairs_params(ql);
 	qlink_sched_params(ql);
+	/* a driver's report before registration is the initial state */
+	if (ql->dev->reg_state != NETREG_REGISTERED)
+		return;
 	WRITE_ONCE(ql->param_changes, ql->param_changes + 1);
-	if (ql->dev->reg_state == NETREG_REGISTERED)
-		qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF, change);
+	qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF, change);
 }
 
 /**

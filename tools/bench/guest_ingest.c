@@ -63,9 +63,9 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < (int)(sizeof(rates) / sizeof(rates[0])); i++) {
 		struct qlink_pv pv[] = {
-			{ QLINK_A_PARAM_MAX_PAIRS, max_pairs },
-			{ QLINK_A_PARAM_SEED, 1 },
-			{ QLINK_A_PARAM_SOURCE_RATE, 0 },
+			{ PV_CFG(MAX_PAIRS), max_pairs },
+			{ PV_SIM(SEED), 1 },
+			{ PV_SIM(SOURCE_RATE), 0 },
 		};
 		double wall, tags, heralds;
 

@@ -278,15 +278,15 @@ static int make_link(struct qlink_nl *rt, const char *a, const char *b,
 		     uint64_t rate_mhz, int max_pairs)
 {
 	struct qlink_pv pv[] = {
-		{ QLINK_A_PARAM_HERALD_MODEL, QLINK_HERALD_EVENTS },
-		{ QLINK_A_PARAM_SOURCE_RATE, (int64_t)rate_mhz },
-		{ QLINK_A_PARAM_DET_EFF_A, 1000000 },
-		{ QLINK_A_PARAM_DET_EFF_B, 1000000 },
-		{ QLINK_A_PARAM_FIBER_LEN_A, 0 },
-		{ QLINK_A_PARAM_FIBER_LEN_B, 0 },
-		{ QLINK_A_PARAM_DARK_RATE, 0 },
-		{ QLINK_A_PARAM_SEED, 1 },
-		{ QLINK_A_PARAM_MAX_PAIRS, max_pairs },
+		{ PV_SIM(HERALD_MODEL), QLINK_HERALD_EVENTS },
+		{ PV_SIM(SOURCE_RATE), (int64_t)rate_mhz },
+		{ PV_SIM(DET_EFF_A), 1000000 },
+		{ PV_SIM(DET_EFF_B), 1000000 },
+		{ PV_SIM(FIBER_LEN_A), 0 },
+		{ PV_SIM(FIBER_LEN_B), 0 },
+		{ PV_SIM(DARK_RATE), 0 },
+		{ PV_SIM(SEED), 1 },
+		{ PV_CFG(MAX_PAIRS), max_pairs },
 	};
 	int err;
 
@@ -543,7 +543,7 @@ static int bench_throughput(struct qlink_nl *rt, struct qlink_nl *nl,
 	} else {
 		if (tp_rate > 0 && tp_rate * 1000 < max_rate)
 			max_rate = (uint64_t)(tp_rate * 1000);
-		struct qlink_pv pv = { QLINK_A_PARAM_SOURCE_RATE,
+		struct qlink_pv pv = { PV_SIM(SOURCE_RATE),
 				       (int64_t)max_rate };
 
 		if (qlink_nl_set(nl, "qst_a", &pv, 1)) {
