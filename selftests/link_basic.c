@@ -442,6 +442,7 @@ static const struct qlink_pv all_params[] = {
 	{ PV_CFG(MAX_PAIRS), 2048 },
 	{ PV_CFG(MEMORY_SLOTS), 512 },
 	{ PV_CFG(CUTOFF), 5000000 },
+	{ PV_CFG(MIN_FIDELITY), 300000 },
 	{ PV_SIM(DIRECT), 0 },
 	{ PV_SIM(BASIS_Z), 300000 },
 };
@@ -570,6 +571,7 @@ TEST_F(qlink, config_both_ends)
 		{ PV_CFG(MAX_PAIRS), 100 },
 		{ PV_CFG(MEMORY_SLOTS), 7 },
 		{ PV_CFG(CUTOFF), 99000000 },
+		{ PV_CFG(MIN_FIDELITY), 260000 },
 	};
 	struct link_info a, b;
 	int i, has;
@@ -578,7 +580,7 @@ TEST_F(qlink, config_both_ends)
 	ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
 	EXPECT_EQ(1000, a.config[QLINK_A_CONFIG_WINDOW_FULL]);
 	EXPECT_EQ(1024, a.config[QLINK_A_CONFIG_MAX_PAIRS]);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < (int)(sizeof(cfg) / sizeof(cfg[0])); i++) {
 		ASSERT_EQ(0, qlink_nl_set(&self->gn, i % 2 ? "qa" : "qb",
 					  &cfg[i], 1));
 		ASSERT_EQ(0, get_link(&self->gn, "qa", &a));
@@ -830,6 +832,7 @@ static const struct bad_param bad_params[] = {
 	{ PV_CFG(MAX_PAIRS), 1048577, "MAX_PAIRS" },
 	{ PV_CFG(MEMORY_SLOTS), 65536, "MEMORY_SLOTS" },
 	{ PV_CFG(CUTOFF), 1000000000000001LL, "CUTOFF" },
+	{ PV_CFG(MIN_FIDELITY), 1000001, "MIN_FIDELITY" },
 	{ PV_SIM(DIRECT), 2, "DIRECT" },
 	{ PV_SIM(BASIS_Z), 1000001, "BASIS_Z" },
 	{ PV_CAL(FIDELITY), 249999, "FIDELITY" },

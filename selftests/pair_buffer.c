@@ -7,6 +7,7 @@
  *  - fidelity vs age follows the Werner curve with the link's T;
  *  - pairs past the cutoff are expired and reported: PAIR_DROP_NTF with
  *    the sequence range, counters; PAIR_NTF carries trace ids;
+ *  - below the link's minimum fidelity, heralds are discarded at once;
  *  - ten seconds at qlinksim's maximum rate: the buffer stays at its cap,
  *    drops are counted, memory does not grow, and every object is freed
  *    after the link is deleted.
@@ -295,6 +296,51 @@ TEST_F_TIMEOUT(pb, cutoff_expires_and_reports, 120)
 	EXPECT_EQ(st.v[QLINK_A_STATS_HERALDS], (int64_t)ev.pairs);
 	EXPECT_EQ(st.v[QLINK_A_STATS_EXPIRED], (int64_t)ev.expired);
 	qlink_nl_close(&ev_nl);
+}
+
+/*
+ * A link's minimum herald fidelity: accidental coincidences (fidelity
+ * 1/4) never enter the buffer; true heralds do. Many dark counts and a
+ * wide window make plenty of accidentals.
+ */
+TEST_F_TIMEOUT(pb, min_fidelity_keeps_accidentals_out, 120)
+{
+	const struct qlink_pv pv[] = {
+		{ PV_SIM(SOURCE_RATE), 100000000 },
+		{ PV_SIM(DARK_RATE), 1000000000 },
+		{ PV_CFG(WINDOW_FULL), 10000 },
+		{ PV_CFG(MIN_FIDELITY), 500000 },
+		{ PV_SIM(SEED), 11 },
+	};
+	struct qlink_stats_v st;
+	int64_t t_end;
+	int i, low = 0;
+
+	ASSERT_EQ(0, qlinksim_create(&self->rt, "qpb_a", "qpb_b", -1, pv, 5));
+	up_both(_metadata, &self->rt, 1);
+	t_end = mono_ms() + 60000;
+	do {
+		usleep(100000);
+		ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qpb_a", &st));
+	} while (st.v[QLINK_A_STATS_ACCIDENTALS] < 20 && mono_ms() < t_end);
+	up_both(_metadata, &self->rt, 0);
+
+	ASSERT_EQ(0, qlink_nl_stats(&self->nl, "qpb_a", &st));
+	self->la.n = 0;
+	ASSERT_EQ(0, qlink_nl_dump_pairs(&self->nl, "qpb_a", qlink_pair_list_add,
+					 &self->la));
+	for (i = 0; i < self->la.n; i++)
+		low += self->la.p[i].f_herald < 500000;
+	TH_LOG("heralds %ld, accidentals %ld, discarded %ld, %d pairs kept",
+	       (long)st.v[QLINK_A_STATS_HERALDS],
+	       (long)st.v[QLINK_A_STATS_ACCIDENTALS],
+	       (long)st.v[QLINK_A_STATS_DISCARDED_LOW_F], self->la.n);
+	EXPECT_GE(st.v[QLINK_A_STATS_ACCIDENTALS], 20);
+	/* every accidental, and nothing else, was discarded at herald */
+	EXPECT_EQ(st.v[QLINK_A_STATS_ACCIDENTALS],
+		  st.v[QLINK_A_STATS_DISCARDED_LOW_F]);
+	EXPECT_GT(self->la.n, 0);
+	EXPECT_EQ(0, low);
 }
 
 /* Ten seconds at the driver's maximum rate into a 256-pair buffer. */
