@@ -673,7 +673,7 @@ static int xact_valid(struct nl_msg *msg, void *data)
 	return NL_OK;
 }
 
-/* "QLINK_A_PARAM_" + "FIDELITY" for attribute @attr of @nest, into @buf. */
+/* "QLINK_A_CALIB_" + "FIDELITY" for attribute @attr of @nest, into @buf. */
 static int uapi_name(int nest, int attr, char *buf, size_t len)
 {
 	const struct ql_nest_desc *nd = nest_desc(nest);
@@ -688,6 +688,22 @@ static int uapi_name(int nest, int attr, char *buf, size_t len)
 		buf[i + 1] = '\0';
 	}
 	return 0;
+}
+
+/* Is @offs the offset of @a in @req? */
+static bool is_at(const struct nlmsghdr *req, const struct nlattr *a,
+		  uint32_t offs)
+{
+	return (uint32_t)((const char *)a - (const char *)req) == offs;
+}
+
+/* Does attribute @a of @req hold offset @offs (itself or a child)? */
+static bool holds(const struct nlmsghdr *req, const struct nlattr *a,
+		  uint32_t offs)
+{
+	uint32_t at = (const char *)a - (const char *)req;
+
+	return offs >= at && offs < at + nla_len(a) + NLA_HDRLEN;
 }
 
 /*
@@ -705,12 +721,11 @@ static int attr_at(const struct nlmsghdr *req, uint32_t offs, char *buf,
 	nla_for_each_attr(a, (const struct nlattr *)((const char *)req +
 			  NLMSG_HDRLEN + GENL_HDRLEN),
 			  req->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, rem) {
-		uint32_t at = (const char *)a - (const char *)req;
 		int type = nla_type(a);
 
-		if (offs < at || offs >= at + nla_len(a) + NLA_HDRLEN)
+		if (!holds(req, a, offs))
 			continue;
-		if (offs == at) {
+		if (is_at(req, a, offs)) {
 			if (uapi_name(QL_NEST_TOP, type, buf, len))
 				snprintf(buf, len, "attribute");
 			return 0;
@@ -718,10 +733,72 @@ static int attr_at(const struct nlmsghdr *req, uint32_t offs, char *buf,
 		if (ql_attr_type(QL_NEST_TOP, type) != QL_TYPE_NEST)
 			return -1;
 		nla_for_each_nested(c, a, crem)
-			if ((uint32_t)((const char *)c - (const char *)req) == offs)
+			if (is_at(req, c, offs))
 				return uapi_name(type, nla_type(c), buf, len);
 	}
 	return -1;
+}
+
+/*
+ * The same for an echoed RTM_NEWLINK: an attribute of IFLA_INFO_DATA is
+ * named "KIND attribute N" (the library knows no link kind's names).
+ */
+static int rt_attr_at(const struct nlmsghdr *req, uint32_t offs, char *buf,
+		      size_t len)
+{
+	size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg));
+	const struct nlattr *a, *c, *kind = NULL, *data = NULL;
+	int rem;
+
+	if (req->nlmsg_type != RTM_NEWLINK || offs < hdr ||
+	    offs >= req->nlmsg_len)
+		return -1;
+	nla_for_each_attr(a, (const struct nlattr *)((const char *)req + hdr),
+			  req->nlmsg_len - hdr, rem) {
+		if (nla_type(a) != IFLA_LINKINFO || !holds(req, a, offs))
+			continue;
+		nla_for_each_nested(c, a, rem) {
+			if (nla_type(c) == IFLA_INFO_KIND)
+				kind = c;
+			else if (nla_type(c) == IFLA_INFO_DATA)
+				data = c;
+		}
+		break;
+	}
+	if (!kind || !data || !holds(req, data, offs))
+		return -1;
+	nla_for_each_nested(c, data, rem)
+		if (is_at(req, c, offs)) {
+			snprintf(buf, len, "%.*s attribute %d",
+				 (int)strnlen(nla_data(kind), nla_len(kind)),
+				 (const char *)nla_data(kind), nla_type(c));
+			return 0;
+		}
+	return -1;
+}
+
+/* ": allowed [min, max]" from the policy the kernel reported, into @buf. */
+static void policy_range(struct nlattr *pol, char *buf, size_t len)
+{
+	struct nlattr *p[NL_POLICY_TYPE_ATTR_MAX + 1];
+
+	*buf = '\0';
+	if (!pol || nla_parse_nested(p, NL_POLICY_TYPE_ATTR_MAX, pol, NULL))
+		return;
+	if (p[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] &&
+	    p[NL_POLICY_TYPE_ATTR_MAX_VALUE_U])
+		snprintf(buf, len, ": allowed [%llu, %llu]",
+			 (unsigned long long)nla_get_u64(
+			 p[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
+			 (unsigned long long)nla_get_u64(
+			 p[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
+	else if (p[NL_POLICY_TYPE_ATTR_MIN_VALUE_S] &&
+		 p[NL_POLICY_TYPE_ATTR_MAX_VALUE_S])
+		snprintf(buf, len, ": allowed [%lld, %lld]",
+			 (long long)nla_get_s64(
+			 p[NL_POLICY_TYPE_ATTR_MIN_VALUE_S]),
+			 (long long)nla_get_s64(
+			 p[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]));
 }
 
 /*
@@ -736,7 +813,9 @@ static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	const char *msg = NULL;
 	size_t off = sizeof(*e);
-	char full[384], name[64];
+	char full[384], name[64], range[96];
+	uint32_t offs;
+	int named;
 
 	(void)nla;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
@@ -748,27 +827,21 @@ static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 		       nlh->nlmsg_len - NLMSG_HDRLEN - off, ext_ack_policy)) {
 		if (tb[NLMSGERR_ATTR_MSG])
 			msg = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
-		if (x->qlink && tb[NLMSGERR_ATTR_OFFS] &&
-		    !(nlh->nlmsg_flags & NLM_F_CAPPED) &&
-		    (!msg || !strstr(msg, "QLINK_A_")) &&
-		    !attr_at(&e->msg, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]),
-			     name, sizeof(name))) {
-			int n = snprintf(full, sizeof(full), "%s: %s", name,
-					 msg ? msg : strerror(-e->error));
-			struct nlattr *p[NL_POLICY_TYPE_ATTR_MAX + 1];
-
-			if (tb[NLMSGERR_ATTR_POLICY] &&
-			    !nla_parse_nested(p, NL_POLICY_TYPE_ATTR_MAX,
-					      tb[NLMSGERR_ATTR_POLICY], NULL) &&
-			    p[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] &&
-			    p[NL_POLICY_TYPE_ATTR_MAX_VALUE_U] && n > 0 &&
-			    (size_t)n < sizeof(full))
-				snprintf(full + n, sizeof(full) - n,
-					 ": allowed [%llu, %llu]",
-					 (unsigned long long)nla_get_u64(
-					 p[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
-					 (unsigned long long)nla_get_u64(
-					 p[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
+		named = -1;
+		if (tb[NLMSGERR_ATTR_OFFS] && !(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+			if (x->qlink && (!msg || !strstr(msg, "QLINK_A_")))
+				named = attr_at(&e->msg, offs, name,
+						sizeof(name));
+			else if (!x->qlink && (!msg || !strstr(msg, "IFLA_")))
+				named = rt_attr_at(&e->msg, offs, name,
+						   sizeof(name));
+		}
+		if (!named) {
+			policy_range(tb[NLMSGERR_ATTR_POLICY], range,
+				     sizeof(range));
+			snprintf(full, sizeof(full), "%s: %s%s", name,
+				 msg ? msg : strerror(-e->error), range);
 			msg = full;
 		}
 	}
@@ -1589,8 +1662,10 @@ QL_API const char *ql_change_name(uint32_t change)
 		return "up";
 	case QLINK_CHANGE_DOWN:
 		return "down";
-	case QLINK_CHANGE_PARAMS:
-		return "params";
+	case QLINK_CHANGE_CONFIG:
+		return "config";
+	case QLINK_CHANGE_CALIB:
+		return "calib";
 	case QLINK_CHANGE_CARRIER:
 		return "carrier";
 	case QLINK_CHANGE_NAME:

@@ -12,8 +12,10 @@
  *  - Every function that talks to the kernel takes a handle from ql_open()
  *    and returns 0 (or a count) on success and a negative errno on failure.
  *    After a failure, ql_errmsg() says why in words: the kernel's extended
- *    ACK message when it sent one (for example "QLINK_A_PARAM_FIDELITY out
- *    of range: allowed [250000, 1000000] ppm"), otherwise strerror().
+ *    ACK message when it sent one, otherwise strerror(). A range error of
+ *    the kernel's policy names the attribute and its allowed range
+ *    ("QLINK_A_CALIB_FIDELITY: integer out of range: allowed [250000,
+ *    1000000]"; "qlinksim attribute 12: ..." for link-type attributes).
  *  - A handle talks to the network namespace it was opened in; open one
  *    handle per namespace. A handle is not thread safe: use one per thread.
  *    The library itself has no global state.
@@ -22,7 +24,7 @@
  *    or library adds attributes without an ABI change.
  *  - Attributes are named by (nest, attribute number) as in <linux/qlink.h>:
  *    the nest is the number of the top-level attribute that holds them
- *    (QLINK_A_LINK_PARAMS, QLINK_A_LINK_CAPS, QLINK_A_STATS...), or
+ *    (QLINK_A_LINK_CONFIG, QLINK_A_LINK_CALIB, QLINK_A_STATS...), or
  *    QL_NEST_TOP for the top-level attributes of a message. Values are in
  *    the uapi's units (mHz, ppm, metres, ps, ns, mdB).
  *  - Links are named by interface name, or by ifindex (*_by_index).
@@ -82,8 +84,8 @@ struct ql_attrs;
 
 /**
  * ql_attr_name() - name of attribute @attr of @nest as the uapi spells it,
- *	lower case, without the prefix ("source_rate" for
- *	QLINK_A_PARAM_SOURCE_RATE), or NULL if this library does not know it
+ *	lower case, without the prefix ("window_full" for
+ *	QLINK_A_CONFIG_WINDOW_FULL), or NULL if this library does not know it
  */
 const char *ql_attr_name(int nest, int attr);
 
@@ -247,8 +249,8 @@ int64_t ql_link_value(const struct ql_link *l, int attr);
 
 /**
  * ql_link_attrs() - the attributes of @l in @nest: QL_NEST_TOP for the
- *	top-level ones, else a nest such as QLINK_A_LINK_PARAMS,
- *	QLINK_A_LINK_CAPS, QLINK_A_LINK_EXPECTED, QLINK_A_STATS,
+ *	top-level ones, else a nest such as QLINK_A_LINK_CONFIG,
+ *	QLINK_A_LINK_CALIB, QLINK_A_LINK_CAPS, QLINK_A_STATS,
  *	QLINK_A_PURPOSE, QLINK_A_PAIR
  * Return: the set, valid as long as @l; NULL if @l has no such nest.
  */
@@ -273,7 +275,7 @@ int ql_link_dump(struct ql_handle *h, ql_link_cb cb, void *arg);
 /**
  * ql_link_set() - change attributes of a link, all or nothing
  *	(QLINK_CMD_LINK_SET)
- * @a: a set of one nest (QLINK_A_LINK_PARAMS...): sent as that nest; or a
+ * @a: a set of one nest (QLINK_A_LINK_CONFIG...): sent as that nest; or a
  *	QL_NEST_TOP set whose nested sets are sent as they are, to change
  *	several nests at once
  *
@@ -295,7 +297,8 @@ int ql_link_set_by_index(struct ql_handle *h, uint32_t ifindex,
  * @data: the IFLA_INFO_DATA attributes (a QL_NEST_RAW set, flat or with
  *	nested sets), e.g. IFLA_QLINKSIM_*
  *
- * Needs CAP_NET_ADMIN. Return: 0 or a negative errno, with ql_errmsg().
+ * Needs CAP_NET_ADMIN. Return: 0 or a negative errno, with ql_errmsg():
+ * a range error names the attribute as "KIND attribute N".
  */
 int ql_link_kind_set(struct ql_handle *h, const char *ifname,
 		     const char *kind, const struct ql_attrs *data);

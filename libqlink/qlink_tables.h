@@ -8,7 +8,7 @@
 #ifndef _QLINK_TABLES_H
 #define _QLINK_TABLES_H
 
-/* Top-level attributes the library reads (GET_VERSION's are left out). */
+/* Top-level attributes the library reads. */
 static const struct ql_attr_desc ql_top_attrs[QLINK_A_MAX + 1] = {
 	[QLINK_A_IFINDEX]	= { "ifindex", QL_TYPE_U32 },
 	[QLINK_A_IFNAME]	= { "ifname", QL_TYPE_STRING },
@@ -20,8 +20,8 @@ static const struct ql_attr_desc ql_top_attrs[QLINK_A_MAX + 1] = {
 	[QLINK_A_LINK_PEER_IFINDEX]	= { "link_peer_ifindex", QL_TYPE_U32 },
 	[QLINK_A_LINK_PEER_NETNS_COOKIE]	= { "link_peer_netns_cookie", QL_TYPE_U64 },
 	[QLINK_A_LINK_CAPS]	= { "link_caps", QL_TYPE_NEST },
-	[QLINK_A_LINK_PARAMS]	= { "link_params", QL_TYPE_NEST },
-	[QLINK_A_LINK_EXPECTED]	= { "link_expected", QL_TYPE_NEST },
+	[QLINK_A_LINK_CONFIG]	= { "link_config", QL_TYPE_NEST },
+	[QLINK_A_LINK_CALIB]	= { "link_calib", QL_TYPE_NEST },
 	[QLINK_A_LINK_CHANGE]	= { "link_change", QL_TYPE_U32 },
 	[QLINK_A_STATS]	= { "stats", QL_TYPE_NEST },
 	[QLINK_A_LINK_PAIR_ID]	= { "link_pair_id", QL_TYPE_U32 },
@@ -39,45 +39,31 @@ static const struct ql_attr_desc ql_caps_attrs[QLINK_A_CAPS_MAX + 1] = {
 	[QLINK_A_CAPS_HERALD_MODELS]	= { "herald_models", QL_TYPE_U32 },
 	[QLINK_A_CAPS_MAX_RATE]	= { "max_rate", QL_TYPE_U64 },
 	[QLINK_A_CAPS_MEMORY_SLOTS]	= { "memory_slots", QL_TYPE_U32 },
-	[QLINK_A_CAPS_PARAMS]	= { "params", QL_TYPE_U64 },
+	[QLINK_A_CAPS_MEASURE_BASES]	= { "measure_bases", QL_TYPE_U32 },
 };
 
-static const struct ql_attr_desc ql_param_attrs[QLINK_A_PARAM_MAX + 1] = {
-	[QLINK_A_PARAM_SOURCE_RATE]	= { "source_rate", QL_TYPE_U64 },
-	[QLINK_A_PARAM_DET_EFF_A]	= { "det_eff_a", QL_TYPE_U32 },
-	[QLINK_A_PARAM_DET_EFF_B]	= { "det_eff_b", QL_TYPE_U32 },
-	[QLINK_A_PARAM_DARK_RATE]	= { "dark_rate", QL_TYPE_U32 },
-	[QLINK_A_PARAM_JITTER]	= { "jitter", QL_TYPE_U32 },
-	[QLINK_A_PARAM_FIBER_LEN_A]	= { "fiber_len_a", QL_TYPE_U32 },
-	[QLINK_A_PARAM_FIBER_LEN_B]	= { "fiber_len_b", QL_TYPE_U32 },
-	[QLINK_A_PARAM_FIBER_LOSS]	= { "fiber_loss", QL_TYPE_U32 },
-	[QLINK_A_PARAM_WINDOW]	= { "window", QL_TYPE_U32 },
-	[QLINK_A_PARAM_OFFSET]	= { "offset", QL_TYPE_S64 },
-	[QLINK_A_PARAM_FIDELITY]	= { "fidelity", QL_TYPE_U32 },
-	[QLINK_A_PARAM_COHERENCE]	= { "coherence", QL_TYPE_U64 },
-	[QLINK_A_PARAM_HERALD_MODEL]	= { "herald_model", QL_TYPE_U32 },
-	[QLINK_A_PARAM_SEED]	= { "seed", QL_TYPE_U64 },
-	[QLINK_A_PARAM_EXTRA_LOSS]	= { "extra_loss", QL_TYPE_U32 },
-	[QLINK_A_PARAM_FIDELITY_DROP]	= { "fidelity_drop", QL_TYPE_U32 },
-	[QLINK_A_PARAM_COHERENCE_SCALE]	= { "coherence_scale", QL_TYPE_U32 },
-	[QLINK_A_PARAM_CTRL_DELAY]	= { "ctrl_delay", QL_TYPE_U64 },
-	[QLINK_A_PARAM_DEAD_TIME]	= { "dead_time", QL_TYPE_U32 },
-	[QLINK_A_PARAM_MAX_DET_RATE]	= { "max_det_rate", QL_TYPE_U64 },
-	[QLINK_A_PARAM_SWAP_FAIL]	= { "swap_fail", QL_TYPE_U32 },
-	[QLINK_A_PARAM_BIT_FLIP]	= { "bit_flip", QL_TYPE_U32 },
-	[QLINK_A_PARAM_OFFSET_DRIFT]	= { "offset_drift", QL_TYPE_S32 },
-	[QLINK_A_PARAM_MAX_PAIRS]	= { "max_pairs", QL_TYPE_U32 },
-	[QLINK_A_PARAM_MEMORY_SLOTS]	= { "memory_slots", QL_TYPE_U32 },
-	[QLINK_A_PARAM_CUTOFF]	= { "cutoff", QL_TYPE_U64 },
+static const struct ql_attr_desc ql_config_attrs[QLINK_A_CONFIG_MAX + 1] = {
+	[QLINK_A_CONFIG_WINDOW_FULL]	= { "window_full", QL_TYPE_U32 },
+	[QLINK_A_CONFIG_OFFSET]	= { "offset", QL_TYPE_S64 },
+	[QLINK_A_CONFIG_MAX_PAIRS]	= { "max_pairs", QL_TYPE_U32 },
+	[QLINK_A_CONFIG_MEMORY_SLOTS]	= { "memory_slots", QL_TYPE_U32 },
+	[QLINK_A_CONFIG_CUTOFF]	= { "cutoff", QL_TYPE_U64 },
 };
 
-static const struct ql_attr_desc ql_exp_attrs[QLINK_A_EXP_MAX + 1] = {
-	[QLINK_A_EXP_HERALD_RATE]	= { "herald_rate", QL_TYPE_U64 },
-	[QLINK_A_EXP_ACCIDENTAL_RATE]	= { "accidental_rate", QL_TYPE_U64 },
-	[QLINK_A_EXP_FIDELITY]	= { "fidelity", QL_TYPE_U32 },
-	[QLINK_A_EXP_QBER]	= { "qber", QL_TYPE_U32 },
-	[QLINK_A_EXP_LOSS_A]	= { "loss_a", QL_TYPE_U32 },
-	[QLINK_A_EXP_LOSS_B]	= { "loss_b", QL_TYPE_U32 },
+static const struct ql_attr_desc ql_calib_attrs[QLINK_A_CALIB_MAX + 1] = {
+	[QLINK_A_CALIB_FIDELITY]	= { "fidelity", QL_TYPE_U32 },
+	[QLINK_A_CALIB_COHERENCE]	= { "coherence", QL_TYPE_U64 },
+	[QLINK_A_CALIB_DET_EFF_A]	= { "det_eff_a", QL_TYPE_U32 },
+	[QLINK_A_CALIB_DET_EFF_B]	= { "det_eff_b", QL_TYPE_U32 },
+	[QLINK_A_CALIB_DARK_A]	= { "dark_a", QL_TYPE_U32 },
+	[QLINK_A_CALIB_DARK_B]	= { "dark_b", QL_TYPE_U32 },
+	[QLINK_A_CALIB_LOSS_A]	= { "loss_a", QL_TYPE_U32 },
+	[QLINK_A_CALIB_LOSS_B]	= { "loss_b", QL_TYPE_U32 },
+	[QLINK_A_CALIB_HERALD_RATE]	= { "herald_rate", QL_TYPE_U64 },
+	[QLINK_A_CALIB_ACCIDENTAL_RATE]	= { "accidental_rate", QL_TYPE_U64 },
+	[QLINK_A_CALIB_DIRECT]	= { "direct", QL_TYPE_U8 },
+	[QLINK_A_CALIB_EXP_FIDELITY]	= { "exp_fidelity", QL_TYPE_U32 },
+	[QLINK_A_CALIB_EXP_QBER]	= { "exp_qber", QL_TYPE_U32 },
 };
 
 static const struct ql_attr_desc ql_stats_attrs[QLINK_A_STATS_MAX + 1] = {
@@ -157,9 +143,10 @@ static const struct ql_attr_desc ql_purpose_attrs[QLINK_A_PURPOSE_MAX + 1] = {
 static const struct ql_nest_desc ql_nests[] = {
 	{ QL_NEST_TOP, "QLINK_A_", ql_top_attrs, QLINK_A_MAX },
 	{ QLINK_A_LINK_CAPS, "QLINK_A_CAPS_", ql_caps_attrs, QLINK_A_CAPS_MAX },
-	{ QLINK_A_LINK_PARAMS, "QLINK_A_PARAM_", ql_param_attrs,
-	  QLINK_A_PARAM_MAX },
-	{ QLINK_A_LINK_EXPECTED, "QLINK_A_EXP_", ql_exp_attrs, QLINK_A_EXP_MAX },
+	{ QLINK_A_LINK_CONFIG, "QLINK_A_CONFIG_", ql_config_attrs,
+	  QLINK_A_CONFIG_MAX },
+	{ QLINK_A_LINK_CALIB, "QLINK_A_CALIB_", ql_calib_attrs,
+	  QLINK_A_CALIB_MAX },
 	{ QLINK_A_STATS, "QLINK_A_STATS_", ql_stats_attrs, QLINK_A_STATS_MAX },
 	{ QLINK_A_PAIR, "QLINK_A_PAIR_", ql_pair_attrs, QLINK_A_PAIR_MAX },
 	{ QLINK_A_PURPOSE, "QLINK_A_PURPOSE_", ql_purpose_attrs,
