@@ -2,16 +2,21 @@
 /*
  * link_qlinksim.so: `ip link ... type qlinksim` for iproute2's ip.
  *
- *   ip link add qa type qlinksim [ PARAM VALUE ... ]
+ *   ip link add qa type qlinksim [ SETTING VALUE ... ]
  *                   [ peer name qb [ netns NS ] [ other ip link options ] ]
- *   ip link set qa type qlinksim PARAM VALUE ...
+ *   ip link set qa type qlinksim PHYSICS VALUE ...
  *   ip -d [-j] link show qa
+ *
+ * The simulator's physics and faults are flat IFLA_QLINKSIM_* attributes;
+ * the core's configuration (window-full, offset, max-pairs, memory-slots,
+ * cutoff) goes into the IFLA_QLINKSIM_CONFIG nest, at creation only (later
+ * it is QLINK_CMD_LINK_SET's: `qlink link set`).
  *
  * ip dlopens $IP_LIB_DIR/link_qlinksim.so and looks up qlinksim_link_util
  * (struct link_util of iproute2 6.1's ip/ip_common.h). Everything this
  * file calls from iproute2 (addattr*, iplink_parse, print_*, matches...)
  * resolves against the running ip binary, which exports its symbols; the
- * parameter table and units are those of the qlink tool (qlink_params.c,
+ * table of settings and units is the qlink tool's (qlink_params.c,
  * compiled in), so both speak the same words.
  */
 #include <stdio.h>
@@ -25,26 +30,58 @@
 #include "json_print.h"
 #include "qlink_params.h"
 
+#define QS_GROUPS	(QP_BIT(QP_SIM) | QP_BIT(QP_CONFIG))
+
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: ip link add NAME type qlinksim [ PARAM VALUE ... ]\n"
+		"Usage: ip link add NAME type qlinksim [ SETTING VALUE ... ]\n"
 		"                   [ peer [ name PEER ] [ netns NS ] [ ip link options ] ]\n"
-		"       ip link set NAME type qlinksim PARAM VALUE [ PARAM VALUE ... ]\n"
-		"Both ends of a link share the parameters; PARAMs may come before or\n"
-		"after the peer options.\n");
-	qp_help(f);
+		"       ip link set NAME type qlinksim PHYSICS VALUE [ PHYSICS VALUE ... ]\n"
+		"Both ends of a link share the settings; they may come before or\n"
+		"after the peer options. SETTING is PHYSICS or CONFIG.\n"
+		"PHYSICS: the simulator's physics and faults:\n");
+	qp_help(f, QP_SIM);
+	fprintf(f, "CONFIG: the link's configuration, at creation (later: qlink link set):\n");
+	qp_help(f, QP_CONFIG);
+	qp_help_units(f);
 }
 
-/* Is ARG the start of our own parameters again (ends the peer options)? */
+/* Is ARG the start of our own settings again (ends the peer options)? */
 static bool is_param_word(const char *arg)
 {
 	size_t i;
 
 	for (i = 0; i < qp_table_len; i++)
-		if (!strcmp(arg, qp_table[i].name))
+		if ((QP_BIT(qp_table[i].group) & QS_GROUPS) && !qp_table[i].ro &&
+		    !strcmp(arg, qp_table[i].name))
 			return true;
 	return false;
+}
+
+/* Add the settings of @group in @s as attributes of @n. */
+static void add_group(struct nlmsghdr *n, const struct qp_set *s, int group)
+{
+	const struct qp_desc *d;
+	int i;
+
+	for (i = 1; i <= QP_ATTR_MAX; i++) {
+		d = qp_by_attr(group, i);
+		if (!d || !qp_has(s, group, i))
+			continue;
+		switch (d->wire) {
+		case QP_U8:
+			addattr8(n, 1024, i, (__u8)s->value[group][i]);
+			break;
+		case QP_U64:
+		case QP_S64:
+			addattr64(n, 1024, i, (__u64)s->value[group][i]);
+			break;
+		default:
+			addattr32(n, 1024, i, (__u32)s->value[group][i]);
+			break;
+		}
+	}
 }
 
 /*
@@ -99,10 +136,11 @@ static int parse_peer(int argc, char **argv, struct nlmsghdr *n)
 static int qlinksim_parse_opt(struct link_util *lu, int argc, char **argv,
 			      struct nlmsghdr *n)
 {
-	struct qp_set s = { 0 };
+	struct qp_set s;
 	bool peer = false;
-	int i, used;
+	int used;
 
+	memset(&s, 0, sizeof(s));
 	while (argc > 0) {
 		if (strcmp(*argv, "peer") == 0) {
 			if (peer)
@@ -116,8 +154,8 @@ static int qlinksim_parse_opt(struct link_util *lu, int argc, char **argv,
 		} else if (matches(*argv, "help") == 0) {
 			print_usage(stdout);
 			exit(0);
-		} else if (qp_find(*argv)) {
-			qp_parse_args(&argc, &argv, &s);
+		} else if (qp_find(*argv, QS_GROUPS)) {
+			qp_parse_args(&argc, &argv, &s, QS_GROUPS);
 		} else {
 			fprintf(stderr,
 				"qlinksim: unknown option \"%s\", try \"ip link help qlinksim\"\n",
@@ -126,61 +164,64 @@ static int qlinksim_parse_opt(struct link_util *lu, int argc, char **argv,
 		}
 	}
 
-	if (s.present) {
+	/* The configuration is the qlink family's once the link exists. */
+	if (qp_any(&s, QP_CONFIG) && !(n->nlmsg_flags & NLM_F_CREATE)) {
+		fprintf(stderr,
+			"qlinksim: the configuration (window-full, offset, max-pairs, memory-slots,\n"
+			"cutoff) is set at creation only; change it with \"qlink link set\"\n");
+		return -1;
+	}
+	add_group(n, &s, QP_SIM);
+	if (qp_any(&s, QP_CONFIG)) {
 		/* The kernel parses this nest strictly: flag it as a nest. */
 		struct rtattr *nest = addattr_nest(n, 1024,
-						   IFLA_QLINKSIM_PARAMS | NLA_F_NESTED);
+						   IFLA_QLINKSIM_CONFIG | NLA_F_NESTED);
 
-		for (i = 1; i <= QLINK_A_PARAM_MAX; i++) {
-			const struct qp_desc *d = qp_by_attr(i);
-
-			if (!((s.present >> i) & 1) || !d)
-				continue;
-			if (d->wire == QP_U64 || d->wire == QP_S64)
-				addattr64(n, 1024, i, (__u64)s.value[i]);
-			else
-				addattr32(n, 1024, i, (__u32)s.value[i]);
-		}
+		add_group(n, &s, QP_CONFIG);
 		addattr_nest_end(n, nest);
 	}
 	return 0;
 }
 
+/* The physics and faults, from the flat IFLA_QLINKSIM_* attributes. */
 static void qlinksim_print_opt(struct link_util *lu, FILE *f,
 			       struct rtattr *tb[])
 {
-	struct rtattr *ptb[QLINK_A_PARAM_MAX + 1];
-	struct qp_set s = { 0 };
+	const struct qp_desc *d;
+	struct qp_set s;
 	int i;
 
-	if (!tb || !tb[IFLA_QLINKSIM_PARAMS])
+	if (!tb)
 		return;
-	parse_rtattr_nested(ptb, QLINK_A_PARAM_MAX, tb[IFLA_QLINKSIM_PARAMS]);
-	for (i = 1; i <= QLINK_A_PARAM_MAX; i++) {
-		const struct qp_desc *d = qp_by_attr(i);
-
-		if (!ptb[i] || !d)
+	memset(&s, 0, sizeof(s));
+	for (i = 1; i <= IFLA_QLINKSIM_MAX; i++) {
+		d = qp_by_attr(QP_SIM, i);
+		if (!tb[i] || !d)
 			continue;
 		switch (d->wire) {
-		case QP_U32:
-			if (RTA_PAYLOAD(ptb[i]) < sizeof(__u32))
+		case QP_U8:
+			if (RTA_PAYLOAD(tb[i]) < sizeof(__u8))
 				continue;
-			s.value[i] = rta_getattr_u32(ptb[i]);
+			qp_put(&s, QP_SIM, i, rta_getattr_u8(tb[i]));
+			break;
+		case QP_U32:
+			if (RTA_PAYLOAD(tb[i]) < sizeof(__u32))
+				continue;
+			qp_put(&s, QP_SIM, i, rta_getattr_u32(tb[i]));
 			break;
 		case QP_S32:
-			if (RTA_PAYLOAD(ptb[i]) < sizeof(__u32))
+			if (RTA_PAYLOAD(tb[i]) < sizeof(__u32))
 				continue;
-			s.value[i] = (__s32)rta_getattr_u32(ptb[i]);
+			qp_put(&s, QP_SIM, i, (__s32)rta_getattr_u32(tb[i]));
 			break;
 		default:
-			if (RTA_PAYLOAD(ptb[i]) < sizeof(__u64))
+			if (RTA_PAYLOAD(tb[i]) < sizeof(__u64))
 				continue;
-			s.value[i] = (__s64)rta_getattr_u64(ptb[i]);
+			qp_put(&s, QP_SIM, i, (__s64)rta_getattr_u64(tb[i]));
 			break;
 		}
-		s.present |= 1ULL << i;
 	}
-	qp_print(&s, false, NULL);
+	qp_print(&s, QP_SIM, false, NULL);
 }
 
 static void qlinksim_print_help(struct link_util *lu, int argc, char **argv,

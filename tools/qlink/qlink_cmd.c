@@ -31,7 +31,7 @@ void qlink_cmd_usage(const char *prog, FILE *f)
 		"       OPTIONS := { -s[tatistics] | -d[etails] | -j[son] | -p[retty]%s }\n"
 		"Commands:\n"
 		"       %s link show [ dev DEV ]\n"
-		"       %s link set dev DEV PARAM VALUE [ PARAM VALUE ... ]\n"
+		"       %s link set dev DEV [ SETTING VALUE ... ] [ calib CALIB VALUE ... ]\n"
 		"       %s pair show dev DEV\n"
 		"       %s purpose show dev DEV [ id ID ]\n"
 		"       %s purpose set dev DEV id ID SETTING VALUE [ SETTING VALUE ... ]\n"
@@ -39,8 +39,8 @@ void qlink_cmd_usage(const char *prog, FILE *f)
 		"       %s receive dev DEV purpose ID [ count N ] [ timeout TIME ]\n"
 		"       %s monitor [ link | pairs | all ] [ count N ]\n"
 		"       %s version\n"
-		"-s adds statistics, -d expected rates, capabilities and all fault\n"
-		"knobs; \"%s link set help\" lists the parameters and units.\n",
+		"-s adds statistics, -d capabilities and a simulator's physics and\n"
+		"faults; \"%s link set help\" lists the settings and units.\n",
 		ip ? "ip [ OPTIONS ] qlink" : "qlink [ OPTIONS ]",
 		ip ? " | ..." : " |\n                    -n[etns] NAME | -V[ersion] | -h[elp]",
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
@@ -50,16 +50,25 @@ static void usage_link(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s link show [ dev DEV ]\n"
-		"       %s link set dev DEV PARAM VALUE [ PARAM VALUE ... ]\n"
-		"       %s link set help   (the parameters and their units)\n",
+		"       %s link set dev DEV [ SETTING VALUE ... ] [ calib CALIB VALUE ... ]\n"
+		"       %s link set help   (the settings and their units)\n",
 		qc_prog_name, qc_prog_name, qc_prog_name);
 }
 
 static void usage_link_set(FILE *f)
 {
-	fprintf(f, "Usage: %s link set dev DEV PARAM VALUE [ PARAM VALUE ... ]\n",
+	fprintf(f,
+		"Usage: %s link set dev DEV [ SETTING VALUE ... ] [ calib CALIB VALUE ... ]\n"
+		"SETTING: the configuration of every link (both ends):\n",
 		qc_prog_name);
-	qp_help(f);
+	qp_help(f, QP_CONFIG);
+	fprintf(f, "SETTING: the physics and faults of a qlinksim link (both ends):\n");
+	qp_help(f, QP_SIM);
+	fprintf(f, "CALIB, after \"calib\": what the kernel assumes of the hardware\n"
+		"(a qlinksim link reports it from its physics; a change of them\n"
+		"reports it anew):\n");
+	qp_help(f, QP_CALIB);
+	qp_help_units(f);
 }
 
 static void usage_monitor(FILE *f)
@@ -77,12 +86,14 @@ int qc_kernel_error(struct ql_handle *h, const char *what)
 {
 	const char *msg = ql_errmsg(h);
 	size_t n = strlen(msg);
-	char hint[160];
+	char hint[160], text[384];
 
 	if (!n) {
 		fprintf(stderr, "Error: %s failed.\n", what);
 		return ERR_KERNEL;
 	}
+	msg = qp_kernel_msg(msg, text, sizeof(text));
+	n = strlen(msg);
 	if (msg[n - 1] == '.')
 		n--;
 	fprintf(stderr, "Error: %.*s", (int)n, msg);
@@ -134,15 +145,23 @@ void qc_print_name(const char *key, const char *name, const char *name_fmt,
 		print_uint(PRINT_ANY, key, num_fmt, v);
 }
 
-static void to_qp(const struct ql_attrs *ps, struct qp_set *s)
+/*
+ * The attributes of @a into @group of @s; a link kind's attributes come
+ * without types: signed ones are sign-extended by the table's width.
+ */
+static void to_qp(const struct ql_attrs *a, int group, struct qp_set *s)
 {
+	const struct qp_desc *d;
+	int64_t v;
 	int i;
 
-	memset(s, 0, sizeof(*s));
-	for (i = ql_attrs_next(ps, 0); i > 0 && i <= QLINK_A_PARAM_MAX;
-	     i = ql_attrs_next(ps, i)) {
-		s->present |= 1ULL << i;
-		s->value[i] = ql_attrs_get(ps, i);
+	for (i = ql_attrs_next(a, 0); i > 0 && i <= QP_ATTR_MAX;
+	     i = ql_attrs_next(a, i)) {
+		v = ql_attrs_get(a, i);
+		d = qp_by_attr(group, i);
+		if (d && d->wire == QP_S32)
+			v = (int32_t)v;
+		qp_put(s, group, i, v);
 	}
 }
 
@@ -160,69 +179,68 @@ static void print_flags(const struct ql_link *l)
 	print_bool(PRINT_JSON, "carrier", NULL, carrier);
 }
 
-static void print_caps(const struct ql_attrs *c)
+/*
+ * The names of the bits of @mask (1 << value) as "@text a,b" and as the
+ * JSON array @key.
+ */
+static void print_bits(const char *key, const char *text, uint32_t mask,
+		       int lo, int hi, const char *(*name)(uint8_t))
 {
-	uint32_t models = ql_attrs_get(c, QLINK_A_CAPS_HERALD_MODELS);
-	uint64_t max_rate = ql_attrs_get(c, QLINK_A_CAPS_MAX_RATE);
-	char buf[64];
-	int m, first = 1;
+	int v, first = 1;
 
-	print_string(PRINT_FP, NULL, "%s", "\n    caps herald-models ");
-	open_json_object("caps");
-	open_json_array(PRINT_JSON, "herald_models");
-	for (m = QLINK_HERALD_TIME_TAGS; m <= QLINK_HERALD_EVENTS; m++) {
-		if (!(models & (1u << m)))
+	print_string(PRINT_FP, NULL, " %s ", text);
+	open_json_array(PRINT_JSON, key);
+	for (v = lo; v <= hi; v++) {
+		if (!(mask & (1u << v)))
 			continue;
-		print_string(PRINT_FP, NULL, first ? "%s" : ",%s",
-			     ql_herald_model_name(m));
-		print_string(PRINT_JSON, NULL, NULL, ql_herald_model_name(m));
+		print_string(PRINT_FP, NULL, first ? "%s" : ",%s", name(v));
+		print_string(PRINT_JSON, NULL, NULL, name(v));
 		first = 0;
 	}
+	if (first)
+		print_string(PRINT_FP, NULL, "%s", "none");
 	close_json_array(PRINT_JSON, NULL);
+}
+
+static const char *model_name(uint8_t m)
+{
+	return ql_herald_model_name(m);
+}
+
+static void print_caps(const struct ql_attrs *c)
+{
+	uint64_t max_rate = ql_attrs_get(c, QLINK_A_CAPS_MAX_RATE);
+	char buf[64];
+
+	print_string(PRINT_FP, NULL, "%s", "\n    caps");
+	open_json_object("caps");
+	print_bits("herald_models", "herald-models",
+		   ql_attrs_get(c, QLINK_A_CAPS_HERALD_MODELS),
+		   QLINK_HERALD_TIME_TAGS, QLINK_HERALD_EVENTS, model_name);
 	qp_format_unit(QP_RATE, (int64_t)max_rate, buf, sizeof(buf));
 	print_string(PRINT_FP, NULL, " max-rate %s", buf);
 	print_u64(PRINT_JSON, "max_rate", NULL, max_rate);
 	print_uint(PRINT_ANY, "memory_slots", " memory-slots %u",
 		   (uint32_t)ql_attrs_get(c, QLINK_A_CAPS_MEMORY_SLOTS));
-	if (ql_attrs_has(c, QLINK_A_CAPS_PARAMS))
-		print_0xhex(PRINT_ANY, "params", " params %#llx",
-			    (uint64_t)ql_attrs_get(c, QLINK_A_CAPS_PARAMS));
+	print_bits("measure_bases", "measure-bases",
+		   ql_attrs_get(c, QLINK_A_CAPS_MEASURE_BASES),
+		   QLINK_BASIS_Z, QLINK_BASIS_Y, ql_basis_name);
 	close_json_object();
 }
 
-static void print_expected(const struct ql_attrs *e)
+/*
+ * One group of settings on a line of its own: "    TITLE name value ...",
+ * in JSON the object @key.
+ */
+static void print_group(const struct ql_attrs *a, int group, const char *key)
 {
-	uint64_t herald = ql_attrs_get(e, QLINK_A_EXP_HERALD_RATE);
-	uint64_t accidental = ql_attrs_get(e, QLINK_A_EXP_ACCIDENTAL_RATE);
-	uint32_t v;
-	char buf[64];
+	struct qp_set s;
 
-	print_string(PRINT_FP, NULL, "%s", "\n    expected ");
-	open_json_object("expected");
-	qp_format_approx(QP_RATE, (int64_t)herald, buf, sizeof(buf));
-	print_string(PRINT_FP, NULL, "herald-rate %s ", buf);
-	print_u64(PRINT_JSON, "herald_rate", NULL, herald);
-	qp_format_approx(QP_RATE, (int64_t)accidental, buf, sizeof(buf));
-	print_string(PRINT_FP, NULL, "accidental-rate %s ", buf);
-	print_u64(PRINT_JSON, "accidental_rate", NULL, accidental);
-	if (ql_attrs_has(e, QLINK_A_EXP_FIDELITY)) {
-		v = ql_attrs_get(e, QLINK_A_EXP_FIDELITY);
-		qp_format_unit(QP_FRACTION, v, buf, sizeof(buf));
-		print_string(PRINT_FP, NULL, "fidelity %s ", buf);
-		print_uint(PRINT_JSON, "fidelity", NULL, v);
-		v = ql_attrs_get(e, QLINK_A_EXP_QBER);
-		qp_format_unit(QP_FRACTION, v, buf, sizeof(buf));
-		print_string(PRINT_FP, NULL, "qber %s ", buf);
-		print_uint(PRINT_JSON, "qber", NULL, v);
-	}
-	v = ql_attrs_get(e, QLINK_A_EXP_LOSS_A);
-	qp_format_unit(QP_LOSS, v, buf, sizeof(buf));
-	print_string(PRINT_FP, NULL, "loss-a %s ", buf);
-	print_uint(PRINT_JSON, "loss_a", NULL, v);
-	v = ql_attrs_get(e, QLINK_A_EXP_LOSS_B);
-	qp_format_unit(QP_LOSS, v, buf, sizeof(buf));
-	print_string(PRINT_FP, NULL, "loss-b %s", buf);
-	print_uint(PRINT_JSON, "loss_b", NULL, v);
+	memset(&s, 0, sizeof(s));
+	to_qp(a, group, &s);
+	print_string(PRINT_FP, NULL, "\n    %s ", qp_group_name(group));
+	open_json_object(key);
+	qp_print(&s, group, show_details, "    ");
 	close_json_object();
 }
 
@@ -292,10 +310,9 @@ static void print_stats(const struct ql_attrs *st)
 
 /* One link, in the layout of `ip link show`. */
 static void print_link(const struct ql_link *l, const struct ql_link *st,
-		       const char *event)
+		       const struct ql_attrs *kind, const char *event)
 {
 	const struct ql_attrs *a;
-	struct qp_set s;
 
 	open_json_object(NULL);
 	if (event)
@@ -327,17 +344,14 @@ static void print_link(const struct ql_link *l, const struct ql_link *st,
 	    ql_change_name(ql_link_value(l, QLINK_A_LINK_CHANGE)))
 		print_string(PRINT_ANY, "change", "change %s ",
 			     ql_change_name(ql_link_value(l, QLINK_A_LINK_CHANGE)));
-	a = ql_link_attrs(l, QLINK_A_LINK_PARAMS);
-	if (a) {
-		print_string(PRINT_FP, NULL, "%s", "\n    ");
-		open_json_object("params");
-		to_qp(a, &s);
-		qp_print(&s, show_details, "    ");
-		close_json_object();
-	}
-	a = ql_link_attrs(l, QLINK_A_LINK_EXPECTED);
-	if (show_details && a)
-		print_expected(a);
+	a = ql_link_attrs(l, QLINK_A_LINK_CONFIG);
+	if (a)
+		print_group(a, QP_CONFIG, "config");
+	a = ql_link_attrs(l, QLINK_A_LINK_CALIB);
+	if (a)
+		print_group(a, QP_CALIB, "calib");
+	if (kind)
+		print_group(kind, QP_SIM, "physics");
 	a = ql_link_attrs(l, QLINK_A_LINK_CAPS);
 	if (show_details && a)
 		print_caps(a);
@@ -384,8 +398,15 @@ static int collect(const struct ql_link *l, void *arg)
 	return keep(arg, ql_link_dup(l));
 }
 
+/* Is @l a qlinksim link (whose kind attributes this tool knows)? */
+static bool is_qlinksim(const struct ql_link *l)
+{
+	return ql_link_kind(l) && !strcmp(ql_link_kind(l), "qlinksim");
+}
+
 static int show_one(const struct ql_link *l, struct show_ctx *c)
 {
+	struct ql_attrs *kind = NULL;
 	struct ql_link *st = NULL;
 
 	if (show_stats) {
@@ -396,7 +417,18 @@ static int show_one(const struct ql_link *l, struct show_ctx *c)
 			return 1;
 		}
 	}
-	print_link(l, st, NULL);
+	if (show_details && is_qlinksim(l) &&
+	    ql_link_kind_get(c->h, ql_link_ifname(l), &kind)) {
+		if (ql_errno(c->h) == -ENODEV) {
+			ql_link_free(st);
+			return 0;
+		}
+		c->err = qc_kernel_error(c->h, "link kind get");
+		ql_link_free(st);
+		return 1;
+	}
+	print_link(l, st, kind, NULL);
+	ql_attrs_free(kind);
 	ql_link_free(st);
 	return 0;
 }
@@ -453,14 +485,64 @@ static int link_show(int argc, char **argv)
 	return c.err;
 }
 
+/* The settings of @group in @s as a set of @nest; NULL: no memory. */
+static struct ql_attrs *to_attrs(const struct qp_set *s, int group, int nest)
+{
+	static const int types[] = {
+		[QP_U8] = QL_TYPE_U8, [QP_U32] = QL_TYPE_U32,
+		[QP_S32] = QL_TYPE_S32, [QP_U64] = QL_TYPE_U64,
+		[QP_S64] = QL_TYPE_S64,
+	};
+	struct ql_attrs *a = ql_attrs_new(nest);
+	const struct qp_desc *d;
+	int i, err = 0;
+
+	for (i = 1; a && !err && i <= QP_ATTR_MAX; i++) {
+		if (!qp_has(s, group, i))
+			continue;
+		d = qp_by_attr(group, i);
+		err = nest == QL_NEST_RAW ?
+		      ql_attrs_put_type(a, i, types[d->wire], s->value[group][i]) :
+		      ql_attrs_put(a, i, s->value[group][i]);
+	}
+	if (err) {
+		ql_attrs_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The first keyword of the simulator's group @s sets, for messages. */
+static const char *first_sim_word(const struct qp_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < qp_table_len; i++)
+		if (qp_table[i].group == QP_SIM &&
+		    qp_has(s, QP_SIM, qp_table[i].attr))
+			return qp_table[i].name;
+	return "?";
+}
+
+/*
+ * Everything is parsed and checked before anything is sent. The
+ * simulator's physics go first (rtnetlink changelink): the driver then
+ * reports the calibration they imply and moves the offset with the fiber
+ * lengths, so that the configuration and calibration given in the same
+ * command (QLINK_CMD_LINK_SET, all or nothing) apply over them.
+ */
 static int link_set(int argc, char **argv)
 {
-	struct ql_attrs *ps;
-	struct ql_handle *h;
-	struct qp_set s = { 0 };
+	struct ql_attrs *top, *conf = NULL, *cal = NULL, *sim = NULL;
+	unsigned int groups = QP_BIT(QP_CONFIG) | QP_BIT(QP_CALIB) |
+			      QP_BIT(QP_SIM);
+	struct ql_handle *h = NULL;
+	struct qp_set s;
 	const char *dev = NULL;
-	int i, err;
+	struct ql_link *l = NULL;
+	int err;
 
+	memset(&s, 0, sizeof(s));
 	while (argc > 0) {
 		if (strcmp(*argv, "dev") == 0) {
 			NEXT_ARG();
@@ -470,14 +552,14 @@ static int link_set(int argc, char **argv)
 		} else if (matches(*argv, "help") == 0) {
 			usage_link_set(stdout);
 			return 0;
-		} else if (qp_find(*argv)) {
-			qp_parse_args(&argc, &argv, &s);
+		} else if (qp_is_word(*argv, groups)) {
+			qp_parse_args(&argc, &argv, &s, groups);
 			continue;
 		} else if (!dev) {
 			dev = *argv;
 		} else {
 			fprintf(stderr,
-				"Error: unknown parameter \"%s\", try \"%s link set help\".\n",
+				"Error: unknown setting \"%s\", try \"%s link set help\".\n",
 				*argv, qc_prog_name);
 			exit(-1);
 		}
@@ -485,28 +567,76 @@ static int link_set(int argc, char **argv)
 		argv++;
 	}
 	qc_dev(dev);
-	if (!s.present) {
+	if (!qp_any(&s, QP_CONFIG) && !qp_any(&s, QP_CALIB) &&
+	    !qp_any(&s, QP_SIM)) {
 		fprintf(stderr,
 			"Error: nothing to set, try \"%s link set help\".\n",
 			qc_prog_name);
 		exit(-1);
 	}
 
-	ps = ql_attrs_new(QLINK_A_LINK_PARAMS);
-	for (i = 1; ps && i <= QLINK_A_PARAM_MAX; i++)
-		if (((s.present >> i) & 1) && ql_attrs_put(ps, i, s.value[i])) {
-			ql_attrs_free(ps);
-			ps = NULL;
-		}
-	if (!ps) {
+	top = ql_attrs_new(QL_NEST_TOP);
+	if (qp_any(&s, QP_CONFIG))
+		conf = to_attrs(&s, QP_CONFIG, QLINK_A_LINK_CONFIG);
+	if (qp_any(&s, QP_CALIB))
+		cal = to_attrs(&s, QP_CALIB, QLINK_A_LINK_CALIB);
+	if (qp_any(&s, QP_SIM))
+		sim = to_attrs(&s, QP_SIM, QL_NEST_RAW);
+	if (!top || (qp_any(&s, QP_CONFIG) &&
+		     (!conf || ql_attrs_put_nest(top, QLINK_A_LINK_CONFIG, conf))) ||
+	    (qp_any(&s, QP_CALIB) &&
+	     (!cal || ql_attrs_put_nest(top, QLINK_A_LINK_CALIB, cal))) ||
+	    (qp_any(&s, QP_SIM) && !sim)) {
 		fprintf(stderr, "Error: out of memory.\n");
-		return ERR_LOCAL;
+		err = ERR_LOCAL;
+		goto out;
 	}
 	err = qc_open_handle(&h);
-	if (!err && ql_link_set(h, dev, ps))
-		err = qc_kernel_error(h, "link set");
+	if (err)
+		goto out;
+	if (sim) {
+		/* Physics only for the simulator: say so before sending. */
+		if (ql_link_get(h, dev, &l)) {
+			err = qc_kernel_error(h, "link get");
+			goto out;
+		}
+		if (!is_qlinksim(l)) {
+			const char *w = first_sim_word(&s);
+			char what[64];
+
+			if (ql_link_kind(l))
+				snprintf(what, sizeof(what), "is a \"%s\" link",
+					 ql_link_kind(l));
+			else
+				snprintf(what, sizeof(what), "is not one");
+			fprintf(stderr,
+				"Error: \"%s\" sets the physics of a qlinksim link, and %s %s%s.\n",
+				w, dev, what,
+				qp_find(w, QP_BIT(QP_CALIB)) ?
+				"; its calibration is set with \"calib\"" : "");
+			err = ERR_LOCAL;
+			goto out;
+		}
+		if (ql_link_kind_set(h, dev, "qlinksim", sim)) {
+			err = qc_kernel_error(h, "link kind set");
+			goto out;
+		}
+	}
+	if (conf || cal) {
+		if (ql_link_set(h, dev, top)) {
+			err = qc_kernel_error(h, "link set");
+			if (sim)
+				fprintf(stderr,
+					"The simulator's physics were changed; the configuration and calibration were not.\n");
+		}
+	}
+out:
+	ql_link_free(l);
 	ql_close(h);
-	ql_attrs_free(ps);
+	ql_attrs_free(top);
+	ql_attrs_free(conf);
+	ql_attrs_free(cal);
+	ql_attrs_free(sim);
 	return err;
 }
 
@@ -709,7 +839,8 @@ static int mon_event(const struct ql_event *ev, void *arg)
 	if (cmd == QLINK_CMD_PAIR_NTF || cmd == QLINK_CMD_PAIR_DROP_NTF)
 		print_pair_event(ev, name);
 	else
-		print_link(ql_event_link(ev), NULL, name ? name : "unknown");
+		print_link(ql_event_link(ev), NULL, NULL,
+			   name ? name : "unknown");
 	delete_json_obj_plain();
 	fflush(stdout);
 	m->seen++;
@@ -785,8 +916,8 @@ static int do_monitor(int argc, char **argv)
 }
 
 /*
- * The core's version is the uapi's this tool was built with; the family's
- * comes from the kernel's generic netlink controller.
+ * The family's version comes from the kernel's generic netlink controller,
+ * the netns cookie from SO_NETNS_COOKIE.
  */
 static int do_version(int argc, char **argv)
 {
@@ -814,10 +945,7 @@ static int do_version(int argc, char **argv)
 	}
 	new_json_obj_plain(json);
 	open_json_object(NULL);
-	print_string(PRINT_FP, NULL, "%s", "qlink core ");
-	print_uint(PRINT_ANY, "major", "%u", QLINK_VERSION_MAJOR);
-	print_uint(PRINT_ANY, "minor", ".%u", QLINK_VERSION_MINOR);
-	print_uint(PRINT_ANY, "genl_version", " genl-version %u",
+	print_uint(PRINT_ANY, "genl_version", "qlink genl-version %u",
 		   ql_family_version(h));
 	print_u64(PRINT_ANY, "netns_cookie", " netns-cookie %llu", cookie);
 	print_uint(PRINT_ANY, "libqlink_major", " libqlink %u",

@@ -13,9 +13,19 @@
 #include "json_print.h"
 #include "qlink_params.h"
 
-#define P(n, a, a2, u, w, j, z, f, d, h) \
-	{ .name = n, .attr = a, .attr2 = a2, .unit = u, .wire = w, .json = j, \
-	  .zero = z, .fault = f, .def = d, .help = h }
+#define P(n, g, a, a2, u, w, j, z, f, d, h) \
+	{ .name = n, .group = g, .attr = a, .attr2 = a2, .unit = u, \
+	  .wire = w, .json = j, .zero = z, .fault = f, .def = d, .help = h }
+#define S(n, a, a2, u, w, j, z, f, d, h) \
+	P(n, QP_SIM, IFLA_QLINKSIM_##a, a2, u, w, j, z, f, d, h)
+#define C(n, a, u, w, j, z, d, h) \
+	P(n, QP_CONFIG, QLINK_A_CONFIG_##a, 0, u, w, j, z, false, d, h)
+#define K(n, a, a2, u, w, j, z, h) \
+	P(n, QP_CALIB, QLINK_A_CALIB_##a, a2, u, w, j, z, false, 0, h)
+
+_Static_assert(QLINK_A_CONFIG_MAX <= QP_ATTR_MAX &&
+	       QLINK_A_CALIB_MAX <= QP_ATTR_MAX &&
+	       IFLA_QLINKSIM_MAX <= QP_ATTR_MAX, "qp_set too small");
 
 /*
  * Order matters twice: prefixes resolve to the first row they match, and
@@ -23,69 +33,100 @@
  * print as one "efficiency 0.8").
  */
 const struct qp_desc qp_table[] = {
-	P("rate", QLINK_A_PARAM_SOURCE_RATE, 0, QP_RATE, QP_U64,
-	  "source_rate", NULL, false, 300000000,
-	  "pair source rate R (300k, 20Hz, 1.5MHz)"),
-	P("efficiency", QLINK_A_PARAM_DET_EFF_A, QLINK_A_PARAM_DET_EFF_B,
-	  QP_FRACTION, QP_U32, NULL, NULL, false, 800000,
+	S("rate", SOURCE_RATE, 0, QP_RATE, QP_U64, "source_rate", NULL, false,
+	  300000000, "pair source rate R (300k, 20Hz, 1.5MHz)"),
+	S("efficiency", DET_EFF_A, IFLA_QLINKSIM_DET_EFF_B, QP_FRACTION, QP_U32,
+	  NULL, NULL, false, 800000,
 	  "detector efficiency of both ends (0.8 or 80%)"),
-	P("efficiency-a", QLINK_A_PARAM_DET_EFF_A, 0, QP_FRACTION, QP_U32,
-	  "det_eff_a", NULL, false, 800000, "detector efficiency at end A"),
-	P("efficiency-b", QLINK_A_PARAM_DET_EFF_B, 0, QP_FRACTION, QP_U32,
-	  "det_eff_b", NULL, false, 800000, "detector efficiency at end B"),
-	P("dark-rate", QLINK_A_PARAM_DARK_RATE, 0, QP_RATE, QP_U32,
-	  "dark_rate", NULL, false, 20000, "dark count rate per detector (20Hz)"),
-	P("jitter", QLINK_A_PARAM_JITTER, 0, QP_TIME_PS, QP_U32,
-	  "jitter", NULL, false, 50, "detector timing jitter (50ps)"),
-	P("length", QLINK_A_PARAM_FIBER_LEN_A, QLINK_A_PARAM_FIBER_LEN_B,
-	  QP_LENGTH, QP_U32, NULL, NULL, false, 1000,
-	  "fiber length, source to each end (10km)"),
-	P("length-a", QLINK_A_PARAM_FIBER_LEN_A, 0, QP_LENGTH, QP_U32,
-	  "fiber_len_a", NULL, false, 1000, "fiber length, source to end A"),
-	P("length-b", QLINK_A_PARAM_FIBER_LEN_B, 0, QP_LENGTH, QP_U32,
-	  "fiber_len_b", NULL, false, 1000, "fiber length, source to end B"),
-	P("loss", QLINK_A_PARAM_FIBER_LOSS, 0, QP_LOSS_KM, QP_U32,
-	  "fiber_loss", NULL, false, 200, "fiber attenuation (0.2dB/km)"),
-	P("window", QLINK_A_PARAM_WINDOW, 0, QP_TIME_PS, QP_U32,
-	  "window", NULL, false, 1000, "coincidence window (1ns)"),
-	P("offset", QLINK_A_PARAM_OFFSET, 0, QP_TIME_PS, QP_S64,
-	  "offset", NULL, false, 0, "end B time offset (-5ns)"),
-	P("fidelity", QLINK_A_PARAM_FIDELITY, 0, QP_FRACTION, QP_U32,
-	  "fidelity", NULL, false, 970000, "initial pair fidelity F0 (0.97)"),
-	P("coherence", QLINK_A_PARAM_COHERENCE, 0, QP_TIME_NS, QP_U64,
-	  "coherence", "inf", false, 0, "memory coherence time T (10ms, inf)"),
-	P("herald", QLINK_A_PARAM_HERALD_MODEL, 0, QP_HERALD, QP_U32,
-	  "herald_model", NULL, false, QLINK_HERALD_TIME_TAGS,
-	  "herald model (time-tags | events)"),
-	P("seed", QLINK_A_PARAM_SEED, 0, QP_NUMBER, QP_U64,
-	  "seed", NULL, false, 0, "PRNG seed (0: random)"),
-	P("max-pairs", QLINK_A_PARAM_MAX_PAIRS, 0, QP_NUMBER, QP_U32,
-	  "max_pairs", NULL, false, 1024, "pair buffer capacity (1024)"),
-	P("memory-slots", QLINK_A_PARAM_MEMORY_SLOTS, 0, QP_NUMBER, QP_U32,
-	  "memory_slots", "all", false, 0,
-	  "qubit memory slots pairs may hold (all)"),
-	P("cutoff", QLINK_A_PARAM_CUTOFF, 0, QP_TIME_NS, QP_U64,
-	  "cutoff", "none", false, 0, "pair cutoff age (50ms, none)"),
-	P("extra-loss", QLINK_A_PARAM_EXTRA_LOSS, 0, QP_LOSS, QP_U32,
-	  "extra_loss", NULL, true, 0, "F1 fault: extra link loss (3dB)"),
-	P("fidelity-drop", QLINK_A_PARAM_FIDELITY_DROP, 0, QP_FRACTION, QP_U32,
+	S("efficiency-a", DET_EFF_A, 0, QP_FRACTION, QP_U32, "det_eff_a", NULL,
+	  false, 800000, "detector efficiency at end A"),
+	S("efficiency-b", DET_EFF_B, 0, QP_FRACTION, QP_U32, "det_eff_b", NULL,
+	  false, 800000, "detector efficiency at end B"),
+	S("dark-rate", DARK_RATE, 0, QP_RATE, QP_U32, "dark_rate", NULL, false,
+	  20000, "dark count rate per detector (20Hz)"),
+	S("jitter", JITTER, 0, QP_TIME_PS, QP_U32, "jitter", NULL, false, 50,
+	  "detector timing jitter (50ps)"),
+	S("length", FIBER_LEN_A, IFLA_QLINKSIM_FIBER_LEN_B, QP_LENGTH, QP_U32,
+	  NULL, NULL, false, 1000,
+	  "fiber length, source to each end (10km); sets the offset"),
+	S("length-a", FIBER_LEN_A, 0, QP_LENGTH, QP_U32, "fiber_len_a", NULL,
+	  false, 1000, "fiber length, source to end A"),
+	S("length-b", FIBER_LEN_B, 0, QP_LENGTH, QP_U32, "fiber_len_b", NULL,
+	  false, 1000, "fiber length, source to end B"),
+	S("loss", FIBER_LOSS, 0, QP_LOSS_KM, QP_U32, "fiber_loss", NULL, false,
+	  200, "fiber attenuation (0.2dB/km)"),
+	C("window-full", WINDOW_FULL, QP_TIME_PS, QP_U32, "window_full", NULL,
+	  1000, "coincidence window, full width (1ns)"),
+	C("offset", OFFSET, QP_TIME_PS, QP_S64, "offset", NULL, 0,
+	  "end B time offset (-5ns)"),
+	S("fidelity", FIDELITY, 0, QP_FRACTION, QP_U32, "fidelity", NULL, false,
+	  970000, "fidelity of the source's pairs (0.97)"),
+	S("coherence", COHERENCE, 0, QP_TIME_NS, QP_U64, "coherence", "inf",
+	  false, 0, "memory coherence time (10ms, inf)"),
+	S("herald", HERALD_MODEL, 0, QP_HERALD, QP_U32, "herald_model", NULL,
+	  false, QLINK_HERALD_TIME_TAGS, "herald model (time-tags | events)"),
+	S("seed", SEED, 0, QP_NUMBER, QP_U64, "seed", NULL, false, 0,
+	  "PRNG seed (0: random)"),
+	S("direct", DIRECT, 0, QP_BOOL, QP_U8, "direct", NULL, false, 0,
+	  "direct detection: the detectors measure (on | off)"),
+	S("basis-z", BASIS_Z, 0, QP_FRACTION, QP_U32, "basis_z", NULL, false,
+	  500000, "direct detection: probability of the Z basis (0.5)"),
+	C("max-pairs", MAX_PAIRS, QP_NUMBER, QP_U32, "max_pairs", NULL, 1024,
+	  "pair buffer capacity (1024)"),
+	C("memory-slots", MEMORY_SLOTS, QP_NUMBER, QP_U32, "memory_slots",
+	  "all", 0, "qubit memory slots pairs may hold (all)"),
+	C("cutoff", CUTOFF, QP_TIME_NS, QP_U64, "cutoff", "none", 0,
+	  "pair cutoff age (50ms, none)"),
+	S("extra-loss", EXTRA_LOSS, 0, QP_LOSS, QP_U32, "extra_loss", NULL, true,
+	  0, "F1 fault: extra link loss (3dB)"),
+	S("fidelity-drop", FIDELITY_DROP, 0, QP_FRACTION, QP_U32,
 	  "fidelity_drop", NULL, true, 0, "F2 fault: subtracted from F0 (0.1)"),
-	P("coherence-scale", QLINK_A_PARAM_COHERENCE_SCALE, 0, QP_FRACTION,
-	  QP_U32, "coherence_scale", NULL, true, 1000000,
-	  "F3 fault: T multiplied by this (0.5)"),
-	P("ctrl-delay", QLINK_A_PARAM_CTRL_DELAY, 0, QP_TIME_NS, QP_U64,
-	  "ctrl_delay", NULL, true, 0, "F4 fault: control path delay (20ms)"),
-	P("dead-time", QLINK_A_PARAM_DEAD_TIME, 0, QP_TIME_NS, QP_U32,
-	  "dead_time", NULL, true, 0, "F5 fault: detector dead time (50ns)"),
-	P("max-det-rate", QLINK_A_PARAM_MAX_DET_RATE, 0, QP_RATE, QP_U64,
-	  "max_det_rate", "unlimited", true, 0,
+	S("coherence-scale", COHERENCE_SCALE, 0, QP_FRACTION, QP_U32,
+	  "coherence_scale", NULL, true, 1000000,
+	  "F3 fault: coherence time multiplied by this (0.5)"),
+	S("dead-time", DEAD_TIME, 0, QP_TIME_NS, QP_U32, "dead_time", NULL, true,
+	  0, "F5 fault: detector dead time (50ns)"),
+	S("max-det-rate", MAX_DET_RATE, 0, QP_RATE, QP_U64, "max_det_rate",
+	  "unlimited", true, 0,
 	  "F5 fault: detector saturation rate (10M, unlimited)"),
-	P("swap-fail", QLINK_A_PARAM_SWAP_FAIL, 0, QP_FRACTION, QP_U32,
-	  "swap_fail", NULL, true, 0, "F6 fault: swap failure probability"),
-	P("bit-flip", QLINK_A_PARAM_BIT_FLIP, 0, QP_FRACTION, QP_U32,
-	  "bit_flip", NULL, true, 0, "F7 fault: key bit flip probability"),
-	P("offset-drift", QLINK_A_PARAM_OFFSET_DRIFT, 0, QP_DRIFT, QP_S32,
-	  "offset_drift", NULL, true, 0, "F8 fault: offset drift (10ps/s)"),
+	S("bit-flip", BIT_FLIP, 0, QP_FRACTION, QP_U32, "bit_flip", NULL, true, 0,
+	  "F7 fault: end B's outcome flip probability (1%)"),
+	S("offset-drift", OFFSET_DRIFT, 0, QP_DRIFT, QP_S32, "offset_drift", NULL,
+	  true, 0, "F8 fault: offset drift (10ps/s)"),
+
+	K("fidelity", FIDELITY, 0, QP_FRACTION, QP_U32, "fidelity", NULL,
+	  "fidelity F0 of a true herald (0.95)"),
+	K("coherence", COHERENCE, 0, QP_TIME_NS, QP_U64, "coherence", "inf",
+	  "memory coherence time T (10ms, inf)"),
+	K("efficiency", DET_EFF_A, QLINK_A_CALIB_DET_EFF_B, QP_FRACTION, QP_U32,
+	  NULL, NULL, "detector efficiency of both ends (0.8)"),
+	K("efficiency-a", DET_EFF_A, 0, QP_FRACTION, QP_U32, "det_eff_a", NULL,
+	  "detector efficiency at end A"),
+	K("efficiency-b", DET_EFF_B, 0, QP_FRACTION, QP_U32, "det_eff_b", NULL,
+	  "detector efficiency at end B"),
+	K("dark-rate", DARK_A, QLINK_A_CALIB_DARK_B, QP_RATE, QP_U32, NULL, NULL,
+	  "dark count rate of both detectors (20Hz)"),
+	K("dark-rate-a", DARK_A, 0, QP_RATE, QP_U32, "dark_a", NULL,
+	  "dark count rate at end A"),
+	K("dark-rate-b", DARK_B, 0, QP_RATE, QP_U32, "dark_b", NULL,
+	  "dark count rate at end B"),
+	K("loss", LOSS_A, QLINK_A_CALIB_LOSS_B, QP_LOSS, QP_U32, NULL, NULL,
+	  "loss of each arm, source to detector (2dB)"),
+	K("loss-a", LOSS_A, 0, QP_LOSS, QP_U32, "loss_a", NULL,
+	  "loss of arm A"),
+	K("loss-b", LOSS_B, 0, QP_LOSS, QP_U32, "loss_b", NULL,
+	  "loss of arm B"),
+	K("herald-rate", HERALD_RATE, 0, QP_RATE, QP_U64, "herald_rate", NULL,
+	  "expected rate of true heralds (1.2k)"),
+	K("accidental-rate", ACCIDENTAL_RATE, 0, QP_RATE, QP_U64,
+	  "accidental_rate", NULL, "expected rate of accidental heralds (3Hz)"),
+	K("direct", DIRECT, 0, QP_BOOL, QP_U8, "direct", NULL,
+	  "the detectors measure the photons (on | off)"),
+	{ .name = "fidelity", .group = QP_CALIB,
+	  .attr = QLINK_A_CALIB_EXP_FIDELITY, .unit = QP_FRACTION,
+	  .wire = QP_U32, .json = "exp_fidelity", .ro = true },
+	{ .name = "qber", .group = QP_CALIB, .attr = QLINK_A_CALIB_EXP_QBER,
+	  .unit = QP_FRACTION, .wire = QP_U32, .json = "exp_qber", .ro = true },
 };
 
 const size_t qp_table_len = sizeof(qp_table) / sizeof(qp_table[0]);
@@ -179,27 +220,64 @@ static bool is_signed(const struct qp_desc *d)
 	return d->wire == QP_S32 || d->wire == QP_S64;
 }
 
-const struct qp_desc *qp_find(const char *arg)
+const char *qp_group_name(int group)
+{
+	switch (group) {
+	case QP_CONFIG:	return "config";
+	case QP_CALIB:	return "calib";
+	case QP_SIM:	return "qlinksim";
+	}
+	return "?";
+}
+
+static bool in_groups(const struct qp_desc *d, unsigned int groups)
+{
+	return !d->ro && (QP_BIT(d->group) & groups);
+}
+
+const struct qp_desc *qp_find(const char *arg, unsigned int groups)
 {
 	size_t i;
 
 	for (i = 0; i < qp_table_len; i++)
-		if (!strcmp(arg, qp_table[i].name))
+		if (in_groups(&qp_table[i], groups) &&
+		    !strcmp(arg, qp_table[i].name))
 			return &qp_table[i];
 	for (i = 0; i < qp_table_len; i++)
-		if (!matches(arg, qp_table[i].name))
+		if (in_groups(&qp_table[i], groups) &&
+		    !matches(arg, qp_table[i].name))
 			return &qp_table[i];
 	return NULL;
 }
 
-const struct qp_desc *qp_by_attr(int attr)
+const struct qp_desc *qp_by_attr(int group, int attr)
 {
 	size_t i;
 
 	for (i = 0; i < qp_table_len; i++)
-		if (qp_table[i].attr == attr && !qp_table[i].attr2)
+		if (qp_table[i].group == group && qp_table[i].attr == attr &&
+		    !qp_table[i].attr2)
 			return &qp_table[i];
 	return NULL;
+}
+
+bool qp_has(const struct qp_set *s, int group, int attr)
+{
+	return attr > 0 && attr <= QP_ATTR_MAX &&
+	       (s->present[group] >> attr) & 1;
+}
+
+bool qp_any(const struct qp_set *s, int group)
+{
+	return s->present[group] != 0;
+}
+
+void qp_put(struct qp_set *s, int group, int attr, int64_t v)
+{
+	if (attr <= 0 || attr > QP_ATTR_MAX)
+		return;
+	s->present[group] |= 1u << attr;
+	s->value[group][attr] = v;
 }
 
 /*
@@ -253,6 +331,17 @@ int qp_parse(const struct qp_desc *d, const char *arg, int64_t *v,
 		*v = 0;
 		return 0;
 	}
+	if (d->unit == QP_BOOL) {
+		if (!strcmp(arg, "on"))
+			*v = 1;
+		else if (!strcmp(arg, "off"))
+			*v = 0;
+		else {
+			*why = "expected \"on\" or \"off\"";
+			return -1;
+		}
+		return 0;
+	}
 	if (d->unit == QP_HERALD) {
 		if (!matches(arg, "time-tags"))
 			*v = QLINK_HERALD_TIME_TAGS;
@@ -292,6 +381,7 @@ int qp_parse(const struct qp_desc *d, const char *arg, int64_t *v,
 		val /= pow10;
 	}
 	switch (d->wire) {
+	case QP_U8:	max = UINT8_MAX; break;
 	case QP_U32:	max = UINT32_MAX; break;
 	case QP_S32:	max = (unsigned __int128)INT32_MAX + neg; break;
 	case QP_U64:	max = UINT64_MAX; break;
@@ -390,6 +480,9 @@ void qp_format(const struct qp_desc *d, int64_t v, char *buf, size_t len)
 		return;
 	}
 	switch (d->unit) {
+	case QP_BOOL:
+		snprintf(buf, len, "%s", v ? "on" : "off");
+		return;
 	case QP_HERALD:
 		if (v == QLINK_HERALD_TIME_TAGS)
 			snprintf(buf, len, "time-tags");
@@ -405,35 +498,57 @@ void qp_format(const struct qp_desc *d, int64_t v, char *buf, size_t len)
 	qp_format_unit(d->unit, v, buf, len);
 }
 
-static bool has(const struct qp_set *s, int attr)
+bool qp_is_word(const char *arg, unsigned int groups)
 {
-	return attr > 0 && attr <= QLINK_A_PARAM_MAX && (s->present >> attr) & 1;
+	if ((groups & QP_BIT(QP_CALIB)) &&
+	    (!strcmp(arg, "calib") || !strcmp(arg, "config")))
+		return true;
+	return qp_find(arg, groups & ~QP_BIT(QP_CALIB)) != NULL;
 }
 
-int qp_parse_args(int *argcp, char ***argvp, struct qp_set *s)
+int qp_parse_args(int *argcp, char ***argvp, struct qp_set *s,
+		  unsigned int groups)
 {
+	unsigned int top = groups & ~QP_BIT(QP_CALIB);
 	int argc = *argcp, n = 0;
 	char **argv = *argvp;
-	const struct qp_desc *d;
+	bool calib = false;
 
-	while (argc > 0 && (d = qp_find(*argv)) != NULL) {
+	while (argc > 0) {
+		const struct qp_desc *d = NULL;
 		const char *why = NULL, *key = *argv;
 		char msg[128];
 		int64_t v;
 
+		if ((groups & QP_BIT(QP_CALIB)) && !strcmp(key, "calib")) {
+			calib = true;
+			argc--;
+			argv++;
+			continue;
+		}
+		if ((groups & QP_BIT(QP_CALIB)) && !strcmp(key, "config")) {
+			calib = false;
+			argc--;
+			argv++;
+			continue;
+		}
+		if (calib)
+			d = qp_find(key, QP_BIT(QP_CALIB));
+		if (!d)
+			d = qp_find(key, top);
+		if (!d)
+			break;
 		NEXT_ARG();
 		if (qp_parse(d, *argv, &v, &why)) {
 			snprintf(msg, sizeof(msg), "%s: %s", d->name, why);
 			invarg(msg, *argv);
 		}
-		if (has(s, d->attr) || (d->attr2 && has(s, d->attr2)))
+		if (qp_has(s, d->group, d->attr) ||
+		    (d->attr2 && qp_has(s, d->group, d->attr2)))
 			duparg(key, *argv);
-		s->present |= 1ULL << d->attr;
-		s->value[d->attr] = v;
-		if (d->attr2) {
-			s->present |= 1ULL << d->attr2;
-			s->value[d->attr2] = v;
-		}
+		qp_put(s, d->group, d->attr, v);
+		if (d->attr2)
+			qp_put(s, d->group, d->attr2, v);
 		n++;
 		argc--;
 		argv++;
@@ -452,54 +567,63 @@ static void print_one(const struct qp_desc *d, int64_t v)
 	print_string(PRINT_FP, NULL, "%s ", buf);
 }
 
-void qp_print(const struct qp_set *s, bool details, const char *indent)
+/*
+ * Text: the rows of @group whose fault / ro flags are @apart, after a line
+ * "@title" when @apart; only non-default fault knobs unless @details.
+ */
+static void print_text(const struct qp_set *s, int group, bool apart,
+		       bool details, const char *title, const char *indent)
 {
-	uint64_t done = 0;
-	bool faults = details, started = false;
+	uint32_t done = 0;
+	bool started = false;
 	size_t i;
 
-	/* Text: physics first, then the fault knobs if asked or set. */
 	for (i = 0; i < qp_table_len; i++) {
 		const struct qp_desc *d = &qp_table[i];
+		int64_t v = s->value[group][d->attr];
 
-		if (d->fault && has(s, d->attr) && s->value[d->attr] != d->def)
-			faults = true;
-		if (d->fault || !has(s, d->attr) || ((done >> d->attr) & 1))
+		if (d->group != group || (d->fault || d->ro) != apart ||
+		    !qp_has(s, group, d->attr) || ((done >> d->attr) & 1))
+			continue;
+		if (d->fault && !details && v == d->def)
 			continue;
 		if (d->attr2) {
-			if (!has(s, d->attr2) ||
-			    s->value[d->attr] != s->value[d->attr2])
+			if (!qp_has(s, group, d->attr2) ||
+			    v != s->value[group][d->attr2])
 				continue;
-			done |= 1ULL << d->attr2;
+			done |= 1u << d->attr2;
 		}
-		done |= 1ULL << d->attr;
-		print_one(d, s->value[d->attr]);
-	}
-	for (i = 0; faults && i < qp_table_len; i++) {
-		const struct qp_desc *d = &qp_table[i];
-
-		if (!d->fault || !has(s, d->attr))
-			continue;
-		if (!details && s->value[d->attr] == d->def)
-			continue;
-		if (!started) {
+		done |= 1u << d->attr;
+		if (apart && !started) {
 			if (indent)
 				print_string(PRINT_FP, NULL, "\n%s", indent);
-			print_string(PRINT_FP, NULL, "%s", "faults ");
+			print_string(PRINT_FP, NULL, "%s ", title);
 			started = true;
 		}
-		print_one(d, s->value[d->attr]);
+		print_one(d, v);
 	}
+}
 
-	/* JSON: every parameter, raw uapi integers under uapi names. */
+void qp_print(const struct qp_set *s, int group, bool details,
+	      const char *indent)
+{
+	size_t i;
+
+	print_text(s, group, false, details, NULL, indent);
+	print_text(s, group, true, details,
+		   group == QP_SIM ? "faults" : "expected", indent);
+
+	/* JSON: every setting, raw uapi integers under uapi names. */
 	for (i = 0; i < qp_table_len; i++) {
 		const struct qp_desc *d = &qp_table[i];
 		int64_t v;
 
-		if (!d->json || !has(s, d->attr))
+		if (d->group != group || !d->json ||
+		    !qp_has(s, group, d->attr))
 			continue;
-		v = s->value[d->attr];
+		v = s->value[group][d->attr];
 		switch (d->wire) {
+		case QP_U8:
 		case QP_U32:
 			print_uint(PRINT_JSON, d->json, NULL, (uint32_t)v);
 			break;
@@ -516,21 +640,23 @@ void qp_print(const struct qp_set *s, bool details, const char *indent)
 	}
 }
 
-void qp_help(FILE *f)
+void qp_help(FILE *f, int group)
 {
 	size_t i;
 
-	fprintf(f, "PARAM := { ");
 	for (i = 0; i < qp_table_len; i++)
-		fprintf(f, "%s%s", i ? " | " : "", qp_table[i].name);
-	fprintf(f, " }\n");
-	for (i = 0; i < qp_table_len; i++)
-		fprintf(f, "  %-16s %s\n", qp_table[i].name, qp_table[i].help);
+		if (qp_table[i].group == group && !qp_table[i].ro)
+			fprintf(f, "  %-16s %s\n", qp_table[i].name,
+				qp_table[i].help);
+}
+
+void qp_help_units(FILE *f)
+{
 	fprintf(f, "Units: rates k/M/G[Hz]; fractions 0.8, 80%% or ppm; "
 		"lengths m, km;\n"
-		"times ps, ns, us, ms, s; losses dB (per km for \"loss\").\n"
+		"times ps, ns, us, ms, s; losses dB (per km for the fiber's \"loss\").\n"
 		"Bare numbers: rates in Hz, fractions 0..1, lengths in m, jitter,\n"
-		"window and offset in ps, coherence and delays in ns, losses in dB.\n");
+		"window-full and offset in ps, other times in ns, losses in dB.\n");
 }
 
 bool qp_attr_name(const char *msg, const char *prefix, char *name,
@@ -550,32 +676,82 @@ bool qp_attr_name(const char *msg, const char *prefix, char *name,
 	return true;
 }
 
-bool qp_explain(const char *msg, char *buf, size_t len)
+/* The row of @group whose uapi name is @json, or NULL. */
+static const struct qp_desc *by_json(int group, const char *json)
 {
-	const struct qp_desc *d = NULL;
-	const char *p;
-	char name[48];
-	long long lo, hi;
 	size_t i;
 
-	if (!qp_attr_name(msg, "QLINK_A_PARAM_", name, sizeof(name)))
-		return false;
 	for (i = 0; i < qp_table_len; i++)
-		if (qp_table[i].json && !strcmp(qp_table[i].json, name))
-			d = &qp_table[i];
+		if (qp_table[i].group == group && qp_table[i].json &&
+		    !strcmp(qp_table[i].json, json))
+			return &qp_table[i];
+	return NULL;
+}
+
+/* The row a kernel message names, or NULL. */
+static const struct qp_desc *named_in(const char *msg)
+{
+	static const struct {
+		int group;
+		const char *prefix;
+	} pfx[] = {
+		{ QP_CONFIG, "QLINK_A_CONFIG_" },
+		{ QP_CALIB, "QLINK_A_CALIB_" },
+		{ QP_SIM, "IFLA_QLINKSIM_" },
+	};
+	const char *p;
+	char name[48];
+	size_t i;
+	int attr;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (qp_attr_name(msg, pfx[i].prefix, name, sizeof(name)))
+			return by_json(pfx[i].group, name);
+	p = msg ? strstr(msg, "qlinksim attribute ") : NULL;
+	if (p && sscanf(p, "qlinksim attribute %d", &attr) == 1)
+		return qp_by_attr(QP_SIM, attr);
+	return NULL;
+}
+
+bool qp_explain(const char *msg, char *buf, size_t len)
+{
+	const struct qp_desc *d = named_in(msg);
+	const char *p;
+	long long lo, hi;
+
 	if (!d)
 		return false;
 	p = strstr(msg, "allowed [");
 	if (p && sscanf(p, "allowed [%lld, %lld]", &lo, &hi) == 2 &&
-	    d->unit != QP_HERALD && d->unit != QP_NUMBER) {
+	    d->unit != QP_HERALD && d->unit != QP_NUMBER &&
+	    d->unit != QP_BOOL) {
 		char a[48], b[48];
 
 		qp_format_unit(d->unit, lo, a, sizeof(a));
 		qp_format_unit(d->unit, hi, b, sizeof(b));
-		snprintf(buf, len, "parameter \"%s\": allowed %s to %s",
-			 d->name, a, b);
+		snprintf(buf, len, "%s \"%s\": allowed %s to %s",
+			 qp_group_name(d->group), d->name, a, b);
 	} else {
-		snprintf(buf, len, "parameter \"%s\"", d->name);
+		snprintf(buf, len, "%s \"%s\"", qp_group_name(d->group),
+			 d->name);
 	}
 	return true;
+}
+
+const char *qp_kernel_msg(const char *msg, char *buf, size_t len)
+{
+	const char *p = strstr(msg, "qlinksim attribute ");
+	const struct qp_desc *d;
+	char *q;
+	int attr, n;
+
+	if (!p || sscanf(p, "qlinksim attribute %d%n", &attr, &n) != 1 ||
+	    !(d = qp_by_attr(QP_SIM, attr)) || !d->json)
+		return msg;
+	snprintf(buf, len, "%.*sIFLA_QLINKSIM_%s%s", (int)(p - msg), msg,
+		 d->json, p + n);
+	for (q = buf + (p - msg); *q && *q != ':' && *q != ' '; q++)
+		if (*q >= 'a' && *q <= 'z')
+			*q -= 'a' - 'A';
+	return buf;
 }
