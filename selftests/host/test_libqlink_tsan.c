@@ -31,19 +31,19 @@ static void fail(void)
 
 static void use_attrs(int round)
 {
-	struct ql_attrs *a = ql_attrs_new(QLINK_A_LINK_PARAMS), *c;
+	struct ql_attrs *a = ql_attrs_new(QLINK_A_LINK_CONFIG), *c;
 
-	if (!a || ql_attrs_put(a, QLINK_A_PARAM_FIDELITY, 900000 + round) ||
-	    ql_attrs_put(a, QLINK_A_PARAM_OFFSET, -round)) {
+	if (!a || ql_attrs_put(a, QLINK_A_CONFIG_WINDOW_FULL, 900000 + round) ||
+	    ql_attrs_put(a, QLINK_A_CONFIG_OFFSET, -round)) {
 		fail();
 		ql_attrs_free(a);
 		return;
 	}
 	c = ql_attrs_dup(a);
-	if (!c || ql_attrs_get(c, QLINK_A_PARAM_OFFSET) != -round ||
+	if (!c || ql_attrs_get(c, QLINK_A_CONFIG_OFFSET) != -round ||
 	    ql_attr_type(QLINK_A_STATS, QLINK_A_STATS_OFFSET_EST) != QL_TYPE_S64 ||
-	    strcmp(ql_attr_name(QLINK_A_LINK_PARAMS, QLINK_A_PARAM_FIDELITY),
-		   "fidelity"))
+	    strcmp(ql_attr_name(QLINK_A_LINK_CONFIG, QLINK_A_CONFIG_WINDOW_FULL),
+		   "window_full"))
 		fail();
 	ql_attrs_free(c);
 	ql_attrs_free(a);
