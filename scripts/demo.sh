@@ -45,8 +45,8 @@ say ip -s qlink link show dev qa
 say qlink -d link show dev qa
 say qlink -j -p link show dev qa
 
-say qlink link set dev qa length 20km window 500ps
-say ip qlink link show dev qa
+say qlink link set dev qa length 20km window-full 500ps
+say ip -d qlink link show dev qa
 say_fail qlink link set dev qa fidelity 1.5
 say_fail ip link set qa type qlinksim length 3parsecs
 
