@@ -15,6 +15,7 @@ run_one() {
 	local prog=$1 name log status t0
 	name=$(basename "$prog")
 	name=${name%.sh}
+	name=${name%.py}
 	[ -n "$T" ] && [ "$T" != "$name" ] && return
 	log=$(mktemp)
 	echo "# selftest: $name"
