@@ -43,10 +43,10 @@ FIXTURE_TEARDOWN(lib)
 	}
 }
 
-/* A QLINK_A_LINK_PARAMS set of one parameter. */
-static struct ql_attrs *one_param(int attr, int64_t v)
+/* A set of one attribute of @nest. */
+static struct ql_attrs *one_attr(int nest, int attr, int64_t v)
 {
-	struct ql_attrs *a = ql_attrs_new(QLINK_A_LINK_PARAMS);
+	struct ql_attrs *a = ql_attrs_new(nest);
 
 	if (a && ql_attrs_put(a, attr, v)) {
 		ql_attrs_free(a);
@@ -55,9 +55,27 @@ static struct ql_attrs *one_param(int attr, int64_t v)
 	return a;
 }
 
-static int64_t param_of(const struct ql_link *l, int attr)
+static int64_t config_of(const struct ql_link *l, int attr)
 {
-	return ql_attrs_get(ql_link_attrs(l, QLINK_A_LINK_PARAMS), attr);
+	return ql_attrs_get(ql_link_attrs(l, QLINK_A_LINK_CONFIG), attr);
+}
+
+static int64_t calib_of(const struct ql_link *l, int attr)
+{
+	return ql_attrs_get(ql_link_attrs(l, QLINK_A_LINK_CALIB), attr);
+}
+
+/* A qlinksim physics attribute of @ifname, read through rtnetlink. */
+static int64_t phys_of(struct ql_handle *h, const char *ifname, int attr)
+{
+	struct ql_attrs *d;
+	int64_t v;
+
+	if (ql_link_kind_get(h, ifname, &d))
+		return -1;
+	v = ql_attrs_get(d, attr);
+	ql_attrs_free(d);
+	return v;
 }
 
 TEST_F(lib, version)
@@ -86,7 +104,7 @@ TEST_F(lib, version)
 
 TEST_F(lib, link_get)
 {
-	const struct ql_attrs *caps, *exp;
+	const struct ql_attrs *caps, *cal;
 	struct ql_link *l, *b, *c;
 
 	ASSERT_EQ(0, ql_link_get(self->h, A, &l));
@@ -107,16 +125,25 @@ TEST_F(lib, link_get)
 	EXPECT_TRUE(ql_attrs_get(caps, QLINK_A_CAPS_HERALD_MODELS) &
 		    (1u << QLINK_HERALD_TIME_TAGS));
 	EXPECT_GT(ql_attrs_get(caps, QLINK_A_CAPS_MAX_RATE), 0);
-	ASSERT_NE(NULL, ql_link_attrs(l, QLINK_A_LINK_PARAMS));
-	EXPECT_TRUE(ql_attrs_has(ql_link_attrs(l, QLINK_A_LINK_PARAMS),
-				 QLINK_A_PARAM_FIDELITY));
-	EXPECT_EQ(970000, param_of(l, QLINK_A_PARAM_FIDELITY));
-	EXPECT_EQ(300000000, param_of(l, QLINK_A_PARAM_SOURCE_RATE));
-	exp = ql_link_attrs(l, QLINK_A_LINK_EXPECTED);
-	ASSERT_NE(NULL, exp);
-	EXPECT_TRUE(ql_attrs_has(exp, QLINK_A_EXP_FIDELITY));
-	EXPECT_GT(ql_attrs_get(exp, QLINK_A_EXP_HERALD_RATE), 0);
-	EXPECT_EQ(200, ql_attrs_get(exp, QLINK_A_EXP_LOSS_A));	/* 1 km, 0.2 dB/km */
+	EXPECT_TRUE(ql_attrs_get(caps, QLINK_A_CAPS_MEASURE_BASES) &
+		    (1u << QLINK_BASIS_Z));
+	EXPECT_EQ(QL_TYPE_U32, ql_attrs_type(caps, QLINK_A_CAPS_MEASURE_BASES));
+	/* The configuration's defaults; the window is the full width. */
+	ASSERT_NE(NULL, ql_link_attrs(l, QLINK_A_LINK_CONFIG));
+	EXPECT_EQ(1000, config_of(l, QLINK_A_CONFIG_WINDOW_FULL));
+	EXPECT_EQ(1024, config_of(l, QLINK_A_CONFIG_MAX_PAIRS));
+	EXPECT_EQ(QL_TYPE_S64, ql_attrs_type(ql_link_attrs(l, QLINK_A_LINK_CONFIG),
+					     QLINK_A_CONFIG_OFFSET));
+	/* The calibration qlinksim reports from its default physics. */
+	cal = ql_link_attrs(l, QLINK_A_LINK_CALIB);
+	ASSERT_NE(NULL, cal);
+	EXPECT_EQ(970000, calib_of(l, QLINK_A_CALIB_FIDELITY));
+	EXPECT_EQ(800000, calib_of(l, QLINK_A_CALIB_DET_EFF_A));
+	EXPECT_EQ(200, calib_of(l, QLINK_A_CALIB_LOSS_A));	/* 1 km, 0.2 dB/km */
+	EXPECT_GT(calib_of(l, QLINK_A_CALIB_HERALD_RATE), 0);
+	EXPECT_TRUE(ql_attrs_has(cal, QLINK_A_CALIB_EXP_FIDELITY));
+	EXPECT_TRUE(ql_attrs_has(cal, QLINK_A_CALIB_EXP_QBER));
+	EXPECT_EQ(QL_TYPE_U8, ql_attrs_type(cal, QLINK_A_CALIB_DIRECT));
 	EXPECT_EQ(NULL, ql_link_attrs(l, QLINK_A_STATS));
 
 	ASSERT_EQ(0, ql_link_get_by_index(self->h,
@@ -131,7 +158,7 @@ TEST_F(lib, link_get)
 	ql_link_free(l);
 	ASSERT_NE(NULL, c);
 	EXPECT_STREQ(A, ql_link_ifname(c));
-	EXPECT_EQ(970000, param_of(c, QLINK_A_PARAM_FIDELITY));
+	EXPECT_EQ(970000, calib_of(c, QLINK_A_CALIB_FIDELITY));
 	ql_link_free(c);
 	ql_link_free(b);
 }
@@ -156,93 +183,151 @@ TEST_F(lib, link_get_errors)
 
 TEST_F(lib, link_set)
 {
-	struct ql_attrs *ps = ql_attrs_new(QLINK_A_LINK_PARAMS), *top;
+	struct ql_attrs *cf = ql_attrs_new(QLINK_A_LINK_CONFIG), *top;
+	struct ql_attrs *cal = ql_attrs_new(QLINK_A_LINK_CALIB);
 	struct ql_link *l;
 
-	ASSERT_NE(NULL, ps);
-	ASSERT_EQ(0, ql_attrs_put(ps, QLINK_A_PARAM_FIDELITY, 900000));
-	ASSERT_EQ(0, ql_attrs_put(ps, QLINK_A_PARAM_FIBER_LEN_A, 5000));
-	ASSERT_EQ(0, ql_attrs_put(ps, QLINK_A_PARAM_OFFSET, -1234567));
-	ASSERT_EQ(0, ql_attrs_put(ps, QLINK_A_PARAM_OFFSET_DRIFT, -42));
-	ASSERT_EQ(0, ql_link_set(self->h, A, ps));
+	ASSERT_NE(NULL, cf);
+	ASSERT_NE(NULL, cal);
+	ASSERT_EQ(0, ql_attrs_put(cf, QLINK_A_CONFIG_WINDOW_FULL, 1500));
+	ASSERT_EQ(0, ql_attrs_put(cf, QLINK_A_CONFIG_OFFSET, -1234567));
+	ASSERT_EQ(0, ql_attrs_put(cf, QLINK_A_CONFIG_CUTOFF, 50000000));
+	ASSERT_EQ(0, ql_link_set(self->h, A, cf));
 
-	/* Both ends are one fiber. */
+	/* Both ends share the configuration. */
 	ASSERT_EQ(0, ql_link_get(self->h, B, &l));
-	EXPECT_EQ(900000, param_of(l, QLINK_A_PARAM_FIDELITY));
-	EXPECT_EQ(5000, param_of(l, QLINK_A_PARAM_FIBER_LEN_A));
-	EXPECT_EQ(-1234567, param_of(l, QLINK_A_PARAM_OFFSET));
-	EXPECT_EQ(-42, param_of(l, QLINK_A_PARAM_OFFSET_DRIFT));
+	EXPECT_EQ(1500, config_of(l, QLINK_A_CONFIG_WINDOW_FULL));
+	EXPECT_EQ(-1234567, config_of(l, QLINK_A_CONFIG_OFFSET));
+	EXPECT_EQ(50000000, config_of(l, QLINK_A_CONFIG_CUTOFF));
 	ql_link_free(l);
 
-	/* All or nothing, and the kernel's message names the parameter. */
-	ql_attrs_clear(ps);
-	ql_attrs_put(ps, QLINK_A_PARAM_FIBER_LEN_B, 7000);
-	ql_attrs_put(ps, QLINK_A_PARAM_FIDELITY, 1500000);
-	EXPECT_EQ(-EINVAL, ql_link_set(self->h, A, ps));
-	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "QLINK_A_PARAM_FIDELITY"));
-	ASSERT_EQ(0, ql_link_get(self->h, A, &l));
-	EXPECT_EQ(1000, param_of(l, QLINK_A_PARAM_FIBER_LEN_B));
-	EXPECT_EQ(900000, param_of(l, QLINK_A_PARAM_FIDELITY));
+	/* The calibration, set by an operator; the derived values follow. */
+	ASSERT_EQ(0, ql_attrs_put(cal, QLINK_A_CALIB_FIDELITY, 900000));
+	ASSERT_EQ(0, ql_attrs_put(cal, QLINK_A_CALIB_HERALD_RATE, 5000000));
+	ASSERT_EQ(0, ql_attrs_put(cal, QLINK_A_CALIB_ACCIDENTAL_RATE, 0));
+	ASSERT_EQ(0, ql_link_set(self->h, A, cal));
+	ASSERT_EQ(0, ql_link_get(self->h, B, &l));
+	EXPECT_EQ(900000, calib_of(l, QLINK_A_CALIB_FIDELITY));
+	EXPECT_EQ(5000000, calib_of(l, QLINK_A_CALIB_HERALD_RATE));
+	/* no accidentals: every herald has F0 */
+	EXPECT_GE(calib_of(l, QLINK_A_CALIB_EXP_FIDELITY), 899999);
+	EXPECT_LE(calib_of(l, QLINK_A_CALIB_EXP_FIDELITY), 900000);
+	ql_link_free(l);
 
-	/* By index, the nest inside a top-level set. */
+	/* All or nothing, and the error names the attribute and its range. */
+	ql_attrs_clear(cf);
+	ql_attrs_put(cf, QLINK_A_CONFIG_MAX_PAIRS, 77);
+	ql_attrs_put(cf, QLINK_A_CONFIG_WINDOW_FULL, 0);
+	EXPECT_EQ(-ERANGE, ql_link_set(self->h, A, cf));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h),
+			       "QLINK_A_CONFIG_WINDOW_FULL"));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "allowed [1, 10000000]"))
+		TH_LOG("%s", ql_errmsg(self->h));
+	ql_attrs_clear(cf);
+	ql_attrs_put(cf, QLINK_A_CONFIG_OFFSET, -20000000000000LL);
+	EXPECT_EQ(-ERANGE, ql_link_set(self->h, A, cf));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h),
+			       "allowed [-10000000000000, 10000000000000]"))
+		TH_LOG("%s", ql_errmsg(self->h));
+	ASSERT_EQ(0, ql_link_get(self->h, A, &l));
+	EXPECT_EQ(1024, config_of(l, QLINK_A_CONFIG_MAX_PAIRS));
+	EXPECT_EQ(1500, config_of(l, QLINK_A_CONFIG_WINDOW_FULL));
+
+	/* Both nests in one top-level set, by index: together or not at all. */
 	top = ql_attrs_new(QL_NEST_TOP);
 	ASSERT_NE(NULL, top);
-	ql_attrs_clear(ps);
-	ASSERT_EQ(0, ql_attrs_put(ps, QLINK_A_PARAM_WINDOW, 2000));
-	ASSERT_EQ(0, ql_attrs_put_nest(top, QLINK_A_LINK_PARAMS, ps));
-	ASSERT_EQ(0, ql_link_set_by_index(self->h, ql_link_ifindex(l), top));
+	ql_attrs_clear(cf);
+	ql_attrs_clear(cal);
+	ASSERT_EQ(0, ql_attrs_put(cf, QLINK_A_CONFIG_WINDOW_FULL, 2000));
+	ASSERT_EQ(0, ql_attrs_put(cal, QLINK_A_CALIB_FIDELITY, 100000));
+	ASSERT_EQ(0, ql_attrs_put_nest(top, QLINK_A_LINK_CONFIG, cf));
+	ASSERT_EQ(0, ql_attrs_put_nest(top, QLINK_A_LINK_CALIB, cal));
+	EXPECT_NE(0, ql_link_set_by_index(self->h, ql_link_ifindex(l), top));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "QLINK_A_CALIB_FIDELITY"));
+	ASSERT_EQ(0, ql_attrs_put(cal, QLINK_A_CALIB_FIDELITY, 910000));
+	ASSERT_EQ(0, ql_attrs_put_nest(top, QLINK_A_LINK_CALIB, cal));
+	ASSERT_EQ(0, ql_link_set_by_index(self->h, ql_link_ifindex(l), top))
+		TH_LOG("%s", ql_errmsg(self->h));
 	ql_link_free(l);
 	ASSERT_EQ(0, ql_link_get(self->h, A, &l));
-	EXPECT_EQ(2000, param_of(l, QLINK_A_PARAM_WINDOW));
+	EXPECT_EQ(2000, config_of(l, QLINK_A_CONFIG_WINDOW_FULL));
+	EXPECT_EQ(910000, calib_of(l, QLINK_A_CALIB_FIDELITY));
 	ql_link_free(l);
+	/* The derived values are read only. */
+	ql_attrs_clear(cal);
+	ASSERT_EQ(0, ql_attrs_put(cal, QLINK_A_CALIB_EXP_QBER, 1));
+	EXPECT_NE(0, ql_link_set(self->h, A, cal));
 	/* A set without a table is no set of link attributes. */
 	ql_attrs_free(top);
 	top = ql_attrs_new(QL_NEST_RAW);
 	ASSERT_NE(NULL, top);
 	EXPECT_EQ(-EINVAL, ql_link_set(self->h, A, top));
 	ql_attrs_free(top);
-	ql_attrs_free(ps);
+	ql_attrs_free(cf);
+	ql_attrs_free(cal);
 }
 
 /*
- * Link-type attributes through rtnetlink: IFLA_QLINKSIM_PARAMS is the one
- * qlinksim has now, a nest of enum qlink_param_attr.
+ * Link-type attributes through rtnetlink: qlinksim's physics and faults,
+ * flat IFLA_QLINKSIM_* attributes.
  */
 TEST_F(lib, kind_attrs)
 {
-	struct ql_attrs *data = ql_attrs_new(QL_NEST_RAW), *p, *got;
-	const struct ql_attrs *gp;
+	struct ql_attrs *data = ql_attrs_new(QL_NEST_RAW), *got;
 	struct ql_link *l;
 
-	p = one_param(QLINK_A_PARAM_SOURCE_RATE, 200000000);
 	ASSERT_NE(NULL, data);
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, ql_attrs_put_nest(data, IFLA_QLINKSIM_PARAMS, p));
+	ASSERT_EQ(0, ql_attrs_put_type(data, IFLA_QLINKSIM_SOURCE_RATE,
+				       QL_TYPE_U64, 200000000));
+	ASSERT_EQ(0, ql_attrs_put_type(data, IFLA_QLINKSIM_OFFSET_DRIFT,
+				       QL_TYPE_S32, -42));
+	ASSERT_EQ(0, ql_attrs_put_type(data, IFLA_QLINKSIM_FIBER_LEN_B,
+				       QL_TYPE_U32, 3000));
 	ASSERT_EQ(0, ql_link_kind_set(self->h, A, "qlinksim", data))
 		TH_LOG("%s", ql_errmsg(self->h));
+	/* Both ends; the offset follows the fibers (5 ns per metre). */
 	ASSERT_EQ(0, ql_link_get(self->h, B, &l));
-	EXPECT_EQ(200000000, param_of(l, QLINK_A_PARAM_SOURCE_RATE));
+	EXPECT_EQ(2000 * 5000, config_of(l, QLINK_A_CONFIG_OFFSET));
 	ql_link_free(l);
 
-	/* Read back: the nest by its NLA_F_NESTED flag, values by length. */
-	ASSERT_EQ(0, ql_link_kind_get(self->h, A, &got)) TH_LOG("%s", ql_errmsg(self->h));
-	gp = ql_attrs_get_nest(got, IFLA_QLINKSIM_PARAMS);
-	ASSERT_NE(NULL, gp);
-	EXPECT_EQ(QL_NEST_RAW, ql_attrs_nest(gp));
-	EXPECT_EQ(200000000, ql_attrs_get(gp, QLINK_A_PARAM_SOURCE_RATE));
-	EXPECT_EQ(QL_TYPE_U64, ql_attrs_type(gp, QLINK_A_PARAM_SOURCE_RATE));
-	EXPECT_EQ(970000, ql_attrs_get(gp, QLINK_A_PARAM_FIDELITY));
+	/* Read back: flat, values by length. */
+	ASSERT_EQ(0, ql_link_kind_get(self->h, B, &got)) TH_LOG("%s", ql_errmsg(self->h));
+	EXPECT_EQ(QL_NEST_RAW, ql_attrs_nest(got));
+	EXPECT_EQ(200000000, ql_attrs_get(got, IFLA_QLINKSIM_SOURCE_RATE));
+	EXPECT_EQ(QL_TYPE_U64, ql_attrs_type(got, IFLA_QLINKSIM_SOURCE_RATE));
+	EXPECT_EQ(-42, (int32_t)ql_attrs_get(got, IFLA_QLINKSIM_OFFSET_DRIFT));
+	EXPECT_EQ(970000, ql_attrs_get(got, IFLA_QLINKSIM_FIDELITY));
+	EXPECT_EQ(QL_TYPE_U8, ql_attrs_type(got, IFLA_QLINKSIM_DIRECT));
 	ql_attrs_free(got);
 
 	EXPECT_EQ(-ENODEV, ql_link_kind_set(self->h, "qlt_nosuch", "qlinksim", data));
 	EXPECT_EQ(-EINVAL, ql_link_kind_set(self->h, A, NULL, data));
 
-	/* The driver's checks and message come back. */
-	ql_attrs_clear(p);
-	ASSERT_EQ(0, ql_attrs_put(p, QLINK_A_PARAM_FIDELITY, 1500000));
-	ASSERT_EQ(0, ql_attrs_put_nest(data, IFLA_QLINKSIM_PARAMS, p));
+	/* The kind's policy: the attribute named by number, with its range. */
+	ql_attrs_clear(data);
+	ASSERT_EQ(0, ql_attrs_put_type(data, IFLA_QLINKSIM_FIDELITY,
+				       QL_TYPE_U32, 1500000));
+	EXPECT_EQ(-ERANGE, ql_link_kind_set(self->h, A, "qlinksim", data));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "qlinksim attribute 12"))
+		TH_LOG("%s", ql_errmsg(self->h));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "allowed [250000, 1000000]"))
+		TH_LOG("%s", ql_errmsg(self->h));
+	ql_attrs_clear(data);
+	ASSERT_EQ(0, ql_attrs_put_type(data, IFLA_QLINKSIM_OFFSET_DRIFT,
+				       QL_TYPE_S32, -2000000000));
+	EXPECT_EQ(-ERANGE, ql_link_kind_set(self->h, A, "qlinksim", data));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h),
+			       "allowed [-1000000000, 1000000000]"))
+		TH_LOG("%s", ql_errmsg(self->h));
+	EXPECT_EQ(970000, phys_of(self->h, A, IFLA_QLINKSIM_FIDELITY));
+	/* The driver's own checks and message come back as they are. */
+	ql_attrs_clear(data);
+	ASSERT_EQ(0, ql_attrs_put_type(data, IFLA_QLINKSIM_FIDELITY_DROP,
+				       QL_TYPE_U32, 750000));
 	EXPECT_EQ(-EINVAL, ql_link_kind_set(self->h, A, "qlinksim", data));
-	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "QLINK_A_PARAM_FIDELITY"));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h),
+			       "IFLA_QLINKSIM_FIDELITY_DROP must stay"))
+		TH_LOG("%s", ql_errmsg(self->h));
 	/* A flat attribute, refused by the kind's policy (too short). */
 	ql_attrs_clear(data);
 	ASSERT_EQ(0, ql_attrs_put_type(data, IFLA_QLINKSIM_PEER, QL_TYPE_U32, 0));
@@ -252,7 +337,6 @@ TEST_F(lib, kind_attrs)
 	EXPECT_EQ(-EOPNOTSUPP, ql_link_kind_set(self->h, A, "qlt_nokind", data));
 	EXPECT_EQ(-ENODATA, ql_link_kind_get(self->h, "lo", &got));
 	EXPECT_EQ(NULL, got);
-	ql_attrs_free(p);
 	ql_attrs_free(data);
 }
 
@@ -301,7 +385,8 @@ static int stats_cb(const struct ql_link *l, void *arg)
 
 TEST_F(lib, stats)
 {
-	struct ql_attrs *ps = one_param(QLINK_A_PARAM_JITTER, 77);
+	struct ql_attrs *ps = one_attr(QLINK_A_LINK_CONFIG,
+				       QLINK_A_CONFIG_MAX_PAIRS, 77);
 	const struct ql_attrs *st;
 	struct ql_link *l;
 	int n = 0, i, count = 0;
@@ -350,8 +435,9 @@ static int ev_cb(const struct ql_event *ev, void *arg)
 
 TEST_F(lib, events)
 {
-	struct ev_ctx c = { QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_PARAMS, A, 0 };
-	struct ql_attrs *ps = one_param(QLINK_A_PARAM_SEED, 12345);
+	struct ev_ctx c = { QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_CONFIG, A, 0 };
+	struct ql_attrs *ps = one_attr(QLINK_A_LINK_CONFIG,
+				       QLINK_A_CONFIG_CUTOFF, 12345);
 
 	EXPECT_EQ(-1, ql_event_fd(self->h));
 	EXPECT_EQ(-EINVAL, ql_event_recv(self->h, ev_cb, &c));
@@ -365,6 +451,13 @@ TEST_F(lib, events)
 	ql_attrs_free(ps);
 	EXPECT_EQ(1, ql_event_loop(self->h, ev_cb, &c, 5000));
 	EXPECT_EQ(1, c.got);
+
+	/* A calibration change, announced as one. */
+	c = (struct ev_ctx){ QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_CALIB, A, 0 };
+	ps = one_attr(QLINK_A_LINK_CALIB, QLINK_A_CALIB_HERALD_RATE, 1000);
+	ASSERT_EQ(0, ql_link_set(self->h, A, ps));
+	ql_attrs_free(ps);
+	EXPECT_EQ(1, ql_event_loop(self->h, ev_cb, &c, 5000));
 
 	c = (struct ev_ctx){ QLINK_CMD_LINK_CHANGE_NTF, QLINK_CHANGE_UP, A, 0 };
 	ASSERT_EQ(0, system("ip link set " A " up"));
@@ -581,7 +674,7 @@ TEST_F(lib, purposes)
 	ql_attrs_del(p, QLINK_A_PURPOSE_ID);
 	EXPECT_EQ(-EINVAL, ql_purpose_set(self->h, A, p));
 	ql_attrs_free(p);
-	p = one_param(QLINK_A_PARAM_SEED, 1);
+	p = one_attr(QLINK_A_LINK_CONFIG, QLINK_A_CONFIG_CUTOFF, 1);
 	EXPECT_EQ(-EINVAL, ql_purpose_set(self->h, A, p));
 	EXPECT_EQ(-EINVAL, ql_purpose_get(self->h, A, 0, &q));
 
@@ -726,7 +819,9 @@ TEST(helpers)
 {
 	EXPECT_STREQ("change", ql_event_name(QLINK_CMD_LINK_CHANGE_NTF));
 	EXPECT_EQ(NULL, ql_event_name(0));
-	EXPECT_STREQ("params", ql_change_name(QLINK_CHANGE_PARAMS));
+	EXPECT_STREQ("config", ql_change_name(QLINK_CHANGE_CONFIG));
+	EXPECT_STREQ("calib", ql_change_name(QLINK_CHANGE_CALIB));
+	EXPECT_EQ(NULL, ql_change_name(0));
 	EXPECT_STREQ("events", ql_herald_model_name(QLINK_HERALD_EVENTS));
 	EXPECT_STREQ("psi-", ql_bell_name(3));
 	EXPECT_EQ(NULL, ql_bell_name(4));
@@ -739,36 +834,46 @@ TEST(helpers)
 /* The tables: names and types by (nest, attribute). */
 TEST(tables)
 {
-	EXPECT_EQ(QL_TYPE_U64, ql_attr_type(QLINK_A_LINK_PARAMS,
-					    QLINK_A_PARAM_SOURCE_RATE));
-	EXPECT_EQ(QL_TYPE_S64, ql_attr_type(QLINK_A_LINK_PARAMS,
-					    QLINK_A_PARAM_OFFSET));
-	EXPECT_EQ(QL_TYPE_S32, ql_attr_type(QLINK_A_LINK_PARAMS,
-					    QLINK_A_PARAM_OFFSET_DRIFT));
-	EXPECT_EQ(QL_TYPE_U32, ql_attr_type(QLINK_A_LINK_PARAMS,
-					    QLINK_A_PARAM_FIDELITY));
-	EXPECT_EQ(-EINVAL, ql_attr_type(QLINK_A_LINK_PARAMS, 0));
-	EXPECT_EQ(-EINVAL, ql_attr_type(QLINK_A_LINK_PARAMS, QLINK_A_PARAM_PAD));
-	EXPECT_EQ(-EINVAL, ql_attr_type(QLINK_A_LINK_PARAMS,
-					QLINK_A_PARAM_MAX + 1));
-	EXPECT_STREQ("source_rate", ql_attr_name(QLINK_A_LINK_PARAMS,
-						 QLINK_A_PARAM_SOURCE_RATE));
-	EXPECT_STREQ("offset_drift", ql_attr_name(QLINK_A_LINK_PARAMS,
-						  QLINK_A_PARAM_OFFSET_DRIFT));
-	EXPECT_EQ(NULL, ql_attr_name(QLINK_A_LINK_PARAMS, 1000));
+	EXPECT_EQ(QL_TYPE_U32, ql_attr_type(QLINK_A_LINK_CONFIG,
+					    QLINK_A_CONFIG_WINDOW_FULL));
+	EXPECT_EQ(QL_TYPE_S64, ql_attr_type(QLINK_A_LINK_CONFIG,
+					    QLINK_A_CONFIG_OFFSET));
+	EXPECT_EQ(QL_TYPE_U64, ql_attr_type(QLINK_A_LINK_CONFIG,
+					    QLINK_A_CONFIG_CUTOFF));
+	EXPECT_EQ(QL_TYPE_U64, ql_attr_type(QLINK_A_LINK_CALIB,
+					    QLINK_A_CALIB_HERALD_RATE));
+	EXPECT_EQ(QL_TYPE_U8, ql_attr_type(QLINK_A_LINK_CALIB,
+					   QLINK_A_CALIB_DIRECT));
+	EXPECT_EQ(QL_TYPE_U32, ql_attr_type(QLINK_A_LINK_CALIB,
+					    QLINK_A_CALIB_EXP_QBER));
+	EXPECT_EQ(-EINVAL, ql_attr_type(QLINK_A_LINK_CONFIG, 0));
+	EXPECT_EQ(-EINVAL, ql_attr_type(QLINK_A_LINK_CONFIG, QLINK_A_CONFIG_PAD));
+	EXPECT_EQ(-EINVAL, ql_attr_type(QLINK_A_LINK_CALIB,
+					QLINK_A_CALIB_MAX + 1));
+	EXPECT_STREQ("window_full", ql_attr_name(QLINK_A_LINK_CONFIG,
+						 QLINK_A_CONFIG_WINDOW_FULL));
+	EXPECT_STREQ("dark_b", ql_attr_name(QLINK_A_LINK_CALIB,
+					    QLINK_A_CALIB_DARK_B));
+	EXPECT_STREQ("exp_fidelity", ql_attr_name(QLINK_A_LINK_CALIB,
+						  QLINK_A_CALIB_EXP_FIDELITY));
+	EXPECT_EQ(NULL, ql_attr_name(QLINK_A_LINK_CALIB, 1000));
 	EXPECT_STREQ("heralds", ql_attr_name(QLINK_A_STATS, QLINK_A_STATS_HERALDS));
 	EXPECT_EQ(QL_TYPE_S64, ql_attr_type(QLINK_A_STATS, QLINK_A_STATS_OFFSET_EST));
 	EXPECT_EQ(QL_TYPE_U64, ql_attr_type(QLINK_A_STATS, QLINK_A_STATS_HERALDS));
 	EXPECT_STREQ("max_rate", ql_attr_name(QLINK_A_LINK_CAPS,
 					      QLINK_A_CAPS_MAX_RATE));
+	EXPECT_STREQ("measure_bases", ql_attr_name(QLINK_A_LINK_CAPS,
+						   QLINK_A_CAPS_MEASURE_BASES));
 	EXPECT_STREQ("weight", ql_attr_name(QLINK_A_PURPOSE,
 					    QLINK_A_PURPOSE_WEIGHT));
 	EXPECT_EQ(QL_TYPE_U8, ql_attr_type(QLINK_A_PAIR, QLINK_A_PAIR_BELL_INDEX));
-	EXPECT_EQ(QL_TYPE_NEST, ql_attr_type(QL_NEST_TOP, QLINK_A_LINK_PARAMS));
+	EXPECT_EQ(QL_TYPE_NEST, ql_attr_type(QL_NEST_TOP, QLINK_A_LINK_CONFIG));
+	EXPECT_EQ(QL_TYPE_NEST, ql_attr_type(QL_NEST_TOP, QLINK_A_LINK_CALIB));
+	EXPECT_STREQ("link_calib", ql_attr_name(QL_NEST_TOP, QLINK_A_LINK_CALIB));
 	EXPECT_EQ(QL_TYPE_STRING, ql_attr_type(QL_NEST_TOP, QLINK_A_IFNAME));
-	/* The library uses neither GET_VERSION's attributes nor the cookie. */
-	EXPECT_EQ(-EINVAL, ql_attr_type(QL_NEST_TOP, QLINK_A_NETNS_COOKIE));
-	EXPECT_EQ(QLINK_A_PARAM_MAX, ql_attr_max(QLINK_A_LINK_PARAMS));
+	EXPECT_EQ(-EINVAL, ql_attr_type(QL_NEST_TOP, QLINK_A_PAD));
+	EXPECT_EQ(QLINK_A_CONFIG_MAX, ql_attr_max(QLINK_A_LINK_CONFIG));
+	EXPECT_EQ(QLINK_A_CALIB_MAX, ql_attr_max(QLINK_A_LINK_CALIB));
 	EXPECT_EQ(QLINK_A_MAX, ql_attr_max(QL_NEST_TOP));
 	EXPECT_EQ(-EINVAL, ql_attr_max(QL_NEST_RAW));
 	EXPECT_EQ(-EINVAL, ql_attr_max(QLINK_A_IFNAME));
@@ -777,46 +882,53 @@ TEST(tables)
 /* Attribute sets on their own. */
 TEST(attrs)
 {
-	struct ql_attrs *a = ql_attrs_new(QLINK_A_LINK_PARAMS), *r, *c;
+	struct ql_attrs *a = ql_attrs_new(QLINK_A_LINK_CALIB), *r, *c, *o;
 	const struct ql_attrs *n;
 	int i, order[4], k = 0;
 
 	ASSERT_NE(NULL, a);
-	EXPECT_EQ(QLINK_A_LINK_PARAMS, ql_attrs_nest(a));
+	EXPECT_EQ(QLINK_A_LINK_CALIB, ql_attrs_nest(a));
 	EXPECT_EQ(0, ql_attrs_count(a));
 	EXPECT_EQ(0, ql_attrs_next(a, 0));
 	/* Unknown to the table, or no integer attribute number. */
 	EXPECT_EQ(-EINVAL, ql_attrs_put(a, 0, 1));
-	EXPECT_EQ(-EINVAL, ql_attrs_put(a, QLINK_A_PARAM_MAX + 3, 1));
+	EXPECT_EQ(-EINVAL, ql_attrs_put(a, QLINK_A_CALIB_MAX + 3, 1));
 	EXPECT_EQ(-EINVAL, ql_attrs_put(a, 70000, 1));
 	EXPECT_EQ(0, ql_attrs_count(a));
-	EXPECT_FALSE(ql_attrs_has(a, QLINK_A_PARAM_SEED));
-	EXPECT_EQ(0, ql_attrs_get(a, QLINK_A_PARAM_SEED));
-	EXPECT_EQ(-ENOENT, ql_attrs_type(a, QLINK_A_PARAM_SEED));
+	EXPECT_FALSE(ql_attrs_has(a, QLINK_A_CALIB_DIRECT));
+	EXPECT_EQ(0, ql_attrs_get(a, QLINK_A_CALIB_DIRECT));
+	EXPECT_EQ(-ENOENT, ql_attrs_type(a, QLINK_A_CALIB_DIRECT));
 
 	/* Typed by the table; kept in number order; replaced in place. */
-	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_PARAM_SEED, -1));
-	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_PARAM_OFFSET_DRIFT, -5));
-	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_PARAM_FIDELITY, -1));
-	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_PARAM_SOURCE_RATE, 7));
-	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_PARAM_SOURCE_RATE, 9));
+	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_CALIB_DIRECT, 0x1ff));
+	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_CALIB_EXP_QBER, -5));
+	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_CALIB_HERALD_RATE, -1));
+	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_CALIB_FIDELITY, 7));
+	ASSERT_EQ(0, ql_attrs_put(a, QLINK_A_CALIB_FIDELITY, 9));
 	EXPECT_EQ(4, ql_attrs_count(a));
 	for (i = ql_attrs_next(a, 0); i > 0 && k < 4; i = ql_attrs_next(a, i))
 		order[k++] = i;
 	ASSERT_EQ(4, k);
-	EXPECT_EQ(QLINK_A_PARAM_SOURCE_RATE, order[0]);
-	EXPECT_EQ(QLINK_A_PARAM_FIDELITY, order[1]);
-	EXPECT_EQ(QLINK_A_PARAM_SEED, order[2]);
-	EXPECT_EQ(QLINK_A_PARAM_OFFSET_DRIFT, order[3]);
-	EXPECT_EQ(9, ql_attrs_get(a, QLINK_A_PARAM_SOURCE_RATE));
-	EXPECT_EQ(-1, ql_attrs_get(a, QLINK_A_PARAM_SEED));	/* u64 bits */
-	EXPECT_EQ(0xffffffff, ql_attrs_get(a, QLINK_A_PARAM_FIDELITY));	/* u32 */
-	EXPECT_EQ(-5, ql_attrs_get(a, QLINK_A_PARAM_OFFSET_DRIFT));	/* s32 */
-	EXPECT_EQ(QL_TYPE_S32, ql_attrs_type(a, QLINK_A_PARAM_OFFSET_DRIFT));
-	EXPECT_EQ(0, ql_attrs_del(a, QLINK_A_PARAM_FIDELITY));
-	EXPECT_EQ(-ENOENT, ql_attrs_del(a, QLINK_A_PARAM_FIDELITY));
+	EXPECT_EQ(QLINK_A_CALIB_FIDELITY, order[0]);
+	EXPECT_EQ(QLINK_A_CALIB_HERALD_RATE, order[1]);
+	EXPECT_EQ(QLINK_A_CALIB_DIRECT, order[2]);
+	EXPECT_EQ(QLINK_A_CALIB_EXP_QBER, order[3]);
+	EXPECT_EQ(9, ql_attrs_get(a, QLINK_A_CALIB_FIDELITY));
+	EXPECT_EQ(-1, ql_attrs_get(a, QLINK_A_CALIB_HERALD_RATE));	/* u64 bits */
+	EXPECT_EQ(0xfffffffb, ql_attrs_get(a, QLINK_A_CALIB_EXP_QBER));	/* u32 */
+	EXPECT_EQ(0xff, ql_attrs_get(a, QLINK_A_CALIB_DIRECT));	/* u8 */
+	EXPECT_EQ(QL_TYPE_U8, ql_attrs_type(a, QLINK_A_CALIB_DIRECT));
+	EXPECT_EQ(0, ql_attrs_del(a, QLINK_A_CALIB_EXP_QBER));
+	EXPECT_EQ(-ENOENT, ql_attrs_del(a, QLINK_A_CALIB_EXP_QBER));
 	EXPECT_EQ(3, ql_attrs_count(a));
-	EXPECT_EQ(QLINK_A_PARAM_SEED, ql_attrs_next(a, QLINK_A_PARAM_SOURCE_RATE));
+	EXPECT_EQ(QLINK_A_CALIB_DIRECT,
+		  ql_attrs_next(a, QLINK_A_CALIB_HERALD_RATE));
+	/* Signed types are sign-extended. */
+	o = one_attr(QLINK_A_LINK_CONFIG, QLINK_A_CONFIG_OFFSET, -5);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(-5, ql_attrs_get(o, QLINK_A_CONFIG_OFFSET));
+	EXPECT_EQ(QL_TYPE_S64, ql_attrs_type(o, QLINK_A_CONFIG_OFFSET));
+	ql_attrs_free(o);
 
 	/* No table: typed puts, strings, nests (copied). */
 	r = ql_attrs_new(QL_NEST_RAW);
@@ -837,8 +949,8 @@ TEST(attrs)
 	EXPECT_EQ(NULL, ql_attrs_get_nest(r, 4));
 	n = ql_attrs_get_nest(r, 5);
 	ASSERT_NE(NULL, n);
-	EXPECT_EQ(QLINK_A_LINK_PARAMS, ql_attrs_nest(n));
-	EXPECT_EQ(9, ql_attrs_get(n, QLINK_A_PARAM_SOURCE_RATE));
+	EXPECT_EQ(QLINK_A_LINK_CALIB, ql_attrs_nest(n));
+	EXPECT_EQ(9, ql_attrs_get(n, QLINK_A_CALIB_FIDELITY));
 
 	/* A copy is deep; a string replaced by an integer. */
 	c = ql_attrs_dup(r);
@@ -847,8 +959,8 @@ TEST(attrs)
 	EXPECT_EQ(0, ql_attrs_count(r));
 	EXPECT_EQ(4, ql_attrs_count(c));
 	EXPECT_STREQ("qlinksim", ql_attrs_get_str(c, 4));
-	EXPECT_EQ(-5, ql_attrs_get(ql_attrs_get_nest(c, 5),
-				   QLINK_A_PARAM_OFFSET_DRIFT));
+	EXPECT_EQ(-1, ql_attrs_get(ql_attrs_get_nest(c, 5),
+				   QLINK_A_CALIB_HERALD_RATE));
 	ASSERT_EQ(0, ql_attrs_put_type(c, 4, QL_TYPE_S64, -3));
 	EXPECT_EQ(-3, ql_attrs_get(c, 4));
 	EXPECT_EQ(NULL, ql_attrs_get_str(c, 4));

@@ -5,7 +5,11 @@
 through both front ends, in text and JSON (parsed, not string-matched);
 the `ip link ... type qlinksim` plugin (loaded through IP_LIB_DIR from the
 build tree) creating a link across two network namespaces, read back with
-`ip -d -j link show` and `qlink -j link show`; error paths and help texts;
+`ip -d -j link show` and `qlink -j link show`; the three groups of
+settings `qlink link set` takes (configuration, calibration after "calib",
+the simulator's physics and faults) and `-d` showing the physics; a link
+of another kind (qlinktest) refusing physics but taking a calibration;
+error paths (kernel ranges in command-line terms) and help texts;
 pair events (`monitor pairs`); purposes (`purpose show/set`); AF_QLINK
 requests between the two namespaces (`request` here, `receive` in the
 peer's netns in the background) and a request nobody receives. Prints TAP.
@@ -101,7 +105,8 @@ def main():
     cleanup()
     run([SYS_IP, "netns", "add", NS], check=True)
 
-    # --- the plugin: create across two netns with parameters ---------
+    # --- the plugin: create across two netns with settings -------------
+    # "window" is a prefix of the configuration's "window-full".
     p = run([SYS_IP, "link", "add", A, "type", "qlinksim", "rate", "100k",
              "efficiency", "0.8", "length", "10km", "window", "1ns",
              "fidelity", "0.95", "coherence", "10ms", "offset", "-5ns",
@@ -111,18 +116,30 @@ def main():
           lambda: run([SYS_IP, "link", "show", B], ns=NS).returncode == 0
           and run([SYS_IP, "link", "show", B]).returncode != 0)
 
-    want = {"source_rate": 100000000, "det_eff_a": 800000,
-            "det_eff_b": 800000, "fiber_len_a": 10000,
-            "fiber_len_b": 10000, "window": 1000, "fidelity": 950000,
-            "coherence": 10000000, "offset": -5000, "dark_rate": 25000,
-            "herald_model": 1, "coherence_scale": 1000000}
+    want_phys = {"source_rate": 100000000, "det_eff_a": 800000,
+                 "det_eff_b": 800000, "fiber_len_a": 10000,
+                 "fiber_len_b": 10000, "fidelity": 950000,
+                 "coherence": 10000000, "dark_rate": 25000,
+                 "herald_model": 1, "coherence_scale": 1000000,
+                 "direct": 0, "basis_z": 500000}
+    want_config = {"window_full": 1000, "offset": -5000, "max_pairs": 1024,
+                   "memory_slots": 0, "cutoff": 0}
+    # what qlinksim reports from its physics: 10 km at 0.2 dB/km per arm
+    want_calib = {"fidelity": 950000, "coherence": 10000000,
+                  "det_eff_a": 800000, "det_eff_b": 800000,
+                  "dark_a": 25000, "dark_b": 25000, "loss_a": 2000,
+                  "loss_b": 2000, "direct": 0}
+
+    def sub(d, keys):
+        return {k: d.get(k) for k in keys}
 
     def ip_json_roundtrip(ip):
         d = jrun([ip, "-d", "-j", "link", "show", A])
         li = d[0]["linkinfo"]
         assert li["info_kind"] == "qlinksim", li
-        got = {k: li["info_data"].get(k) for k in want}
-        assert got == want, (got, want)
+        got = sub(li["info_data"], want_phys)
+        assert got == want_phys, (got, want_phys)
+        assert "window_full" not in li["info_data"], li
         return True
     check("plugin-print-json-system-ip", lambda: ip_json_roundtrip(SYS_IP))
     check("plugin-print-json-patched-ip", lambda: ip_json_roundtrip(IPQ))
@@ -130,16 +147,26 @@ def main():
     def ip_text():
         out = run([SYS_IP, "-d", "link", "show", A], check=True).stdout
         for s in ("qlinksim rate 100kHz efficiency 0.8 dark-rate 25Hz",
-                  "length 10km", "window 1ns", "offset -5ns",
-                  "fidelity 0.95 coherence 10ms herald time-tags"):
+                  "length 10km loss 0.2dB/km",
+                  "fidelity 0.95 coherence 10ms herald time-tags",
+                  "direct off basis-z 0.5"):
             assert s in out, (s, out)
+        assert "faults" not in out and "window" not in out, out
         return True
     check("plugin-print-text", ip_text)
 
     def peer_json():
         d = jrun([SYS_IP, "-d", "-j", "link", "show", B], ns=NS)
         return d[0]["linkinfo"]["info_data"]["fidelity"] == 950000
-    check("plugin-params-on-peer", peer_json)
+    check("plugin-physics-on-peer", peer_json)
+
+    def plugin_config():
+        l = jrun([QLINK, "-j", "link", "show", "dev", A])[0]
+        assert l["config"] == want_config, l["config"]
+        peer = jrun([QLINK, "-n", NS, "-j", "link", "show", "dev", B])[0]
+        assert peer["config"] == want_config, peer["config"]
+        return True
+    check("plugin-config-at-creation", plugin_config)
 
     # --- show, both front ends, text and JSON -------------------------
     for fe in FRONTS:
@@ -148,9 +175,13 @@ def main():
             assert l["kind"] == "qlinksim" and l["end"] == "A", l
             assert l["up"] is False and l["carrier"] is False, l
             assert isinstance(l["peer_ifindex"], int), l
-            got = {k: l["params"].get(k) for k in want}
-            assert got == want, got
-            assert "stats" not in l and "expected" not in l, l
+            assert l["config"] == want_config, l["config"]
+            c = l["calib"]
+            assert sub(c, want_calib) == want_calib, c
+            assert c["herald_rate"] > 0 and c["accidental_rate"] > 0, c
+            assert 0 < c["exp_fidelity"] <= 950000 and "exp_qber" in c, c
+            for k in ("stats", "physics", "caps"):
+                assert k not in l, l
             return True
         check("%s-show-json" % fe, show_json)
 
@@ -162,11 +193,19 @@ def main():
         def show_text(fe=fe):
             out = run(front(fe, [], ["link", "show", "dev", A]),
                       check=True).stdout
-            first = out.splitlines()[0]
-            assert (": %s: <DOWN> qlinksim id " % A) in first, out
-            assert "end A peer" in first, out
-            assert "rate 100kHz" in out and "fidelity 0.95" in out, out
-            assert "faults" not in out, out
+            lines = [ln.rstrip() for ln in out.splitlines()]
+            assert (": %s: <DOWN> qlinksim id " % A) in lines[0], out
+            assert "end A peer" in lines[0], out
+            assert lines[1] == ("    config window-full 1ns offset -5ns "
+                                "max-pairs 1024 memory-slots all "
+                                "cutoff none"), out
+            assert lines[2].startswith(
+                "    calib fidelity 0.95 coherence 10ms efficiency 0.8 "
+                "dark-rate 25Hz loss 2dB herald-rate "), out
+            assert lines[2].endswith(" direct off"), out
+            assert lines[3].startswith("    expected fidelity 0."), out
+            assert " qber 0." in lines[3], out
+            assert "rate 100kHz" not in out and "faults" not in out, out
             return True
         check("%s-show-text" % fe, show_text)
 
@@ -194,11 +233,14 @@ def main():
 
         def details_json(fe=fe):
             l = jrun(front(fe, ["-d", "-j"], ["link", "show", "dev", A]))[0]
-            e, c = l["expected"], l["caps"]
-            assert e["herald_rate"] > 0 and e["loss_a"] == 2000, e
-            assert 0 < e["fidelity"] <= 950000 and "qber" in e, e
+            ph, c = l["physics"], l["caps"]
+            assert sub(ph, want_phys) == want_phys, ph
+            assert ph["extra_loss"] == 0 and ph["offset_drift"] == 0, ph
+            assert ph["seed"] > 0, ph
             assert c["herald_models"] == ["time-tags", "events"], c
             assert c["memory_slots"] >= 0 and c["max_rate"] > 0, c
+            assert "z" in c["measure_bases"] and \
+                "x" in c["measure_bases"], c
             assert "peer_netns_cookie" in l, l
             return True
         check("%s-details-json" % fe, details_json)
@@ -206,8 +248,11 @@ def main():
         def details_text(fe=fe):
             out = run(front(fe, ["-d"], ["link", "show", "dev", A]),
                       check=True).stdout
-            for s in ("expected herald-rate ", "loss-a 2dB", "caps herald-models time-tags,events",
-                      "faults extra-loss 0dB", "peer-netns-cookie"):
+            for s in ("\n    qlinksim rate 100kHz efficiency 0.8 "
+                      "dark-rate 25Hz jitter 50ps length 10km",
+                      "\n    faults extra-loss 0dB ",
+                      "caps herald-models time-tags,events",
+                      " measure-bases z,x", "peer-netns-cookie"):
                 assert s in out, (s, out)
             return True
         check("%s-details-text" % fe, details_text)
@@ -215,31 +260,60 @@ def main():
         def version(fe=fe):
             out = run(front(fe, [], ["version"]), check=True).stdout
             v = jrun(front(fe, ["-j"], ["version"]))
-            return out.startswith("qlink core 0.") and v["major"] == 0 \
-                and v["genl_version"] == 1 and v["netns_cookie"] > 0
+            return out.startswith("qlink genl-version 1 netns-cookie ") \
+                and v["genl_version"] == 1 and v["netns_cookie"] > 0 \
+                and v["libqlink_major"] == 1
         check("%s-version" % fe, version)
 
     # --- set, both front ends; units; mirrored to the peer ------------
+    # Expected values per object of `-d -j link show`.
     cases = [
-        (["fidelity", "0.9"], {"fidelity": 900000}),
+        (["fidelity", "0.9"],
+         {"physics": {"fidelity": 900000}, "calib": {"fidelity": 900000}}),
         (["rate", "1.5M", "dark-rate", "20", "jitter", "75ps"],
-         {"source_rate": 1500000000, "dark_rate": 20000, "jitter": 75}),
+         {"physics": {"source_rate": 1500000000, "dark_rate": 20000,
+                      "jitter": 75},
+          "calib": {"dark_a": 20000, "dark_b": 20000}}),
+        # the offset follows the fibers: 5 ns per metre of difference
         (["length-a", "2.5km", "length-b", "700m", "loss", "0.25dB/km"],
-         {"fiber_len_a": 2500, "fiber_len_b": 700, "fiber_loss": 250}),
+         {"physics": {"fiber_len_a": 2500, "fiber_len_b": 700,
+                      "fiber_loss": 250},
+          "config": {"offset": -9000000}}),
         (["efficiency-a", "75%", "efficiency-b", "600000ppm"],
-         {"det_eff_a": 750000, "det_eff_b": 600000}),
+         {"physics": {"det_eff_a": 750000, "det_eff_b": 600000}}),
         (["coherence", "inf", "window", "1.5ns", "offset", "12ps"],
-         {"coherence": 0, "window": 1500, "offset": 12}),
-        (["herald", "events", "seed", "424242"],
-         {"herald_model": 2, "seed": 424242}),
+         {"physics": {"coherence": 0},
+          "config": {"window_full": 1500, "offset": 12}}),
+        (["herald", "events", "seed", "424242", "direct", "off",
+          "basis-z", "0.25"],
+         {"physics": {"herald_model": 2, "seed": 424242, "direct": 0,
+                      "basis_z": 250000}}),
         (["extra-loss", "3dB", "fidelity-drop", "0.1", "coherence-scale",
-          "50%", "ctrl-delay", "20ms", "dead-time", "50ns", "max-det-rate",
-          "10M", "swap-fail", "0.01", "bit-flip", "1%", "offset-drift",
-          "-10ps/s"],
-         {"extra_loss": 3000, "fidelity_drop": 100000,
-          "coherence_scale": 500000, "ctrl_delay": 20000000,
-          "dead_time": 50, "max_det_rate": 10000000000,
-          "swap_fail": 10000, "bit_flip": 10000, "offset_drift": -10}),
+          "50%", "dead-time", "50ns", "max-det-rate", "10M", "bit-flip",
+          "1%", "offset-drift", "-10ps/s"],
+         {"physics": {"extra_loss": 3000, "fidelity_drop": 100000,
+                      "coherence_scale": 500000, "dead_time": 50,
+                      "max_det_rate": 10000000000, "bit_flip": 10000,
+                      "offset_drift": -10},
+          "calib": {"fidelity": 800000}}),
+        (["max-pairs", "2048", "memory-slots", "all", "cutoff", "50ms"],
+         {"config": {"max_pairs": 2048, "memory_slots": 0,
+                     "cutoff": 50000000}}),
+        (["calib", "fidelity", "0.93", "herald-rate", "1.5k",
+          "accidental-rate", "2.5Hz", "loss-a", "3dB", "efficiency", "0.7",
+          "coherence", "5ms", "dark-rate-b", "30Hz", "direct", "off"],
+         {"calib": {"fidelity": 930000, "herald_rate": 1500000,
+                    "accidental_rate": 2500, "loss_a": 3000,
+                    "det_eff_a": 700000, "det_eff_b": 700000,
+                    "coherence": 5000000, "dark_b": 30000, "direct": 0},
+          "physics": {"fidelity": 900000, "coherence": 0}}),
+        # all three groups at once: the calibration wins over the one the
+        # new physics imply
+        (["rate", "200k", "window-full", "2ns", "calib", "herald-rate",
+          "777", "config", "cutoff", "none"],
+         {"physics": {"source_rate": 200000000},
+          "config": {"window_full": 2000, "cutoff": 0},
+          "calib": {"herald_rate": 777000}}),
     ]
     for i, (args, exp) in enumerate(cases):
         fe = list(FRONTS)[i % 2]
@@ -247,71 +321,115 @@ def main():
         def set_case(fe=fe, args=args, exp=exp):
             p = run(front(fe, [], ["link", "set", "dev", A] + args))
             assert p.returncode == 0, p.stderr
-            l = jrun(front(fe, ["-j"], ["link", "show", "dev", A]))[0]
-            got = {k: l["params"][k] for k in exp}
-            assert got == exp, (got, exp)
-            peer = jrun([QLINK, "-n", NS, "-j", "link", "show", "dev", B])[0]
-            got = {k: peer["params"][k] for k in exp}
-            assert got == exp, ("peer", got, exp)
+            l = jrun(front(fe, ["-d", "-j"], ["link", "show", "dev", A]))[0]
+            peer = jrun([QLINK, "-n", NS, "-d", "-j", "link", "show", "dev",
+                         B])[0]
+            for obj, want in exp.items():
+                got = sub(l[obj], want)
+                assert got == want, (obj, got, want)
+                got = sub(peer[obj], want)
+                assert got == want, ("peer", obj, got, want)
             return True
-        check("%s-set-%s" % (fe, args[0]), set_case)
+        check("%s-set-%s" % (fe, "-".join(args[:1] + args[1:2] * (
+            args[0] == "calib"))), set_case)
 
     def text_roundtrip():
-        # What show prints can be typed back.
-        out = run([QLINK, "-d", "link", "show", "dev", A],
-                  check=True).stdout.splitlines()
-        words = (out[1] + " " + out[2].replace("faults", "")).split()
-        before = jrun([QLINK, "-j", "link", "show", "dev", A])[0]["params"]
+        # What show prints can be typed back: the physics (after their
+        # "qlinksim" and "faults" titles) first, as in the set above.
+        lines = run([QLINK, "-d", "link", "show", "dev", A],
+                    check=True).stdout.splitlines()
+        byword = {ln.split()[0]: ln.split() for ln in lines[1:]}
+        words = byword["qlinksim"][1:] + byword["faults"][1:] + \
+            byword["config"] + byword["calib"]
+        before = jrun([QLINK, "-d", "-j", "link", "show", "dev", A])[0]
         p = run([QLINK, "link", "set", "dev", A] + words)
         assert p.returncode == 0, (words, p.stderr)
-        after = jrun([QLINK, "-j", "link", "show", "dev", A])[0]["params"]
-        return before == after
+        after = jrun([QLINK, "-d", "-j", "link", "show", "dev", A])[0]
+        for k in ("physics", "config", "calib"):
+            assert before[k] == after[k], (k, before[k], after[k])
+        return True
     check("text-output-parses-back", text_roundtrip)
 
     def text_faults_shown():
-        out = run([QLINK, "link", "show", "dev", A], check=True).stdout
+        out = run([QLINK, "-d", "link", "show", "dev", A],
+                  check=True).stdout
+        plain = run([QLINK, "link", "show", "dev", A], check=True).stdout
         return "faults extra-loss 3dB fidelity-drop 0.1" in out and \
-            "offset-drift -10ps/s" in out and "coherence inf" in out
-    check("text-faults-when-set", text_faults_shown)
+            "offset-drift -10ps/s" in out and "coherence inf" in out and \
+            "faults" not in plain
+    check("text-faults-with-details", text_faults_shown)
 
     def plugin_set():
         p = run([SYS_IP, "link", "set", A, "type", "qlinksim", "fidelity",
                  "0.85", "length", "3km"])
         assert p.returncode == 0, p.stderr
-        l = jrun([IPQ, "-j", "qlink", "link", "show", "dev", A])[0]
-        return l["params"]["fidelity"] == 850000 and \
-            l["params"]["fiber_len_a"] == 3000 and \
-            l["params"]["fiber_len_b"] == 3000
+        l = jrun([IPQ, "-d", "-j", "qlink", "link", "show", "dev", A])[0]
+        ph = l["physics"]
+        assert (ph["fidelity"], ph["fiber_len_a"], ph["fiber_len_b"]) == \
+            (850000, 3000, 3000), ph
+        assert l["config"]["offset"] == 0, l["config"]
+        out = run([SYS_IP, "-d", "link", "show", A], check=True).stdout
+        assert "fidelity 0.85" in out and "length 3km" in out, out
+        assert "faults extra-loss 3dB" in out, out
+        return True
     check("plugin-set-changelink", plugin_set)
+
+    def plugin_set_config():
+        p = run([SYS_IP, "link", "set", A, "type", "qlinksim",
+                 "window-full", "2ns"])
+        return p.returncode != 0 and "creation only" in p.stderr and \
+            "qlink link set" in p.stderr
+    check("plugin-set-config-refused", plugin_set_config)
 
     # --- errors -------------------------------------------------------
     for fe in FRONTS:
         def err_range(fe=fe):
-            p = run(front(fe, [], ["link", "set", "dev", A, "fidelity",
-                                   "1.5"]))
-            assert p.returncode == 2, (p.returncode, p.stderr)
-            assert p.stderr.startswith("Error: QLINK_A_PARAM_FIDELITY"), \
-                p.stderr
-            assert 'parameter "fidelity": allowed 0.25 to 1' in p.stderr, \
-                p.stderr
+            for args, attr, hint in (
+                    (["calib", "fidelity", "1.5"], "QLINK_A_CALIB_FIDELITY",
+                     'calib "fidelity": allowed 0.25 to 1'),
+                    (["window-full", "0"], "QLINK_A_CONFIG_WINDOW_FULL",
+                     'config "window-full": allowed 1ps to 10us'),
+                    (["fidelity", "0.2"], "IFLA_QLINKSIM_FIDELITY",
+                     'qlinksim "fidelity": allowed 0.25 to 1'),
+                    (["offset-drift", "-2000us/s"],
+                     "IFLA_QLINKSIM_OFFSET_DRIFT",
+                     'qlinksim "offset-drift": allowed -1000us/s to '
+                     '1000us/s')):
+                p = run(front(fe, [], ["link", "set", "dev", A] + args))
+                assert p.returncode == 2, (args, p.returncode, p.stderr)
+                assert p.stderr.startswith("Error: " + attr), p.stderr
+                assert "out of range" in p.stderr and hint in p.stderr, \
+                    p.stderr
+            l = jrun([QLINK, "-d", "-j", "link", "show", "dev", A])[0]
+            assert l["physics"]["fidelity"] == 850000 and \
+                l["config"]["window_full"] == 2000, l
             return True
         check("%s-error-range-extack" % fe, err_range)
 
         def err_syntax(fe=fe):
             p = run(front(fe, [], ["link", "set", "dev", A, "length",
                                    "3parsecs"]))
+            q = run(front(fe, [], ["link", "set", "dev", A, "calib",
+                                   "direct", "maybe"]))
             return p.returncode == 255 and p.stderr.startswith(
-                'Error: argument "3parsecs" is wrong: length')
+                'Error: argument "3parsecs" is wrong: length') and \
+                q.returncode == 255 and "on" in q.stderr
         check("%s-error-bad-unit" % fe, err_syntax)
 
         def err_nodev(fe=fe):
             p = run(front(fe, [], ["link", "show", "dev", "qlt_nosuch"]))
-            return p.returncode == 2 and "no such device" in p.stderr
+            q = run(front(fe, [], ["link", "set", "dev", "qlt_nosuch",
+                                   "rate", "1k"]))
+            return p.returncode == 2 and "no such device" in p.stderr and \
+                q.returncode == 2 and "no such device" in q.stderr
         check("%s-error-no-device" % fe, err_nodev)
 
         def err_notqlink(fe=fe):
             p = run(front(fe, [], ["link", "set", "dev", "lo", "seed", "1"]))
-            return p.returncode == 2 and "not a qlink" in p.stderr
+            q = run(front(fe, [], ["link", "set", "dev", "lo", "cutoff",
+                                   "1s"]))
+            return p.returncode == 2 and "not a qlink" in p.stderr and \
+                q.returncode == 2 and "not a qlink" in q.stderr
         check("%s-error-not-a-qlink" % fe, err_notqlink)
 
         def err_unknown(fe=fe):
@@ -319,8 +437,10 @@ def main():
             p2 = run(front(fe, [], ["link", "frobnicate"]))
             p3 = run(front(fe, [], ["frobnicate"]))
             p4 = run(front(fe, [], ["link", "set", "dev", A]))
+            p5 = run(front(fe, [], ["link", "set", "dev", A, "calib",
+                                    "jitter-a", "1"]))
             return all(p.returncode != 0 and p.stderr for p in
-                       (p1, p2, p3, p4))
+                       (p1, p2, p3, p4, p5))
         check("%s-error-unknown-words" % fe, err_unknown)
 
         def err_busy(fe=fe):
@@ -329,10 +449,21 @@ def main():
                 p = run(front(fe, [], ["link", "set", "dev", A, "herald",
                                        "time-tags"]))
                 return p.returncode == 2 and "cannot change while up" in \
-                    p.stderr
+                    p.stderr and "IFLA_QLINKSIM_HERALD_MODEL" in p.stderr
             finally:
                 run([SYS_IP, "link", "set", A, "down"], check=True)
         check("%s-error-busy" % fe, err_busy)
+
+        def err_second_part(fe=fe):
+            # physics go first; the calibration then fails its range
+            p = run(front(fe, [], ["link", "set", "dev", A, "jitter", "60ps",
+                                   "calib", "fidelity", "0.1"]))
+            assert p.returncode == 2, p
+            assert "QLINK_A_CALIB_FIDELITY" in p.stderr and \
+                "physics were changed" in p.stderr, p.stderr
+            l = jrun([QLINK, "-d", "-j", "link", "show", "dev", A])[0]
+            return l["physics"]["jitter"] == 60
+        check("%s-error-second-part" % fe, err_second_part)
 
         def helps(fe=fe):
             for args in (["help"], ["link", "help"], ["link", "set", "help"],
@@ -351,8 +482,10 @@ def main():
     def plugin_errors():
         p = run([SYS_IP, "link", "add", "qlt_tx", "type", "qlinksim",
                  "fidelity", "2"])
-        assert p.returncode != 0 and "QLINK_A_PARAM_FIDELITY" in p.stderr, \
-            p.stderr
+        assert p.returncode != 0 and "out of range" in p.stderr, p.stderr
+        p = run([SYS_IP, "link", "add", "qlt_tx", "type", "qlinksim",
+                 "max-pairs", "0"])
+        assert p.returncode != 0 and "out of range" in p.stderr, p.stderr
         p = run([SYS_IP, "link", "add", "qlt_tx", "type", "qlinksim",
                  "length", "3parsecs"])
         assert p.returncode == 255 and "is wrong: length" in p.stderr, \
@@ -368,8 +501,60 @@ def main():
         p = run([SYS_IP, "link", "help", "qlinksim"])
         q = run([SYS_IP, "link", "add", "x", "type", "qlinksim", "help"])
         return p.returncode == 0 and "type qlinksim" in p.stdout and \
-            "efficiency" in p.stdout and q.returncode == 0
+            "efficiency" in p.stdout and "window-full" in p.stdout and \
+            q.returncode == 0
     check("plugin-help", plugin_help)
+
+    # --- a link of another kind: calibration yes, physics no ------------
+    def find_ko(rel):
+        release = os.uname().release
+        for d in (TOP, os.path.join(BUILD, "kmod-debug")):
+            f = os.path.join(d, rel)
+            if os.path.isfile(f):
+                v = run(["modinfo", "-F", "vermagic", f]).stdout.split()
+                if v and v[0] == release:
+                    return f
+        return None
+
+    def other_kind():
+        ko = find_ko("kernel/drivers/qlinktest.ko")
+        if not ko:
+            print("# qlinktest.ko not built for this kernel: skipped")
+            return True
+        run(["insmod", ko], check=True)
+        try:
+            with open("/sys/kernel/debug/qlinktest/create", "w") as f:
+                f.write("1")
+            dev = "qltest0"
+            for fe in FRONTS:
+                p = run(front(fe, [], ["link", "set", "dev", dev,
+                                       "fidelity", "0.9"]))
+                assert p.returncode == 1, (p.returncode, p.stderr)
+                assert ('"fidelity" sets the physics of a qlinksim link, '
+                        'and %s is not one' % dev) in p.stderr, p.stderr
+                assert '"calib"' in p.stderr, p.stderr
+                p = run(front(fe, [], ["link", "set", "dev", dev, "rate",
+                                       "1k", "calib", "fidelity", "0.9"]))
+                assert p.returncode == 1 and "physics" in p.stderr, p.stderr
+            # nothing was sent: the calibration is the driver's default
+            l = jrun([QLINK, "-j", "link", "show", "dev", dev])[0]
+            assert l["calib"]["fidelity"] == 1000000, l
+            p = run([QLINK, "link", "set", "dev", dev, "calib", "fidelity",
+                     "0.9", "herald-rate", "10", "window-full", "2ns"])
+            assert p.returncode == 0, p.stderr
+            l = jrun([QLINK, "-d", "-j", "link", "show", "dev", dev])[0]
+            assert l["calib"]["fidelity"] == 900000, l
+            assert l["calib"]["herald_rate"] == 10000, l
+            assert l["config"]["window_full"] == 2000, l
+            assert "physics" not in l and "kind" not in l, l
+            out = run([QLINK, "-d", "link", "show", "dev", dev],
+                      check=True).stdout
+            assert "calib fidelity 0.9 " in out and "qlinksim" not in out, \
+                out
+            return True
+        finally:
+            run(["rmmod", "qlinktest"])
+    check("other-kind-calib-not-physics", other_kind)
 
     def standalone_opts():
         p = run([QLINK, "-V"])
@@ -427,8 +612,8 @@ def main():
                 # Until the monitor has subscribed, changes go unseen:
                 # keep changing until it reports one.
                 for i in range(100):
-                    run([QLINK, "link", "set", "dev", A, "seed",
-                         str(1000 + i)], check=True)
+                    run([QLINK, "link", "set", "dev", A, "cutoff",
+                         "%dms" % (1000 + i)], check=True)
                     if m.poll() is not None:
                         break
                     time.sleep(0.2)
@@ -439,13 +624,18 @@ def main():
                 if js:
                     ev = json.loads(out.splitlines()[0])
                     assert ev["event"] == "change", ev
-                    assert ev["change"] == "params", ev
+                    # a configuration change, and the calibration the
+                    # simulator reports for it
+                    assert ev["change"] in ("config", "calib"), ev
                     assert ev["ifname"] == A, ev
-                    assert "seed" in ev["params"], ev
+                    assert "cutoff" in ev["config"], ev
+                    assert "herald_rate" in ev["calib"], ev
                 else:
                     assert out.startswith("[change] "), out
                     assert (" %s: <DOWN> qlinksim" % A) in out, out
-                    assert "change params" in out, out
+                    assert "change config" in out or \
+                        "change calib" in out, out
+                    assert "\n    config window-full " in out, out
                 return True
             check("%s-monitor-%s" % (fe, "json" if js else "text"), monitor)
 
