@@ -9,7 +9,7 @@
  *
  * The simulator's physics and faults are flat IFLA_QLINKSIM_* attributes;
  * the core's configuration (window-full, offset, max-pairs, memory-slots,
- * cutoff) goes into the IFLA_QLINKSIM_CONFIG nest, at creation only (later
+ * cutoff, min-fidelity) goes into the IFLA_QLINKSIM_CONFIG nest, at creation only (later
  * it is QLINK_CMD_LINK_SET's: `qlink link set`).
  *
  * ip dlopens $IP_LIB_DIR/link_qlinksim.so and looks up qlinksim_link_util
@@ -168,7 +168,8 @@ static int qlinksim_parse_opt(struct link_util *lu, int argc, char **argv,
 	if (qp_any(&s, QP_CONFIG) && !(n->nlmsg_flags & NLM_F_CREATE)) {
 		fprintf(stderr,
 			"qlinksim: the configuration (window-full, offset, max-pairs, memory-slots,\n"
-			"cutoff) is set at creation only; change it with \"qlink link set\"\n");
+			"cutoff, min-fidelity) is set at creation only; change it with\n"
+			"\"qlink link set\"\n");
 		return -1;
 	}
 	add_group(n, &s, QP_SIM);

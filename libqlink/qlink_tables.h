@@ -48,6 +48,7 @@ static const struct ql_attr_desc ql_config_attrs[QLINK_A_CONFIG_MAX + 1] = {
 	[QLINK_A_CONFIG_MAX_PAIRS]	= { "max_pairs", QL_TYPE_U32 },
 	[QLINK_A_CONFIG_MEMORY_SLOTS]	= { "memory_slots", QL_TYPE_U32 },
 	[QLINK_A_CONFIG_CUTOFF]	= { "cutoff", QL_TYPE_U64 },
+	[QLINK_A_CONFIG_MIN_FIDELITY]	= { "min_fidelity", QL_TYPE_U32 },
 };
 
 static const struct ql_attr_desc ql_calib_attrs[QLINK_A_CALIB_MAX + 1] = {

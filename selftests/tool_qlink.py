@@ -123,7 +123,7 @@ def main():
                  "herald_model": 1, "coherence_scale": 1000000,
                  "direct": 0, "basis_z": 500000}
     want_config = {"window_full": 1000, "offset": -5000, "max_pairs": 1024,
-                   "memory_slots": 0, "cutoff": 0}
+                   "memory_slots": 0, "cutoff": 0, "min_fidelity": 0}
     # what qlinksim reports from its physics: 10 km at 0.2 dB/km per arm
     want_calib = {"fidelity": 950000, "coherence": 10000000,
                   "det_eff_a": 800000, "det_eff_b": 800000,
@@ -198,7 +198,7 @@ def main():
             assert "end A peer" in lines[0], out
             assert lines[1] == ("    config window-full 1ns offset -5ns "
                                 "max-pairs 1024 memory-slots all "
-                                "cutoff none"), out
+                                "cutoff none min-fidelity 0"), out
             assert lines[2].startswith(
                 "    calib fidelity 0.95 coherence 10ms efficiency 0.8 "
                 "dark-rate 25Hz loss 2dB herald-rate "), out
@@ -296,9 +296,10 @@ def main():
                       "max_det_rate": 10000000000, "bit_flip": 10000,
                       "offset_drift": -10},
           "calib": {"fidelity": 800000}}),
-        (["max-pairs", "2048", "memory-slots", "all", "cutoff", "50ms"],
+        (["max-pairs", "2048", "memory-slots", "all", "cutoff", "50ms",
+          "min-fidelity", "0.3"],
          {"config": {"max_pairs": 2048, "memory_slots": 0,
-                     "cutoff": 50000000}}),
+                     "cutoff": 50000000, "min_fidelity": 300000}}),
         (["calib", "fidelity", "0.93", "herald-rate", "1.5k",
           "accidental-rate", "2.5Hz", "loss-a", "3dB", "efficiency", "0.7",
           "coherence", "5ms", "dark-rate-b", "30Hz", "direct", "off"],
@@ -310,9 +311,9 @@ def main():
         # all three groups at once: the calibration wins over the one the
         # new physics imply
         (["rate", "200k", "window-full", "2ns", "calib", "herald-rate",
-          "777", "config", "cutoff", "none"],
+          "777", "config", "cutoff", "none", "min-fidelity", "0"],
          {"physics": {"source_rate": 200000000},
-          "config": {"window_full": 2000, "cutoff": 0},
+          "config": {"window_full": 2000, "cutoff": 0, "min_fidelity": 0},
           "calib": {"herald_rate": 777000}}),
     ]
     for i, (args, exp) in enumerate(cases):

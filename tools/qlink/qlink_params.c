@@ -77,6 +77,8 @@ const struct qp_desc qp_table[] = {
 	  "all", 0, "qubit memory slots pairs may hold (all)"),
 	C("cutoff", CUTOFF, QP_TIME_NS, QP_U64, "cutoff", "none", 0,
 	  "pair cutoff age (50ms, none)"),
+	C("min-fidelity", MIN_FIDELITY, QP_FRACTION, QP_U32, "min_fidelity", NULL,
+	  0, "lowest herald fidelity stored (0.5; 0: all)"),
 	S("extra-loss", EXTRA_LOSS, 0, QP_LOSS, QP_U32, "extra_loss", NULL, true,
 	  0, "F1 fault: extra link loss (3dB)"),
 	S("fidelity-drop", FIDELITY_DROP, 0, QP_FRACTION, QP_U32,
