@@ -26,6 +26,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "qlink.h"
+#include <qlink_attrs.h>
 
 #define QL_API __attribute__((visibility("default")))
 
@@ -42,19 +43,50 @@
 /* Highest attribute number a set holds (NLA_TYPE_MASK). */
 #define QL_ATTR_LIMIT	0x3fff
 
-struct ql_attr_desc {
-	const char *name;
-	uint8_t type;		/* enum ql_type */
-};
-
+/*
+ * The nests the library knows, and where uapi/qlink.yaml describes their
+ * attributes: the tables of <qlink_attrs.h> are generated from the spec
+ * (scripts/ynl.sh), so a new attribute needs no change here.
+ */
 struct ql_nest_desc {
 	int nest;
 	const char *prefix;	/* of the uapi names, for error messages */
-	const struct ql_attr_desc *attrs;
-	int max;
+	int set;		/* enum qlink_attr_set_id */
 };
 
-#include "qlink_tables.h"
+static const struct ql_nest_desc ql_nests[] = {
+	{ QL_NEST_TOP, "QLINK_A_", QLINK_ASET_QLINK },
+	{ QLINK_A_LINK_CAPS, "QLINK_A_CAPS_", QLINK_ASET_CAPS },
+	{ QLINK_A_LINK_CONFIG, "QLINK_A_CONFIG_", QLINK_ASET_CONFIG },
+	{ QLINK_A_LINK_CALIB, "QLINK_A_CALIB_", QLINK_ASET_CALIB },
+	{ QLINK_A_STATS, "QLINK_A_STATS_", QLINK_ASET_STATS },
+	{ QLINK_A_PAIR, "QLINK_A_PAIR_", QLINK_ASET_PAIR },
+	{ QLINK_A_PURPOSE, "QLINK_A_PURPOSE_", QLINK_ASET_PURPOSE },
+};
+
+/* enum ql_type of a spec type, 0 for what the library does not hold. */
+static int ql_type_of(uint8_t at)
+{
+	switch (at) {
+	case QLINK_AT_U8:
+		return QL_TYPE_U8;
+	case QLINK_AT_U16:
+		return QL_TYPE_U16;
+	case QLINK_AT_U32:
+		return QL_TYPE_U32;
+	case QLINK_AT_S32:
+		return QL_TYPE_S32;
+	case QLINK_AT_U64:
+		return QL_TYPE_U64;
+	case QLINK_AT_S64:
+		return QL_TYPE_S64;
+	case QLINK_AT_STRING:
+		return QL_TYPE_STRING;
+	case QLINK_AT_NEST:
+		return QL_TYPE_NEST;
+	}
+	return 0;
+}
 
 struct ql_val {
 	uint16_t attr;
@@ -117,34 +149,39 @@ static const struct ql_nest_desc *nest_desc(int nest)
 	return NULL;
 }
 
-static const struct ql_attr_desc *attr_desc(int nest, int attr)
+/* The spec's attribute @attr of @nest, if the library can hold it. */
+static const struct qlink_attr_info *attr_desc(int nest, int attr)
 {
 	const struct ql_nest_desc *nd = nest_desc(nest);
+	const struct qlink_attr_set *set;
 
-	if (!nd || attr < 1 || attr > nd->max || !nd->attrs[attr].type)
+	if (!nd)
 		return NULL;
-	return &nd->attrs[attr];
+	set = &qlink_attr_sets[nd->set];
+	if (attr < 1 || attr > set->max || !ql_type_of(set->attrs[attr].type))
+		return NULL;
+	return &set->attrs[attr];
 }
 
 QL_API const char *ql_attr_name(int nest, int attr)
 {
-	const struct ql_attr_desc *d = attr_desc(nest, attr);
+	const struct qlink_attr_info *d = attr_desc(nest, attr);
 
-	return d ? d->name : NULL;
+	return d ? d->c_name : NULL;
 }
 
 QL_API int ql_attr_type(int nest, int attr)
 {
-	const struct ql_attr_desc *d = attr_desc(nest, attr);
+	const struct qlink_attr_info *d = attr_desc(nest, attr);
 
-	return d ? d->type : -EINVAL;
+	return d ? ql_type_of(d->type) : -EINVAL;
 }
 
 QL_API int ql_attr_max(int nest)
 {
 	const struct ql_nest_desc *nd = nest_desc(nest);
 
-	return nd ? nd->max : -EINVAL;
+	return nd ? qlink_attr_sets[nd->set].max : -EINVAL;
 }
 
 /*
@@ -474,11 +511,11 @@ static int parse_attrs(struct ql_attrs *a, const struct nlattr *head, int len);
 static int parse_one(struct ql_attrs *a, const struct nlattr *nla)
 {
 	int t = nla_type(nla), min = 0, type;
-	const struct ql_attr_desc *d = attr_desc(a->nest, t);
+	const struct qlink_attr_info *d = attr_desc(a->nest, t);
 	struct ql_attrs *child;
 	int err;
 
-	type = d ? d->type : guess_type(nla);
+	type = d ? ql_type_of(d->type) : guess_type(nla);
 	if (t < 1 || !type)
 		return 0;	/* nothing we could represent: skip */
 	switch (type) {

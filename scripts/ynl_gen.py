@@ -190,6 +190,7 @@ def attrs(args):
           '/**',
           f' * struct {ident}_attr_info - one attribute',
           ' * @name: its name in the spec; NULL for a number the set does not use',
+          ' * @c_name: the same with \'_\' for \'-\', as C and JSON spell it',
           f' * @type: enum {ident}_attr_type',
           f' * @nest: enum {ident}_attr_set_id of a nest\'s attributes, else -1',
           ' * @max_len: longest string (without its NUL), 0: no limit',
@@ -199,7 +200,8 @@ def attrs(args):
           ' * @umax: largest value of an unsigned integer',
           ' */',
           f'struct {ident}_attr_info {{',
-          '\tconst char *name;', '\tuint8_t type;', '\tint8_t nest;',
+          '\tconst char *name;', '\tconst char *c_name;', '\tuint8_t type;',
+          '\tint8_t nest;',
           '\tuint16_t max_len;', '\tint64_t smin;', '\tint64_t smax;',
           '\tuint64_t umin;', '\tuint64_t umax;', '};', '']
     maxes = {}
@@ -213,7 +215,8 @@ def attrs(args):
             if t not in TYPES:
                 sys.exit(f'{a.name}: type {t} not supported')
             nest = a.yaml.get('nested-attributes')
-            f = [f'.name = "{a.name}"', f'.type = {up}_AT_{t.upper()}',
+            f = [f'.name = "{a.name}"', f'.c_name = "{c_name(a.name)}"',
+                 f'.type = {up}_AT_{t.upper()}',
                  '.nest = ' + (f'{up}_ASET_{c_name(nest).upper()}' if nest else '-1')]
             if t == 'string' and 'max-len' in a.yaml.get('checks', {}):
                 f.append(f'.max_len = {limit(family, a, "max-len", 0)}')

@@ -45,6 +45,7 @@ enum qlink_attr_set_id {
 /**
  * struct qlink_attr_info - one attribute
  * @name: its name in the spec; NULL for a number the set does not use
+ * @c_name: the same with '_' for '-', as C and JSON spell it
  * @type: enum qlink_attr_type
  * @nest: enum qlink_attr_set_id of a nest's attributes, else -1
  * @max_len: longest string (without its NUL), 0: no limit
@@ -55,6 +56,7 @@ enum qlink_attr_set_id {
  */
 struct qlink_attr_info {
 	const char *name;
+	const char *c_name;
 	uint8_t type;
 	int8_t nest;
 	uint16_t max_len;
@@ -67,16 +69,19 @@ struct qlink_attr_info {
 static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	[QLINK_A_UNSPEC] = {
 		.name = "unspec",
+		.c_name = "unspec",
 		.type = QLINK_AT_UNUSED,
 		.nest = -1,
 	},
 	[QLINK_A_PAD] = {
 		.name = "pad",
+		.c_name = "pad",
 		.type = QLINK_AT_PAD,
 		.nest = -1,
 	},
 	[QLINK_A_IFINDEX] = {
 		.name = "ifindex",
+		.c_name = "ifindex",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 1ULL,
@@ -84,12 +89,14 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_IFNAME] = {
 		.name = "ifname",
+		.c_name = "ifname",
 		.type = QLINK_AT_STRING,
 		.nest = -1,
 		.max_len = 15,
 	},
 	[QLINK_A_LINK_ID] = {
 		.name = "link-id",
+		.c_name = "link_id",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -97,11 +104,13 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_LINK_KIND] = {
 		.name = "link-kind",
+		.c_name = "link_kind",
 		.type = QLINK_AT_STRING,
 		.nest = -1,
 	},
 	[QLINK_A_LINK_UP] = {
 		.name = "link-up",
+		.c_name = "link_up",
 		.type = QLINK_AT_U8,
 		.nest = -1,
 		.umin = 0ULL,
@@ -109,6 +118,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_LINK_CARRIER] = {
 		.name = "link-carrier",
+		.c_name = "link_carrier",
 		.type = QLINK_AT_U8,
 		.nest = -1,
 		.umin = 0ULL,
@@ -116,6 +126,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_LINK_SIDE] = {
 		.name = "link-side",
+		.c_name = "link_side",
 		.type = QLINK_AT_U8,
 		.nest = -1,
 		.umin = 0ULL,
@@ -123,6 +134,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_LINK_PEER_IFINDEX] = {
 		.name = "link-peer-ifindex",
+		.c_name = "link_peer_ifindex",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -130,6 +142,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_LINK_PEER_NETNS_COOKIE] = {
 		.name = "link-peer-netns-cookie",
+		.c_name = "link_peer_netns_cookie",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -137,21 +150,25 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_LINK_CAPS] = {
 		.name = "link-caps",
+		.c_name = "link_caps",
 		.type = QLINK_AT_NEST,
 		.nest = QLINK_ASET_CAPS,
 	},
 	[QLINK_A_LINK_CONFIG] = {
 		.name = "link-config",
+		.c_name = "link_config",
 		.type = QLINK_AT_NEST,
 		.nest = QLINK_ASET_CONFIG,
 	},
 	[QLINK_A_LINK_CALIB] = {
 		.name = "link-calib",
+		.c_name = "link_calib",
 		.type = QLINK_AT_NEST,
 		.nest = QLINK_ASET_CALIB,
 	},
 	[QLINK_A_LINK_CHANGE] = {
 		.name = "link-change",
+		.c_name = "link_change",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -159,11 +176,13 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_STATS] = {
 		.name = "stats",
+		.c_name = "stats",
 		.type = QLINK_AT_NEST,
 		.nest = QLINK_ASET_STATS,
 	},
 	[QLINK_A_LINK_PAIR_ID] = {
 		.name = "link-pair-id",
+		.c_name = "link_pair_id",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -171,6 +190,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_LINK_TIME] = {
 		.name = "link-time",
+		.c_name = "link_time",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -178,11 +198,13 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_PAIR] = {
 		.name = "pair",
+		.c_name = "pair",
 		.type = QLINK_AT_NEST,
 		.nest = QLINK_ASET_PAIR,
 	},
 	[QLINK_A_SEQ_FIRST] = {
 		.name = "seq-first",
+		.c_name = "seq_first",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -190,6 +212,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_SEQ_LAST] = {
 		.name = "seq-last",
+		.c_name = "seq_last",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -197,6 +220,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_COUNT] = {
 		.name = "pair-count",
+		.c_name = "pair_count",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -204,6 +228,7 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_DROP_REASON] = {
 		.name = "drop-reason",
+		.c_name = "drop_reason",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -211,11 +236,13 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 	},
 	[QLINK_A_PURPOSE] = {
 		.name = "purpose",
+		.c_name = "purpose",
 		.type = QLINK_AT_NEST,
 		.nest = QLINK_ASET_PURPOSE,
 	},
 	[QLINK_A_LINK_CLOCK_BASE] = {
 		.name = "link-clock-base",
+		.c_name = "link_clock_base",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -226,16 +253,19 @@ static const struct qlink_attr_info qlink_attrs_qlink[QLINK_A_MAX + 1] = {
 static const struct qlink_attr_info qlink_attrs_caps[QLINK_A_CAPS_MAX + 1] = {
 	[QLINK_A_CAPS_UNSPEC] = {
 		.name = "unspec",
+		.c_name = "unspec",
 		.type = QLINK_AT_UNUSED,
 		.nest = -1,
 	},
 	[QLINK_A_CAPS_PAD] = {
 		.name = "pad",
+		.c_name = "pad",
 		.type = QLINK_AT_PAD,
 		.nest = -1,
 	},
 	[QLINK_A_CAPS_HERALD_MODELS] = {
 		.name = "herald-models",
+		.c_name = "herald_models",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -243,6 +273,7 @@ static const struct qlink_attr_info qlink_attrs_caps[QLINK_A_CAPS_MAX + 1] = {
 	},
 	[QLINK_A_CAPS_MAX_RATE] = {
 		.name = "max-rate",
+		.c_name = "max_rate",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -250,6 +281,7 @@ static const struct qlink_attr_info qlink_attrs_caps[QLINK_A_CAPS_MAX + 1] = {
 	},
 	[QLINK_A_CAPS_MEMORY_SLOTS] = {
 		.name = "memory-slots",
+		.c_name = "memory_slots",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -257,6 +289,7 @@ static const struct qlink_attr_info qlink_attrs_caps[QLINK_A_CAPS_MAX + 1] = {
 	},
 	[QLINK_A_CAPS_MEASURE_BASES] = {
 		.name = "measure-bases",
+		.c_name = "measure_bases",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -267,16 +300,19 @@ static const struct qlink_attr_info qlink_attrs_caps[QLINK_A_CAPS_MAX + 1] = {
 static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] = {
 	[QLINK_A_CONFIG_UNSPEC] = {
 		.name = "unspec",
+		.c_name = "unspec",
 		.type = QLINK_AT_UNUSED,
 		.nest = -1,
 	},
 	[QLINK_A_CONFIG_PAD] = {
 		.name = "pad",
+		.c_name = "pad",
 		.type = QLINK_AT_PAD,
 		.nest = -1,
 	},
 	[QLINK_A_CONFIG_WINDOW_FULL] = {
 		.name = "window-full",
+		.c_name = "window_full",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 1ULL,
@@ -284,6 +320,7 @@ static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] =
 	},
 	[QLINK_A_CONFIG_OFFSET] = {
 		.name = "offset",
+		.c_name = "offset",
 		.type = QLINK_AT_S64,
 		.nest = -1,
 		.smin = -10000000000000LL,
@@ -291,6 +328,7 @@ static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] =
 	},
 	[QLINK_A_CONFIG_MAX_PAIRS] = {
 		.name = "max-pairs",
+		.c_name = "max_pairs",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 1ULL,
@@ -298,6 +336,7 @@ static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] =
 	},
 	[QLINK_A_CONFIG_MEMORY_SLOTS] = {
 		.name = "memory-slots",
+		.c_name = "memory_slots",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -305,6 +344,7 @@ static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] =
 	},
 	[QLINK_A_CONFIG_CUTOFF] = {
 		.name = "cutoff",
+		.c_name = "cutoff",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -312,6 +352,7 @@ static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] =
 	},
 	[QLINK_A_CONFIG_MIN_FIDELITY] = {
 		.name = "min-fidelity",
+		.c_name = "min_fidelity",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -322,16 +363,19 @@ static const struct qlink_attr_info qlink_attrs_config[QLINK_A_CONFIG_MAX + 1] =
 static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	[QLINK_A_CALIB_UNSPEC] = {
 		.name = "unspec",
+		.c_name = "unspec",
 		.type = QLINK_AT_UNUSED,
 		.nest = -1,
 	},
 	[QLINK_A_CALIB_PAD] = {
 		.name = "pad",
+		.c_name = "pad",
 		.type = QLINK_AT_PAD,
 		.nest = -1,
 	},
 	[QLINK_A_CALIB_FIDELITY] = {
 		.name = "fidelity",
+		.c_name = "fidelity",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 250000ULL,
@@ -339,6 +383,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_COHERENCE] = {
 		.name = "coherence",
+		.c_name = "coherence",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -346,6 +391,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_DET_EFF_A] = {
 		.name = "det-eff-a",
+		.c_name = "det_eff_a",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -353,6 +399,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_DET_EFF_B] = {
 		.name = "det-eff-b",
+		.c_name = "det_eff_b",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -360,6 +407,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_DARK_A] = {
 		.name = "dark-a",
+		.c_name = "dark_a",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -367,6 +415,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_DARK_B] = {
 		.name = "dark-b",
+		.c_name = "dark_b",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -374,6 +423,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_LOSS_A] = {
 		.name = "loss-a",
+		.c_name = "loss_a",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -381,6 +431,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_LOSS_B] = {
 		.name = "loss-b",
+		.c_name = "loss_b",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -388,6 +439,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_HERALD_RATE] = {
 		.name = "herald-rate",
+		.c_name = "herald_rate",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -395,6 +447,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_ACCIDENTAL_RATE] = {
 		.name = "accidental-rate",
+		.c_name = "accidental_rate",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -402,6 +455,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_DIRECT] = {
 		.name = "direct",
+		.c_name = "direct",
 		.type = QLINK_AT_U8,
 		.nest = -1,
 		.umin = 0ULL,
@@ -409,6 +463,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_EXP_FIDELITY] = {
 		.name = "exp-fidelity",
+		.c_name = "exp_fidelity",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -416,6 +471,7 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 	},
 	[QLINK_A_CALIB_EXP_QBER] = {
 		.name = "exp-qber",
+		.c_name = "exp_qber",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -426,16 +482,19 @@ static const struct qlink_attr_info qlink_attrs_calib[QLINK_A_CALIB_MAX + 1] = {
 static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	[QLINK_A_STATS_UNSPEC] = {
 		.name = "unspec",
+		.c_name = "unspec",
 		.type = QLINK_AT_UNUSED,
 		.nest = -1,
 	},
 	[QLINK_A_STATS_PAD] = {
 		.name = "pad",
+		.c_name = "pad",
 		.type = QLINK_AT_PAD,
 		.nest = -1,
 	},
 	[QLINK_A_STATS_ATTEMPTS] = {
 		.name = "attempts",
+		.c_name = "attempts",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -443,6 +502,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_HERALDS] = {
 		.name = "heralds",
+		.c_name = "heralds",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -450,6 +510,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_ACCIDENTALS] = {
 		.name = "accidentals",
+		.c_name = "accidentals",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -457,6 +518,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_DROPPED] = {
 		.name = "dropped",
+		.c_name = "dropped",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -464,6 +526,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_PARAM_CHANGES] = {
 		.name = "param-changes",
+		.c_name = "param_changes",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -471,6 +534,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_TX_DROPPED] = {
 		.name = "tx-dropped",
+		.c_name = "tx_dropped",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -478,6 +542,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_TAGS_A] = {
 		.name = "tags-a",
+		.c_name = "tags_a",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -485,6 +550,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_TAGS_B] = {
 		.name = "tags-b",
+		.c_name = "tags_b",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -492,6 +558,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_COVERED_TIME] = {
 		.name = "covered-time",
+		.c_name = "covered_time",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -499,6 +566,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_LINK_TIME] = {
 		.name = "link-time",
+		.c_name = "link_time",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -506,6 +574,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_HERALD_RATE] = {
 		.name = "herald-rate",
+		.c_name = "herald_rate",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -513,6 +582,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_FIDELITY_HERALD] = {
 		.name = "fidelity-herald",
+		.c_name = "fidelity_herald",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -520,6 +590,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_FIDELITY_TAKEN] = {
 		.name = "fidelity-taken",
+		.c_name = "fidelity_taken",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -527,6 +598,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_TAKEN] = {
 		.name = "taken",
+		.c_name = "taken",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -534,6 +606,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_AGE_TAKEN] = {
 		.name = "age-taken",
+		.c_name = "age_taken",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -541,6 +614,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_LATENCY_MEAN] = {
 		.name = "latency-mean",
+		.c_name = "latency_mean",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -548,6 +622,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_LATENCY_MAX] = {
 		.name = "latency-max",
+		.c_name = "latency_max",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -555,6 +630,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_LOSS_A_EST] = {
 		.name = "loss-a-est",
+		.c_name = "loss_a_est",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -562,6 +638,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_LOSS_B_EST] = {
 		.name = "loss-b-est",
+		.c_name = "loss_b_est",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -569,6 +646,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_OFFSET_EST] = {
 		.name = "offset-est",
+		.c_name = "offset_est",
 		.type = QLINK_AT_S64,
 		.nest = -1,
 		.smin = INT64_MIN,
@@ -576,6 +654,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_OFFSET_ERROR] = {
 		.name = "offset-error",
+		.c_name = "offset_error",
 		.type = QLINK_AT_S64,
 		.nest = -1,
 		.smin = INT64_MIN,
@@ -583,6 +662,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_PAIRS] = {
 		.name = "pairs",
+		.c_name = "pairs",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -590,6 +670,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_SLOTS_USED] = {
 		.name = "slots-used",
+		.c_name = "slots_used",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -597,6 +678,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_DROPPED_FULL] = {
 		.name = "dropped-full",
+		.c_name = "dropped_full",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -604,6 +686,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_DROPPED_SLOTS] = {
 		.name = "dropped-slots",
+		.c_name = "dropped_slots",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -611,6 +694,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_EXPIRED] = {
 		.name = "expired",
+		.c_name = "expired",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -618,6 +702,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_DISCARDED_LOW_F] = {
 		.name = "discarded-low-f",
+		.c_name = "discarded_low_f",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -625,6 +710,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_FLUSHED] = {
 		.name = "flushed",
+		.c_name = "flushed",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -632,6 +718,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_REJECTED] = {
 		.name = "rejected",
+		.c_name = "rejected",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -639,6 +726,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_TAGS_REJECTED] = {
 		.name = "tags-rejected",
+		.c_name = "tags_rejected",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -646,6 +734,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_MATCH_OVERFLOW] = {
 		.name = "match-overflow",
+		.c_name = "match_overflow",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -653,6 +742,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_EVENTS_LOST] = {
 		.name = "events-lost",
+		.c_name = "events_lost",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -660,6 +750,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_MAX_PAIRS] = {
 		.name = "max-pairs",
+		.c_name = "max_pairs",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -667,6 +758,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_REQUESTS] = {
 		.name = "requests",
+		.c_name = "requests",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -674,6 +766,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_REQ_SUCCEEDED] = {
 		.name = "req-succeeded",
+		.c_name = "req_succeeded",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -681,6 +774,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_REQ_FAILED] = {
 		.name = "req-failed",
+		.c_name = "req_failed",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -688,6 +782,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_REQ_LATENCY_MEAN] = {
 		.name = "req-latency-mean",
+		.c_name = "req_latency_mean",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -695,6 +790,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_REQ_LATENCY_MAX] = {
 		.name = "req-latency-max",
+		.c_name = "req_latency_max",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -702,6 +798,7 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 	},
 	[QLINK_A_STATS_DELIVERED] = {
 		.name = "delivered",
+		.c_name = "delivered",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -712,16 +809,19 @@ static const struct qlink_attr_info qlink_attrs_stats[QLINK_A_STATS_MAX + 1] = {
 static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	[QLINK_A_PAIR_UNSPEC] = {
 		.name = "unspec",
+		.c_name = "unspec",
 		.type = QLINK_AT_UNUSED,
 		.nest = -1,
 	},
 	[QLINK_A_PAIR_PAD] = {
 		.name = "pad",
+		.c_name = "pad",
 		.type = QLINK_AT_PAD,
 		.nest = -1,
 	},
 	[QLINK_A_PAIR_SEQ] = {
 		.name = "seq",
+		.c_name = "seq",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -729,6 +829,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_LINK_ID] = {
 		.name = "link-id",
+		.c_name = "link_id",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -736,6 +837,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_TRACE_ID] = {
 		.name = "trace-id",
+		.c_name = "trace_id",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -743,6 +845,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_HERALD_TIME] = {
 		.name = "herald-time",
+		.c_name = "herald_time",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -750,6 +853,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_AGE] = {
 		.name = "age",
+		.c_name = "age",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -757,6 +861,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_FIDELITY_HERALD] = {
 		.name = "fidelity-herald",
+		.c_name = "fidelity_herald",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -764,6 +869,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_FIDELITY] = {
 		.name = "fidelity",
+		.c_name = "fidelity",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -771,6 +877,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_BELL_INDEX] = {
 		.name = "bell-index",
+		.c_name = "bell_index",
 		.type = QLINK_AT_U8,
 		.nest = -1,
 		.umin = 0ULL,
@@ -778,6 +885,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_SLOT] = {
 		.name = "slot",
+		.c_name = "slot",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -785,6 +893,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_STATE] = {
 		.name = "state",
+		.c_name = "state",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -792,6 +901,7 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 	},
 	[QLINK_A_PAIR_PURPOSE] = {
 		.name = "purpose",
+		.c_name = "purpose",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -802,16 +912,19 @@ static const struct qlink_attr_info qlink_attrs_pair[QLINK_A_PAIR_MAX + 1] = {
 static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1] = {
 	[QLINK_A_PURPOSE_UNSPEC] = {
 		.name = "unspec",
+		.c_name = "unspec",
 		.type = QLINK_AT_UNUSED,
 		.nest = -1,
 	},
 	[QLINK_A_PURPOSE_PAD] = {
 		.name = "pad",
+		.c_name = "pad",
 		.type = QLINK_AT_PAD,
 		.nest = -1,
 	},
 	[QLINK_A_PURPOSE_ID] = {
 		.name = "id",
+		.c_name = "id",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 1ULL,
@@ -819,6 +932,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_WEIGHT] = {
 		.name = "weight",
+		.c_name = "weight",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 1ULL,
@@ -826,6 +940,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_RATE] = {
 		.name = "rate",
+		.c_name = "rate",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -833,6 +948,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_MAX_OUTSTANDING] = {
 		.name = "max-outstanding",
+		.c_name = "max_outstanding",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -840,6 +956,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_RESERVE] = {
 		.name = "reserve",
+		.c_name = "reserve",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -847,6 +964,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_RESERVE_FIDELITY] = {
 		.name = "reserve-fidelity",
+		.c_name = "reserve_fidelity",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -854,6 +972,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_REQUESTS] = {
 		.name = "requests",
+		.c_name = "requests",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -861,6 +980,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_REQ_SUCCEEDED] = {
 		.name = "req-succeeded",
+		.c_name = "req_succeeded",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -868,6 +988,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_REQ_FAILED] = {
 		.name = "req-failed",
+		.c_name = "req_failed",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -875,6 +996,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_DELIVERED] = {
 		.name = "delivered",
+		.c_name = "delivered",
 		.type = QLINK_AT_U64,
 		.nest = -1,
 		.umin = 0ULL,
@@ -882,6 +1004,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_OUTSTANDING] = {
 		.name = "outstanding",
+		.c_name = "outstanding",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -889,6 +1012,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_RESERVED] = {
 		.name = "reserved",
+		.c_name = "reserved",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -896,6 +1020,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_RECEIVERS] = {
 		.name = "receivers",
+		.c_name = "receivers",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -903,6 +1028,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_OWNER_UID] = {
 		.name = "owner-uid",
+		.c_name = "owner_uid",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
@@ -910,6 +1036,7 @@ static const struct qlink_attr_info qlink_attrs_purpose[QLINK_A_PURPOSE_MAX + 1]
 	},
 	[QLINK_A_PURPOSE_OWNER_GID] = {
 		.name = "owner-gid",
+		.c_name = "owner_gid",
 		.type = QLINK_AT_U32,
 		.nest = -1,
 		.umin = 0ULL,
