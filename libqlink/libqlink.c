@@ -2,7 +2,8 @@
 /*
  * libqlink: the qlink generic netlink family on libnl-3 (see qlink.h).
  *
- * Messages are parsed into attribute sets by the tables of qlink_tables.h;
+ * Messages are parsed into attribute sets by the tables <qlink_attrs.h>
+ * generates from uapi/qlink.yaml;
  * an attribute a table does not know (a newer kernel's) is kept, typed by
  * its length. Nothing here is global and mutable: the tables and policies
  * are static const, so handles may be used from any number of threads.
