@@ -94,6 +94,16 @@ static struct netlink_range_validation qlink_a_calib_accidental_rate_range = {
 	.max	= 10000000000000ULL,
 };
 
+static struct netlink_range_validation qlink_a_peer_timeout_range = {
+	.min	= 100ULL,
+	.max	= 600000ULL,
+};
+
+static struct netlink_range_validation qlink_a_peer_keepalive_range = {
+	.min	= 10ULL,
+	.max	= 60000ULL,
+};
+
 static struct netlink_range_validation qlink_a_purpose_weight_range = {
 	.min	= 1ULL,
 	.max	= QLINK_WEIGHT_MAX,
@@ -137,6 +147,26 @@ const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_MIN_FIDELITY + 1] 
 	[QLINK_A_CONFIG_MIN_FIDELITY] = NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_a_config_min_fidelity_range),
 };
 
+extern const struct nla_policy qlink_peer_nl_policy[QLINK_A_PEER_CLOCK_OFFSET_ERROR + 1];
+const struct nla_policy qlink_peer_nl_policy[QLINK_A_PEER_CLOCK_OFFSET_ERROR + 1] = {
+	[QLINK_A_PEER_ADDRESS] = { .len = 4, },
+	[QLINK_A_PEER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[QLINK_A_PEER_LOCAL_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[QLINK_A_PEER_NETNS_FD] = { .type = NLA_S32, },
+	[QLINK_A_PEER_KEY] = NLA_POLICY_EXACT_LEN(32),
+	[QLINK_A_PEER_ROLE] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
+	[QLINK_A_PEER_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_a_peer_timeout_range),
+	[QLINK_A_PEER_KEEPALIVE] = NLA_POLICY_FULL_RANGE(NLA_U32, &qlink_a_peer_keepalive_range),
+	[QLINK_A_PEER_CLEAR] = { .type = NLA_FLAG, },
+	[QLINK_A_PEER_FINGERPRINT] = { .type = NLA_U64, },
+	[QLINK_A_PEER_STATE] = NLA_POLICY_RANGE(NLA_U32, 1, 5),
+	[QLINK_A_PEER_EPOCH] = { .type = NLA_U64, },
+	[QLINK_A_PEER_PEER_EPOCH] = { .type = NLA_U64, },
+	[QLINK_A_PEER_RTT] = { .type = NLA_U64, },
+	[QLINK_A_PEER_CLOCK_OFFSET] = { .type = NLA_S64, },
+	[QLINK_A_PEER_CLOCK_OFFSET_ERROR] = { .type = NLA_U64, },
+};
+
 extern const struct nla_policy qlink_purpose_nl_policy[QLINK_A_PURPOSE_OWNER_GID + 1];
 const struct nla_policy qlink_purpose_nl_policy[QLINK_A_PURPOSE_OWNER_GID + 1] = {
 	[QLINK_A_PURPOSE_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -163,11 +193,12 @@ static const struct nla_policy qlink_link_get_nl_policy[QLINK_A_IFNAME + 1] = {
 };
 
 /* QLINK_CMD_LINK_SET - do */
-static const struct nla_policy qlink_link_set_nl_policy[QLINK_A_LINK_CALIB + 1] = {
+static const struct nla_policy qlink_link_set_nl_policy[QLINK_A_LINK_PEER + 1] = {
 	[QLINK_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[QLINK_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[QLINK_A_LINK_CONFIG] = NLA_POLICY_NESTED(qlink_config_nl_policy),
 	[QLINK_A_LINK_CALIB] = NLA_POLICY_NESTED(qlink_calib_nl_policy),
+	[QLINK_A_LINK_PEER] = NLA_POLICY_NESTED(qlink_peer_nl_policy),
 };
 
 /* QLINK_CMD_STATS_GET - do and dump */

@@ -82,6 +82,23 @@
  *	counts); 0 (default): the qubits are measured on request
  * @IFLA_QLINKSIM_BASIS_Z: u32, direct detection: probability of the Z
  *	basis, ppm [0, 1000000]; default 500000
+ * @IFLA_QLINKSIM_END: u8, enum qlinksim_end: which ends of the link this
+ *	host simulates; creation only. %QLINKSIM_END_BOTH (default) makes
+ *	both ends, joined in memory; %QLINKSIM_END_A or %QLINKSIM_END_B
+ *	makes one end (split mode), whose other end is made the same way on
+ *	another host (or netns) and reached through the link protocol
+ *	(%IFLA_QLINKSIM_LINK_PEER, required). Both ends simulate the same
+ *	photon-pair emissions (from %IFLA_QLINKSIM_SEED and CLOCK_REALTIME,
+ *	so the two hosts' clocks must agree to well under a second) and
+ *	each applies its own arm's loss, detector, dark counts and jitter
+ *	with its own randomness. End A decides the heralds.
+ * @IFLA_QLINKSIM_LINK_PEER: nest, enum qlink_peer_attr: the link
+ *	protocol's peer of a split end (as %QLINK_A_LINK_PEER of link-set,
+ *	the role given by the end); creation only, change it with link-set
+ * @IFLA_QLINKSIM_CLOCK_OFFSET: s64, split mode: this end's link clock
+ *	runs ahead of the real one by this much, ps [-10^12, 10^12]; default
+ *	0. It stands for a tagger's own clock: the deciding end must find
+ *	it (%QLINK_A_PEER_CLOCK_OFFSET).
  */
 enum qlinksim_info_attr {
 	IFLA_QLINKSIM_UNSPEC,
@@ -109,9 +126,19 @@ enum qlinksim_info_attr {
 	IFLA_QLINKSIM_OFFSET_DRIFT,
 	IFLA_QLINKSIM_DIRECT,
 	IFLA_QLINKSIM_BASIS_Z,
+	IFLA_QLINKSIM_END,
+	IFLA_QLINKSIM_LINK_PEER,
+	IFLA_QLINKSIM_CLOCK_OFFSET,
 
 	__IFLA_QLINKSIM_MAX,
 	IFLA_QLINKSIM_MAX = __IFLA_QLINKSIM_MAX - 1
+};
+
+/* Which ends of a link a qlinksim device simulates (%IFLA_QLINKSIM_END). */
+enum qlinksim_end {
+	QLINKSIM_END_BOTH,
+	QLINKSIM_END_A,
+	QLINKSIM_END_B,
 };
 
 /*

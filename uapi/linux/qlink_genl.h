@@ -37,6 +37,8 @@ enum qlink_herald_model {
  * @QLINK_CHANGE_CARRIER: the carrier (able to herald) changed
  * @QLINK_CHANGE_NAME: the link was renamed
  * @QLINK_CHANGE_CALIB: the calibration (%QLINK_A_LINK_CALIB) changed
+ * @QLINK_CHANGE_PEER: the peer endpoint (%QLINK_A_LINK_PEER) was set or
+ *   cleared, or the link protocol's state changed
  */
 enum qlink_link_change {
 	QLINK_CHANGE_UP = 1,
@@ -45,6 +47,41 @@ enum qlink_link_change {
 	QLINK_CHANGE_CARRIER,
 	QLINK_CHANGE_NAME,
 	QLINK_CHANGE_CALIB,
+	QLINK_CHANGE_PEER,
+};
+
+/**
+ * enum qlink_peer_role - What a link end does in the link protocol
+ *   (Documentation/qlink-protocol.rst).
+ * @QLINK_ROLE_DECIDE: this end decides the heralds: it runs the coincidence
+ *   matcher on its own and the peer's time tags (or receives the midpoint's
+ *   herald events) and sends herald records to the peer
+ * @QLINK_ROLE_FOLLOW: this end sends its time tags to the deciding end and
+ *   stores the herald records it receives
+ */
+enum qlink_peer_role {
+	QLINK_ROLE_DECIDE = 1,
+	QLINK_ROLE_FOLLOW,
+};
+
+/**
+ * enum qlink_peer_state - State of the link protocol with the peer.
+ * @QLINK_PEER_DOWN: the link is down; nothing is sent
+ * @QLINK_PEER_CONNECTING: hellos are sent; no authenticated, fresh hello from
+ *   the peer yet (or the peer fell silent for %QLINK_A_PEER_TIMEOUT)
+ * @QLINK_PEER_DISAGREE: the peer answers but its configuration digest or role
+ *   differs: the two ends must share %QLINK_A_LINK_CONFIG and have opposite
+ *   roles
+ * @QLINK_PEER_CALIBRATING: time tags: the deciding end is finding the offset
+ *   between the two ends' clocks; nothing is heralded until it has a lock
+ * @QLINK_PEER_UP: the peer is live and agrees; heralds cross the protocol
+ */
+enum qlink_peer_state {
+	QLINK_PEER_DOWN = 1,
+	QLINK_PEER_CONNECTING,
+	QLINK_PEER_DISAGREE,
+	QLINK_PEER_CALIBRATING,
+	QLINK_PEER_UP,
 };
 
 /**
@@ -68,6 +105,8 @@ enum qlink_pair_state {
  *   below the link's (%QLINK_A_CONFIG_MIN_FIDELITY)
  * @QLINK_DROP_FLUSH: the link (re)started generating: its time base restarts,
  *   the pairs of the previous run are flushed
+ * @QLINK_DROP_PEER: the link protocol's peer cannot hold the pairs: it
+ *   restarted (new epoch), fell silent, or lost their herald records
  */
 enum qlink_drop_reason {
 	QLINK_DROP_EXPIRED = 1,
@@ -75,6 +114,7 @@ enum qlink_drop_reason {
 	QLINK_DROP_SLOTS,
 	QLINK_DROP_LOW_FIDELITY,
 	QLINK_DROP_FLUSH,
+	QLINK_DROP_PEER,
 };
 
 enum qlink_attr {
@@ -103,6 +143,7 @@ enum qlink_attr {
 	QLINK_A_DROP_REASON,
 	QLINK_A_PURPOSE,
 	QLINK_A_LINK_CLOCK_BASE,
+	QLINK_A_LINK_PEER,
 
 	__QLINK_A_MAX,
 	QLINK_A_MAX = (__QLINK_A_MAX - 1)
@@ -155,6 +196,30 @@ enum qlink_calib_attr {
 	QLINK_A_CALIB_MAX = (__QLINK_A_CALIB_MAX - 1)
 };
 
+enum qlink_peer_attr {
+	QLINK_A_PEER_UNSPEC,
+	QLINK_A_PEER_PAD,
+	QLINK_A_PEER_ADDRESS,
+	QLINK_A_PEER_PORT,
+	QLINK_A_PEER_LOCAL_PORT,
+	QLINK_A_PEER_NETNS_FD,
+	QLINK_A_PEER_KEY,
+	QLINK_A_PEER_ROLE,
+	QLINK_A_PEER_TIMEOUT,
+	QLINK_A_PEER_KEEPALIVE,
+	QLINK_A_PEER_CLEAR,
+	QLINK_A_PEER_FINGERPRINT,
+	QLINK_A_PEER_STATE,
+	QLINK_A_PEER_EPOCH,
+	QLINK_A_PEER_PEER_EPOCH,
+	QLINK_A_PEER_RTT,
+	QLINK_A_PEER_CLOCK_OFFSET,
+	QLINK_A_PEER_CLOCK_OFFSET_ERROR,
+
+	__QLINK_A_PEER_MAX,
+	QLINK_A_PEER_MAX = (__QLINK_A_PEER_MAX - 1)
+};
+
 enum qlink_stats_attr {
 	QLINK_A_STATS_UNSPEC,
 	QLINK_A_STATS_PAD,
@@ -197,6 +262,27 @@ enum qlink_stats_attr {
 	QLINK_A_STATS_REQ_LATENCY_MEAN,
 	QLINK_A_STATS_REQ_LATENCY_MAX,
 	QLINK_A_STATS_DELIVERED,
+	QLINK_A_STATS_PROTO_TX,
+	QLINK_A_STATS_PROTO_TX_BYTES,
+	QLINK_A_STATS_PROTO_TX_ERRORS,
+	QLINK_A_STATS_PROTO_RX,
+	QLINK_A_STATS_PROTO_RX_BYTES,
+	QLINK_A_STATS_PROTO_RX_BAD_MAC,
+	QLINK_A_STATS_PROTO_RX_REPLAYED,
+	QLINK_A_STATS_PROTO_RX_TRUNCATED,
+	QLINK_A_STATS_PROTO_RX_OVERSIZED,
+	QLINK_A_STATS_PROTO_RX_BAD_VERSION,
+	QLINK_A_STATS_PROTO_RX_UNKNOWN_LINK,
+	QLINK_A_STATS_PROTO_RX_STALE_EPOCH,
+	QLINK_A_STATS_PROTO_RX_MALFORMED,
+	QLINK_A_STATS_TAGS_SENT,
+	QLINK_A_STATS_TAGS_RECEIVED,
+	QLINK_A_STATS_TAGS_LOST,
+	QLINK_A_STATS_HERALDS_SENT,
+	QLINK_A_STATS_HERALDS_RECEIVED,
+	QLINK_A_STATS_HERALDS_LOST,
+	QLINK_A_STATS_PEER_RESTARTS,
+	QLINK_A_STATS_PEER_TIMEOUTS,
 
 	__QLINK_A_STATS_MAX,
 	QLINK_A_STATS_MAX = (__QLINK_A_STATS_MAX - 1)

@@ -40,6 +40,18 @@
  *    The link's pair state is serialised by one per-link spinlock (BHs
  *    disabled), taken once per batch, never per tag or per pair.
  *
+ * Link protocol (Documentation/qlink-protocol.rst)
+ *  A link end may have a peer: its other end on another host, reached
+ *  over authenticated UDP (QLINK_A_LINK_PEER of link-set, or the driver's
+ *  own creation attributes through qlink_peer_set()). Drivers feed such an
+ *  end as any other: the deciding end (QLINK_ROLE_DECIDE) its own tags
+ *  on channel 0 of qlink_ingest_tags() or its herald events with
+ *  qlink_ingest_heralds(); the following end its tags on channel 1, and
+ *  no herald events. The core sends and receives the rest; on a link
+ *  with a peer qlink_ingest_tags() returns no heralds to the driver (they
+ *  go to the peer), and the core owns the carrier: it is on while the
+ *  protocol is up (the peer live, agreeing, and for time tags locked).
+ *
  * Heralding (qlink.md §2, §3)
  *  A driver reports either time tags of its two detector channels
  *  (qlink_ingest_tags(): the core finds the coincidences) or herald
@@ -202,6 +214,8 @@ struct qlink_stats {
  * @sched: request scheduler of the AF_QLINK sockets (kernel/core/sched.c),
  *	shared with the other end after qlink_connect(); from ndo_init to
  *	ndo_uninit
+ * @peer: the link protocol's state (kernel/core/peer.c), NULL without a
+ *	peer; written under RTNL, read under RCU (the herald path)
  */
 struct qlink {
 	struct net_device *dev;
@@ -215,6 +229,7 @@ struct qlink {
 	struct qlink_pcpu_stats __percpu *stats;
 	struct qlink_pairs *pairs;
 	struct qlink_sched *sched;
+	struct qlink_peer __rcu *peer;
 };
 
 #define QLINK_PRIV_ALIGN	NETDEV_ALIGN
@@ -429,6 +444,17 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b);
 int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
 		    struct qlink_pair_info *out, u32 *n_low);
+
+/*
+ * Give @ql a peer on another host from a nest of enum qlink_peer_attr
+ * (what QLINK_A_LINK_PEER of link-set carries), the UDP socket in @net
+ * unless the nest names a netns. @role (enum qlink_peer_role) is the
+ * driver's when it fixes one, else 0 and the nest must carry it. Call
+ * under RTNL, after qlink_init() or qlink_alloc(), while the link is
+ * down; the core releases the peer when the link is unregistered.
+ */
+int qlink_peer_set(struct qlink *ql, struct net *net, const struct nlattr *nest,
+		   u32 role, struct netlink_ext_ack *extack);
 
 /*
  * Two ends of one link that are both in this kernel (a simulator): their
