@@ -207,6 +207,127 @@ s64 qcore_drift_ps(s32 drift, u64 t_ps)
 	return drift < 0 ? -(s64)d : (s64)d;
 }
 
+/* splitmix64's output function: a bijective mix of 64 bits. */
+static u64 qs_mix64(u64 z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+#define QS_GOLDEN64	0x9e3779b97f4a7c15ULL
+
+/* splitmix64: the next 32 bits of a block's PRNG. */
+static u32 qs_emit_rand(struct qcore_emitter *e)
+{
+	e->rng += QS_GOLDEN64;
+	return (u32)(qs_mix64(e->rng) >> 32);
+}
+
+/* Draw the gap to the next emission of the block. */
+static void qs_emit_step(struct qcore_emitter *e)
+{
+	u64 x = qcore_neg_ln_q32(qs_emit_rand(e));
+
+	e->t_ps += mul_u64_u64_shr(x, e->gap_q8, 40);
+}
+
+/* Position @e at the first emission of block @blk (or its end). */
+static void qs_emit_block(struct qcore_emitter *e, u64 blk)
+{
+	u64 s = qs_mix64(e->key ^ qs_mix64(blk));
+
+	e->blk = blk;
+	e->idx = 0;
+	e->id_base = (u32)(s >> 32) % 1023;
+	e->rng = s;
+	e->t_ps = 0;
+	if (e->gap_q8)
+		qs_emit_step(e);
+	else
+		e->t_ps = QCORE_EMIT_BLOCK_PS;
+}
+
+/**
+ * qcore_emitter_init() - a seeded source of pairs
+ * @e: the emitter
+ * @seed: the link's seed, the same at every end
+ * @rate_mhz: emission rate, mHz
+ *
+ * Position it with qcore_emitter_seek() before use.
+ */
+void qcore_emitter_init(struct qcore_emitter *e, u64 seed, u64 rate_mhz)
+{
+	*e = (struct qcore_emitter) {
+		.key = qs_mix64(seed ^ QS_GOLDEN64),
+		.gap_q8 = rate_mhz ? div64_u64(1000000000000000ULL << 8,
+					       rate_mhz) : 0,
+	};
+}
+
+/**
+ * qcore_emitter_seek() - go to a time
+ * @e: the emitter
+ * @blk: block of real time
+ * @t_ps: time in the block, ps, below QCORE_EMIT_BLOCK_PS
+ *
+ * The next emission is the block's first at or after @t_ps, wherever
+ * @e was: the same as when it got there emission by emission.
+ */
+void qcore_emitter_seek(struct qcore_emitter *e, u64 blk, u64 t_ps)
+{
+	qs_emit_block(e, blk);
+	while (e->t_ps < t_ps)
+		qcore_emitter_pop(e);
+}
+
+/**
+ * qcore_emitter_peek() - find the next emission
+ * @e: the emitter
+ * @blk_lim: look no further than the start of this block
+ *
+ * Moves on through blocks that have no more emissions, up to @blk_lim
+ * (so that a slow source costs a bounded number of draws per call).
+ *
+ * Return: true if the next emission (@e->blk, @e->t_ps, @e->idx) lies
+ * before block @blk_lim.
+ */
+bool qcore_emitter_peek(struct qcore_emitter *e, u64 blk_lim)
+{
+	while (e->t_ps >= QCORE_EMIT_BLOCK_PS) {
+		if (e->blk + 1 >= blk_lim)
+			return false;
+		qs_emit_block(e, e->blk + 1);
+	}
+	return e->blk < blk_lim;
+}
+
+/**
+ * qcore_emitter_pop() - pass the next emission
+ * @e: the emitter, whose next emission lies in its block
+ */
+void qcore_emitter_pop(struct qcore_emitter *e)
+{
+	e->idx++;
+	qs_emit_step(e);
+}
+
+/**
+ * qcore_emission_bits() - random bits of the next emission
+ * @e: the emitter
+ *
+ * From the seed and the emission's name only, independent of the draws
+ * of its time: what every end must agree on (its Bell state, the
+ * outcomes its photons give in each basis).
+ *
+ * Return: 64 uniform bits.
+ */
+u64 qcore_emission_bits(const struct qcore_emitter *e)
+{
+	return qs_mix64(qs_mix64(e->key + QS_GOLDEN64 + qs_mix64(e->blk)) ^
+			e->idx);
+}
+
 /*
  * erf by Abramowitz and Stegun 7.1.26: erf(x) = 1 - t (a1 + t (a2 + t (a3
  * + t (a4 + t a5)))) e^(-x^2), t = 1 / (1 + p x), error below 1.5e-7.

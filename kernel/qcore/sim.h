@@ -77,4 +77,49 @@ struct qcore_link_expect {
 void qcore_link_expect(const struct qcore_link_phys *p,
 		       struct qcore_link_expect *e);
 
+/*
+ * The photon-pair source of a link split across hosts: its emissions
+ * are a function of the link's seed and real time only, so that each
+ * end simulates the same emissions without talking to the other. Real
+ * time (CLOCK_REALTIME) is cut into blocks of QCORE_EMIT_BLOCK_PS; the
+ * emissions of block k are a Poisson process drawn from a PRNG seeded
+ * by (seed, k), numbered from 0 in the block. An emission is named by
+ * (block, number): both ends give it the same ground-truth id and the
+ * same shared random bits (qcore_emission_bits()).
+ */
+#define QCORE_EMIT_BLOCK_PS	1000000000ULL	/* 1 ms */
+
+/**
+ * struct qcore_emitter - a position in the emissions of a seeded source
+ * @key: from the seed: the block PRNGs' seeds and the emissions' bits
+ * @gap_q8: mean gap between emissions, ps << 8; 0: no emissions
+ * @blk: block of the next emission
+ * @t_ps: its time in the block; QCORE_EMIT_BLOCK_PS or more: the block
+ *	has no more
+ * @idx: its number in the block
+ * @id_base: ground-truth id of the block's emission 0, 0..1022
+ * @rng: the block's PRNG state
+ */
+struct qcore_emitter {
+	u64 key;
+	u64 gap_q8;
+	u64 blk;
+	u64 t_ps;
+	u32 idx;
+	u32 id_base;
+	u64 rng;
+};
+
+void qcore_emitter_init(struct qcore_emitter *e, u64 seed, u64 rate_mhz);
+void qcore_emitter_seek(struct qcore_emitter *e, u64 blk, u64 t_ps);
+bool qcore_emitter_peek(struct qcore_emitter *e, u64 blk_lim);
+void qcore_emitter_pop(struct qcore_emitter *e);
+u64 qcore_emission_bits(const struct qcore_emitter *e);
+
+/* Ground-truth id of the next emission (QLINK_TAG_PAIR): 1..1023. */
+static inline u16 qcore_emission_id(const struct qcore_emitter *e)
+{
+	return (e->id_base + e->idx) % 1023 + 1;
+}
+
 #endif /* _QCORE_SIM_H */

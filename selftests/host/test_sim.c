@@ -4,7 +4,9 @@
  * against libm, the jitter share of true coincidences against worked
  * numbers, against qlinksim's jitter model, and the one-to-one
  * accidental and herald rates against the selftests' correction and
- * against a Monte Carlo link run through the core's matcher.
+ * against a Monte Carlo link run through the core's matcher; and the
+ * seeded source of split links: ends that start, slice and seek
+ * differently see the same emissions, at the right rate.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -381,6 +383,146 @@ TEST(expect_monte_carlo)
 	EXPECT_GT(fabs(n_acc - e.uncorrelated / 1e3 * MC_SECONDS),
 		  8 * sqrt(e_acc));
 	EXPECT_GT(fabs(n_true - e.twins / 1e3 * MC_SECONDS), 8 * sqrt(e_true));
+}
+
+/* One emission as an end sees it. */
+struct em {
+	u64 blk, t_ps, bits;
+	u32 idx;
+	u16 id;
+};
+
+/*
+ * Walk @e up to (@blk_end, 0) in slices of random length, as an end's
+ * timer does: peek, pop what lies before the slice's end.
+ */
+static size_t em_walk(struct qcore_emitter *e, u64 blk_end, struct em *out,
+		      size_t cap)
+{
+	size_t n = 0;
+	u64 lim_blk = e->blk, lim_t = e->t_ps;
+
+	while (lim_blk < blk_end) {
+		lim_t += rnd64() % (3 * QCORE_EMIT_BLOCK_PS / 2);
+		lim_blk += lim_t / QCORE_EMIT_BLOCK_PS;
+		lim_t %= QCORE_EMIT_BLOCK_PS;
+		if (lim_blk >= blk_end) {
+			lim_blk = blk_end;
+			lim_t = 0;
+		}
+		while (qcore_emitter_peek(e, lim_blk + 1) &&
+		       (e->blk < lim_blk || e->t_ps < lim_t)) {
+			if (n < cap)
+				out[n] = (struct em) {
+					.blk = e->blk, .t_ps = e->t_ps,
+					.idx = e->idx,
+					.bits = qcore_emission_bits(e),
+					.id = qcore_emission_id(e),
+				};
+			n++;
+			qcore_emitter_pop(e);
+		}
+	}
+	return n;
+}
+
+/*
+ * Two ends of one link: end A from block 1000, end B from the middle of
+ * block 1003, each slicing its own way: from where B starts, both see
+ * the same emissions (time, number, id, shared bits).
+ */
+TEST(emitter_same_at_both_ends)
+{
+	static const u64 rates[] = { 300000000, 4000000000ULL, 50000, 1000 };
+	enum { CAP = 200000 };
+	struct em *a = calloc(CAP, sizeof(*a)), *b = calloc(CAP, sizeof(*b));
+	struct qcore_emitter ea, eb;
+	size_t na, nb, i, first;
+	unsigned int r;
+
+	ASSERT_TRUE(a && b);
+	for (r = 0; r < ARRAY_SIZE(rates); r++) {
+		const u64 blk0 = 1764000000000ULL, start = 400000000;
+
+		qcore_emitter_init(&ea, 42, rates[r]);
+		qcore_emitter_init(&eb, 42, rates[r]);
+		qcore_emitter_seek(&ea, blk0 + 1000, 0);
+		qcore_emitter_seek(&eb, blk0 + 1003, start);
+		na = em_walk(&ea, blk0 + 1040, a, CAP);
+		nb = em_walk(&eb, blk0 + 1040, b, CAP);
+		ASSERT_LE(na, (size_t)CAP);
+		for (first = 0; first < na; first++)
+			if (a[first].blk > blk0 + 1003 ||
+			    (a[first].blk == blk0 + 1003 &&
+			     a[first].t_ps >= start))
+				break;
+		TH_LOG("rate %llu mHz: A %zu emissions, B %zu from #%zu",
+		       (unsigned long long)rates[r], na, nb, first);
+		ASSERT_EQ(na - first, nb);
+		for (i = 0; i < nb; i++) {
+			const struct em *x = &a[first + i], *y = &b[i];
+
+			ASSERT_TRUE(x->blk == y->blk && x->t_ps == y->t_ps &&
+				    x->idx == y->idx && x->id == y->id &&
+				    x->bits == y->bits) {
+				TH_LOG("emission %zu differs", i);
+			}
+			ASSERT_TRUE(y->id >= 1 && y->id <= 1023);
+			ASSERT_LT(y->t_ps, QCORE_EMIT_BLOCK_PS);
+		}
+	}
+	free(a);
+	free(b);
+}
+
+/*
+ * The emissions are a Poisson process of the set rate (count within 5
+ * sigma, exponential gaps: variance of the count per block = mean),
+ * numbered from 0 in each block with consecutive ids; another seed
+ * gives other emissions; a source of rate 0 emits nothing.
+ */
+TEST(emitter_rate_and_names)
+{
+	const u64 rate = 300000000, blk0 = 5000;	/* 3e5/s: 300 per block */
+	const int blocks = 2000;
+	struct qcore_emitter e, o;
+	double mean = rate / 1e3 * blocks / 1e3, sum2 = 0;
+	u64 n = 0, same = 0;
+	int k;
+
+	qcore_emitter_init(&e, 7, rate);
+	qcore_emitter_init(&o, 8, rate);
+	for (k = 0; k < blocks; k++) {
+		u64 c = 0, prev = 0;
+		u16 id0 = 0;
+
+		qcore_emitter_seek(&e, blk0 + k, 0);
+		qcore_emitter_seek(&o, blk0 + k, 0);
+		same += e.t_ps == o.t_ps;
+		while (e.t_ps < QCORE_EMIT_BLOCK_PS) {
+			ASSERT_EQ(c, e.idx);
+			ASSERT_GE(e.t_ps, prev);
+			if (!c)
+				id0 = qcore_emission_id(&e);
+			ASSERT_EQ((id0 - 1 + c) % 1023 + 1,
+				  qcore_emission_id(&e));
+			prev = e.t_ps;
+			c++;
+			qcore_emitter_pop(&e);
+		}
+		n += c;
+		sum2 += ((double)c - mean / blocks) * ((double)c - mean / blocks);
+	}
+	TH_LOG("%llu emissions, expected %.0f; per-block variance %.1f",
+	       (unsigned long long)n, mean, sum2 / blocks);
+	EXPECT_LT(fabs(n - mean), 5 * sqrt(mean));
+	EXPECT_LT(fabs(sum2 / blocks / (mean / blocks) - 1), 0.2);
+	EXPECT_LT(same, 5);
+
+	qcore_emitter_init(&e, 7, 0);
+	qcore_emitter_seek(&e, blk0, 0);
+	EXPECT_FALSE(qcore_emitter_peek(&e, blk0 + 1000));
+	EXPECT_EQ(blk0 + 999, e.blk);
 }
 
 TEST_HARNESS_MAIN
