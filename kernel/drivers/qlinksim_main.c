@@ -4,17 +4,26 @@
  *
  *   ip link add qa type qlinksim peer name qb [netns NS]
  *
- * creates both ends of one link, veth-style: end A (the device RTM_NEWLINK
- * names) and end B (its peer) may live in different network namespaces, and
- * deleting either deletes both. The simulator's physics and fault knobs
- * are its link kind's attributes (enum qlinksim_info_attr: set at
- * creation, changed with `ip link set DEV type qlinksim ...`, shown with
- * `ip -d link`); both ends are one fiber and share them. The carrier is
- * on when both ends are up, and then the link generates heralds from the
- * physics model of qlink.md §7 (see "Generation" below). The driver
- * reports the calibration its model implies (qlink_calib_report()), and
- * measures the qubits of pairs for MEASURE and RSP requests
- * (qlinksim_measure()).
+ * creates both ends of one link, veth-style (paired mode): end A (the
+ * device RTM_NEWLINK names) and end B (its peer) may live in different
+ * network namespaces, and deleting either deletes both.
+ *
+ *   ip link add qa type qlinksim end a peer ADDR:PORT key FILE seed S
+ *   ip link add qb type qlinksim end b peer ADDR:PORT key FILE seed S
+ *
+ * creates one end each (split mode), on two hosts or in two netns: the
+ * ends reach each other through the core's link protocol
+ * (qlink_peer_set(): end A decides, end B follows), which owns their
+ * carrier. The two ends must be given the same physics and seed.
+ *
+ * The simulator's physics and fault knobs are its link kind's attributes
+ * (enum qlinksim_info_attr: set at creation, changed with `ip link set
+ * DEV type qlinksim ...`, shown with `ip -d link`); both ends are one
+ * fiber and share them. The carrier is on when both ends are up (paired
+ * mode), and then the link generates heralds from the physics model of
+ * qlink.md §7 (see "Generation" below). The driver reports the
+ * calibration its model implies (qlink_calib_report()), and measures the
+ * qubits of pairs for MEASURE and RSP requests (qlinksim_measure()).
  *
  * Generation. End A owns one soft hrtimer per link (not one per event)
  * that fires every tick_us of real time and simulates the link's clock
@@ -41,6 +50,26 @@
  * The PRNG (prandom_u32_state) is seeded from IFLA_QLINKSIM_SEED when the
  * link starts, so a run is reproducible up to where the real-time slicing
  * cuts it. F7 acts on measurements (qlinksim_measure()).
+ *
+ * Split mode. Each end runs its own generator and hrtimer, simulating its
+ * own arm only, and both simulate the same source without talking: the
+ * emissions are a function of the seed and CLOCK_REALTIME (qcore's
+ * emitter: 1 ms blocks, each drawn from a PRNG seeded by (seed, block);
+ * an emission's ground-truth id, Bell index and hidden outcomes come
+ * from its name (block, number)). Every emission is drawn; the end
+ * detects its photon with its own PRNG (seeded from the seed, end B's
+ * salted), and the per-arm code of paired mode (qs_channel(): fiber
+ * delay, jitter, dark counts, saturation, dead time, end B's F8 drift)
+ * makes its tags, which it reports on its own channel (end A 0, end B
+ * 1). Its link clock is real time since it started plus
+ * IFLA_QLINKSIM_CLOCK_OFFSET: an emission's link time is its real time
+ * minus the real time of the clock's zero. Direct detection: each end
+ * picks its basis itself and reads the pair's hidden outcome for that
+ * basis, end B's corrected by the Bell state, the Werner error (from
+ * the pair's name too) and F7 (qs_direct_split()). Herald events: end A
+ * generates them as in paired mode, end B none (the core stores the
+ * records end A sends). The measurements on request are already a
+ * function of (seed, pair) (qlinksim_measure()).
  * If the simulation falls more than 100 ms behind real time (an
  * overloaded or emulated machine), it skips ahead: skipped time is not
  * part of the covered time the core reports, so measured rates stay
@@ -53,10 +82,10 @@
  * debugfs /sys/kernel/debug/qlinksim/ (test knobs, root only):
  *  - fail_start: the next N starts (link up) fail with -EIO, to exercise
  *    the core's error path;
- *  - start_clock_ps: the next start begins its link clock at this time
- *    instead of 0 (then the knob is 0 again), to reach the time-base
- *    limits without waiting for months;
- *  - start_delay_ms: starts sleep this long (at most 10 s) before they
+ *  - start_clock_ps: the next start of a paired link begins its link
+ *    clock at this time instead of 0 (then the knob is 0 again), to reach
+ *    the time-base limits without waiting for months;
+ *  - start_delay_ms: starts of paired links sleep this long (at most 10 s) before they
  *    restart the pair buffers, with the device already running, to
  *    widen the window in which the second end is in ndo_open.
  */
@@ -112,12 +141,18 @@ struct qlinksim_phys {
 
 /**
  * struct qlinksim - private data of one end
- * @peer: the other end; written under RTNL, read under RTNL (control
- *	paths) or RCU (the herald path); NULL once dellink ran
- * @side_b: this is end B, the peer created from IFLA_QLINKSIM_PEER;
- *	constant
- * @gen: the link's generator, end A only; set in newlink, freed in
- *	ops->uninit, both under RTNL
+ * @peer: the other end (paired mode); written under RTNL, read under
+ *	RTNL (control paths) or RCU (the herald path); NULL once dellink
+ *	ran, and always in split mode
+ * @end: enum qlinksim_end: %QLINKSIM_END_BOTH for the two ends of a
+ *	paired link, else the one end this device is (split mode); constant
+ * @side_b: this is end B: the peer created from IFLA_QLINKSIM_PEER, or
+ *	a split end B; constant
+ * @clock_offset: split mode: how far this end's link clock runs ahead
+ *	of real time, ps; written under RTNL while the link is down
+ * @gen: the generator this device runs: end A's of a paired link, or a
+ *	split end's own; set in newlink, freed in ops->uninit, both under
+ *	RTNL
  * @phys_lock: seqlock over @phys; writers hold RTNL
  * @phys: the link's physics, the same at both ends
  * @phys_changes: changes of @phys; written under RTNL
@@ -126,7 +161,9 @@ struct qlinksim_phys {
  */
 struct qlinksim {
 	struct net_device __rcu *peer;
+	u8 end;
 	bool side_b;
+	s64 clock_offset;
 	struct qlinksim_gen *gen;
 	seqlock_t phys_lock;
 	struct qlinksim_phys phys;
@@ -187,7 +224,7 @@ static unsigned int tick_us = 2000;
 module_param(tick_us, uint, 0644);
 MODULE_PARM_DESC(tick_us, "generation period in microseconds (100..100000)");
 
-/* An emitted pair with at least one photon detected, until both are out. */
+/* An emitted pair with a photon detected, until its tags are out. */
 struct qs_emit {
 	u64 e_ps;	/* emission time */
 	s32 jit[2];	/* jitter per arm, ps */
@@ -198,35 +235,68 @@ struct qs_emit {
 };
 
 /**
- * struct qlinksim_gen - the generator of one simulated link (end A owns it)
+ * struct qs_arm - one arm of the link: the fiber from the source to an
+ *	end's detector, the detector, and its tags (channel 0: end A, 1:
+ *	end B)
+ * @pdet: detection probability, 2^-32 units
+ * @delay: fiber delay, ps (arm B without the drift)
+ * @keep_q32: F5 saturation: share of detections the detector registers,
+ *	2^32 = all
+ * @next_dark: next dark count
+ * @last_tag: last tag (tags never go backwards)
+ * @cur: entries of the generator's fifo already turned into tags
+ * @sig: signal tags of the slice (then sorted)
+ * @sig_f: their flags
+ * @tag: the slice's tags, signal and dark merged
+ * @tag_f: their flags
+ */
+struct qs_arm {
+	u64 pdet;
+	u64 delay;
+	u64 keep_q32;
+	u64 next_dark;
+	u64 last_tag;
+	u32 cur;
+	u64 *sig;
+	u16 *sig_f;
+	u64 *tag;
+	u16 *tag_f;
+};
+
+/**
+ * struct qlinksim_gen - the generator of one simulated link (paired mode:
+ *	end A owns it) or of one end of it (split mode: each end owns one)
  * @timer: the tick, soft hrtimer; its callback is the only user of the
  *	fields below once started, start/stop (RTNL) touch them only while
  *	it is cancelled
- * @a: end A
- * @rnd: PRNG, seeded from the seed parameter at start
+ * @ql: the end that runs it: end A (paired mode) or this end (split)
+ * @arms: BIT(channel) of the arms it simulates: both (paired mode) or
+ *	its end's (split mode); constant
+ * @split: split mode: one end; the emissions come from @em; constant
+ * @rnd: PRNG, seeded from the seed parameter at start: all of the link's
+ *	randomness in paired mode; in split mode this end's own (its arm's
+ *	and, at end A, the herald events)
+ * @em: split mode: the emissions, a function of the seed and real time
+ * @r0_blk: split mode: real time at the link clock's zero: block of @em
+ * @r0_ps: ... and ps in that block
  * @t0_ns: ktime of the link clock's zero
  * @sim_ps: link time simulated so far
- * @changes: phys_changes plus the core's param_changes of @a when the
+ * @changes: phys_changes plus the core's param_changes of @ql when the
  *	model was computed
  * @p: the physics the model was computed from
- * @pdet: detection probability per arm, 2^-32 units
+ * @arm: the arms, indexed by channel
  * @thr_both: category thresholds of a detected emission (2^-32 units):
  *	below @thr_both both arms, below @thr_a arm A only, else arm B only
  * @thr_a: see @thr_both
  * @gap_emit_q8: mean gap between detected emissions, ps << 8 (0: none)
  * @gap_dark_q8: mean gap between dark counts of one detector, ps << 8
  * @sigma3_q16: jitter sigma * sqrt(3), ps << 16
- * @delay: fiber delay per arm, ps (arm B without the drift)
  * @slice_ps: longest slice that keeps tags and emissions within limits
  * @period_q8: attempt period (herald events), ps << 8
  * @neg_log2_fail_q32: -log2(1 - p) of an attempt, Q32 (0: p = 0)
  * @slots: memory slots used round robin (herald events), 0 for none
- * @next_emit: next detected emission (QS_NONE: none)
- * @next_dark: next dark count per detector
- * @seq: emissions numbered so far (ground truth tags)
- * @last_tag: last tag per channel (tags never go backwards)
- * @keep_q32: F5 saturation: share of detections a detector registers,
- *	2^32 = all
+ * @next_emit: next detected emission (QS_NONE: none), paired mode
+ * @seq: emissions numbered so far (ground truth tags), paired mode
  * @dead_ps: F5 detector dead time
  * @direct: direct detection: tags carry basis and outcome
  * @basis_z_q32: probability of the Z basis, 2^32 = 1
@@ -236,43 +306,39 @@ struct qs_emit {
  * @fifo: detected emissions whose tags are not all out, a ring
  * @fifo_head: oldest entry of @fifo
  * @fifo_len: entries in @fifo
- * @cur: per channel, entries of @fifo already turned into tags
  * @att_base: attempt numbers of earlier time bases (herald events): an
  *	attempt's number is @att_base plus its number in the current base
  * @next_att: next attempt to account (herald events)
  * @next_succ: next successful attempt
- * @sig: per channel, signal tags of the slice (then sorted)
- * @sig_f: their flags
- * @tag: per channel, the slice's tags, signal and dark merged
- * @tag_f: their flags
  * @out: heralds of end A to forward to end B
  * @dropped: tags or emissions lost to the per-slice limits
  * @skipped_ps: link time skipped because the simulation fell behind
  */
 struct qlinksim_gen {
 	struct hrtimer timer;
-	struct qlink *a;
+	struct qlink *ql;
+	u8 arms;
+	bool split;
 	struct rnd_state rnd;
+	struct qcore_emitter em;
+	u64 r0_blk;
+	u64 r0_ps;
 	u64 t0_ns;
 	u64 sim_ps;
 	u64 changes;
 	struct qlinksim_phys p;
-	u64 pdet[2];
+	struct qs_arm arm[2];
 	u32 thr_both;
 	u32 thr_a;
 	u64 gap_emit_q8;
 	u64 gap_dark_q8;
 	u64 sigma3_q16;
-	u64 delay[2];
 	u64 slice_ps;
 	u64 period_q8;
 	u64 neg_log2_fail_q32;
 	u32 slots;
 	u64 next_emit;
-	u64 next_dark[2];
 	u32 seq;
-	u64 last_tag[2];
-	u64 keep_q32[2];
 	u64 dead_ps;
 	bool direct;
 	u64 basis_z_q32;
@@ -281,14 +347,9 @@ struct qlinksim_gen {
 	struct qs_emit *fifo;
 	u32 fifo_head;
 	u32 fifo_len;
-	u32 cur[2];
 	u64 att_base;
 	u64 next_att;
 	u64 next_succ;
-	u64 *sig[2];
-	u16 *sig_f[2];
-	u64 *tag[2];
-	u16 *tag_f[2];
 	struct qlink_herald *out;
 	u64 dropped;
 	u64 skipped_ps;
@@ -344,25 +405,26 @@ static void qs_saturation(struct qlinksim_gen *g, const struct qlinksim_phys *p)
 	int ch;
 
 	for (ch = 0; ch < 2; ch++) {
-		u64 s = mul_u64_u64_shr(p->source_rate, g->pdet[ch], 32) +
+		struct qs_arm *arm = &g->arm[ch];
+		u64 s = mul_u64_u64_shr(p->source_rate, arm->pdet, 32) +
 			p->dark_rate;
 
-		g->keep_q32[ch] = 1ULL << 32;
+		arm->keep_q32 = 1ULL << 32;
 		if (p->max_det_rate && s > p->max_det_rate)
-			g->keep_q32[ch] = mul_u64_u64_div_u64(p->max_det_rate,
-							      1ULL << 32, s);
+			arm->keep_q32 = mul_u64_u64_div_u64(p->max_det_rate,
+							    1ULL << 32, s);
 	}
 	g->dead_ps = (u64)p->dead_time * 1000;
 }
 
-/* Does detector @ch register a photon or dark count at @t (F5)? */
-static bool qs_registers(struct qlinksim_gen *g, int ch, u64 t)
+/* Does the detector of @arm register a photon or dark count at @t (F5)? */
+static bool qs_registers(struct qlinksim_gen *g, struct qs_arm *arm, u64 t)
 {
-	if (g->keep_q32[ch] >> 32 == 0 &&
-	    prandom_u32_state(&g->rnd) >= g->keep_q32[ch])
+	if (arm->keep_q32 >> 32 == 0 &&
+	    prandom_u32_state(&g->rnd) >= arm->keep_q32)
 		return false;
-	return !g->dead_ps || !g->last_tag[ch] ||
-	       t >= g->last_tag[ch] + g->dead_ps;
+	return !g->dead_ps || !arm->last_tag ||
+	       t >= arm->last_tag + g->dead_ps;
 }
 
 static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
@@ -374,8 +436,8 @@ static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
 	qlinksim_losses(p, &loss_a, &loss_b);
 	pa = min_t(u64, qcore_detect_q32(p->det_eff_a, loss_a), 1ULL << 32);
 	pb = min_t(u64, qcore_detect_q32(p->det_eff_b, loss_b), 1ULL << 32);
-	g->pdet[0] = pa;
-	g->pdet[1] = pb;
+	g->arm[0].pdet = pa;
+	g->arm[1].pdet = pb;
 	q = pa + pb - mul_u64_u64_shr(pa, pb, 32);
 	if (q) {
 		g->thr_both = (u32)min_t(u64, mul_u64_u64_div_u64(pa, pb, q),
@@ -391,8 +453,8 @@ static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
 	g->gap_dark_q8 = qs_gap_q8(p->dark_rate);
 	g->sigma3_q16 = (u64)p->jitter * 113512;	/* sqrt(3) << 16 */
 	qs_saturation(g, p);
-	g->delay[0] = (u64)p->fiber_len_a * QS_PS_PER_M;
-	g->delay[1] = (u64)p->fiber_len_b * QS_PS_PER_M;
+	g->arm[0].delay = (u64)p->fiber_len_a * QS_PS_PER_M;
+	g->arm[1].delay = (u64)p->fiber_len_b * QS_PS_PER_M;
 
 	/* Slices short enough for a quarter of the tag and fifo room. */
 	s_max = mul_u64_u64_shr(p->source_rate, max(pa, pb), 32) +
@@ -402,6 +464,13 @@ static void qs_model(struct qlinksim_gen *g, const struct qlinksim_phys *p,
 		slice = min(slice, div64_u64(QS_TAGS_MAX / 4 * MHZ_PS, s_max));
 	if (rate_any)
 		slice = min(slice, div64_u64(QS_FIFO / 4 * MHZ_PS, rate_any));
+	/* a split end draws every emission: as many per slice at most */
+	if (g->split) {
+		qcore_emitter_set_rate(&g->em, p->source_rate);
+		if (p->source_rate)
+			slice = min(slice, div64_u64(QS_FIFO / 4 * MHZ_PS,
+						     p->source_rate));
+	}
 
 	/* Herald events: attempts at R, success probability pa * pb. */
 	g->period_q8 = qs_gap_q8(p->source_rate);
@@ -449,20 +518,38 @@ static u64 qs_geom(struct qlinksim_gen *g)
 	return div64_u64(nl2, g->neg_log2_fail_q32);
 }
 
+/* Split mode: the emitter's block of real time R0 + @t_ps, ps in it. */
+static u64 qs_real_blk(struct qlinksim_gen *g, u64 t_ps, u64 *in_blk)
+{
+	u64 rem, blk = div64_u64_rem(g->r0_ps + t_ps, QCORE_EMIT_BLOCK_PS, &rem);
+
+	if (in_blk)
+		*in_blk = rem;
+	return g->r0_blk + blk;
+}
+
 /* (Re)start the random processes at link time @t_ps. */
 static void qs_restart(struct qlinksim_gen *g, u64 t_ps)
 {
+	u64 in_blk, blk;
 	int ch;
 
 	g->fifo_head = 0;
 	g->fifo_len = 0;
-	g->next_emit = g->gap_emit_q8 ? t_ps + qs_exp_gap(g, g->gap_emit_q8) :
-			QS_NONE;
+	if (g->split) {
+		blk = qs_real_blk(g, t_ps, &in_blk);
+		qcore_emitter_seek(&g->em, blk, in_blk);
+	} else {
+		g->next_emit = g->gap_emit_q8 ?
+			       t_ps + qs_exp_gap(g, g->gap_emit_q8) : QS_NONE;
+	}
 	for (ch = 0; ch < 2; ch++) {
-		g->cur[ch] = 0;
-		g->next_dark[ch] = g->gap_dark_q8 ?
-				   t_ps + qs_exp_gap(g, g->gap_dark_q8) :
-				   QS_NONE;
+		if (!(g->arms & BIT(ch)))
+			continue;
+		g->arm[ch].cur = 0;
+		g->arm[ch].next_dark = g->gap_dark_q8 ?
+				       t_ps + qs_exp_gap(g, g->gap_dark_q8) :
+				       QS_NONE;
 	}
 	g->next_att = t_ps ? qs_attempts_before(g, t_ps - 1) : 0;
 	g->next_succ = g->next_att + qs_geom(g);
@@ -508,10 +595,32 @@ static void qs_direct(struct qlinksim_gen *g, struct qs_emit *x)
 	x->meas[1] = qs_meas_flags(xb, ob);
 }
 
+/*
+ * Split mode: the direct detection of channel @ch of an emission with
+ * the shared random @bits, without knowing the other end's basis. The
+ * basis is this end's own (passive) choice; the pair carries a hidden
+ * outcome per basis (bits 2, 3). End B's follows the Bell state, misses
+ * it with the Werner probability (bits 32..63) and flips with F7's: in
+ * a common basis the outcomes correlate as qs_direct()'s, in different
+ * ones they are independent.
+ */
+static u16 qs_direct_split(struct qlinksim_gen *g, int ch, u8 bell, u64 bits)
+{
+	bool x = !qs_draw(g, g->basis_z_q32);
+	bool o = (bits >> (2 + x)) & 1;
+
+	if (ch) {
+		o ^= !qcore_bell_agree(x ? QLINK_BASIS_X : QLINK_BASIS_Z, bell);
+		o ^= (bits >> 32) < g->wrong_q32;
+		o ^= qs_draw(g, g->flip_q32);
+	}
+	return qs_meas_flags(x, o);
+}
+
 /* Emissions whose earliest tag may fall before @end. */
 static void qs_emit(struct qlinksim_gen *g, u64 end)
 {
-	u64 dmin = min(g->delay[0], g->delay[1]);
+	u64 dmin = min(g->arm[0].delay, g->arm[1].delay);
 	struct qs_emit *x;
 	u32 u;
 
@@ -536,6 +645,49 @@ static void qs_emit(struct qlinksim_gen *g, u64 end)
 	}
 }
 
+/*
+ * Split mode: the emissions whose tag at this end (channel @ch) may fall
+ * before @end. Every emission of the source is drawn (the same at both
+ * ends, from @g->em); this end detects its photon with its own
+ * randomness. Its link time is real time minus R0.
+ */
+static void qs_emit_split(struct qlinksim_gen *g, int ch, u64 end)
+{
+	struct qs_arm *arm = &g->arm[ch];
+	u64 e_end, lim, bits;
+	struct qs_emit *x;
+	s64 e_ps;
+
+	if (end <= arm->delay)
+		return;
+	e_end = end - arm->delay;
+	lim = qs_real_blk(g, e_end, NULL) + 1;
+	while (qcore_emitter_peek(&g->em, lim)) {
+		e_ps = (s64)(g->em.blk - g->r0_blk) * (s64)QCORE_EMIT_BLOCK_PS +
+		       (s64)g->em.t_ps - (s64)g->r0_ps;
+		if (e_ps >= (s64)e_end)
+			break;
+		if (prandom_u32_state(&g->rnd) < arm->pdet) {
+			if (g->fifo_len == QS_FIFO) {
+				g->dropped++;
+			} else {
+				bits = qcore_emission_bits(&g->em);
+				x = qs_fifo(g, g->fifo_len++);
+				x->e_ps = e_ps;
+				x->det = BIT(ch);
+				x->tag = qcore_emission_id(&g->em);
+				x->bell = bits & QLINK_TAG_BELL;
+				x->jit[ch] = qs_jitter(g);
+				if (g->direct)
+					x->meas[ch] = qs_direct_split(g, ch,
+								      x->bell,
+								      bits);
+			}
+		}
+		qcore_emitter_pop(&g->em);
+	}
+}
+
 /* Put the few tags jitter swapped back in order (insertion sort). */
 static void qs_sort(u64 *t, u16 *f, u32 n)
 {
@@ -557,19 +709,23 @@ static void qs_sort(u64 *t, u16 *f, u32 n)
 	}
 }
 
-/* The tags of channel @ch before @end, signal and dark merged. */
+/*
+ * The tags of arm @ch before @end, signal and dark merged: the same in
+ * both modes, from the detected emissions in the fifo.
+ */
 static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
 {
-	u64 delay = g->delay[ch] + (ch ? drift : 0), t, *sig = g->sig[ch];
-	u16 *sig_f = g->sig_f[ch], f;
+	struct qs_arm *arm = &g->arm[ch];
+	u64 delay = arm->delay + (ch ? drift : 0), t, *sig = arm->sig;
+	u16 *sig_f = arm->sig_f, f;
 	u32 n = 0, m = 0, i = 0;
 	struct qs_emit *x;
 
-	while (g->cur[ch] < g->fifo_len) {
-		x = qs_fifo(g, g->cur[ch]);
+	while (arm->cur < g->fifo_len) {
+		x = qs_fifo(g, arm->cur);
 		if (x->e_ps + delay >= end)
 			break;
-		g->cur[ch]++;
+		arm->cur++;
 		if (!(x->det & BIT(ch)))
 			continue;
 		if (n == QS_TAGS_MAX) {
@@ -587,33 +743,49 @@ static u32 qs_channel(struct qlinksim_gen *g, int ch, u64 end, s64 drift)
 	}
 	qs_sort(sig, sig_f, n);
 
-	while (i < n || g->next_dark[ch] < end) {
-		if (g->next_dark[ch] < end && (i == n || g->next_dark[ch] < sig[i])) {
-			t = g->next_dark[ch];
+	while (i < n || arm->next_dark < end) {
+		if (arm->next_dark < end && (i == n || arm->next_dark < sig[i])) {
+			t = arm->next_dark;
 			f = QLINK_TAG_KNOWN |
 			    (ch ? 0 : prandom_u32_state(&g->rnd) & QLINK_TAG_BELL);
 			if (g->direct)
 				f |= qs_meas_flags(!qs_draw(g, g->basis_z_q32),
 						   prandom_u32_state(&g->rnd) & 1);
-			g->next_dark[ch] += qs_exp_gap(g, g->gap_dark_q8);
+			arm->next_dark += qs_exp_gap(g, g->gap_dark_q8);
 		} else {
 			t = sig[i];
 			f = sig_f[i];
 			i++;
 		}
-		if (unlikely(!qs_registers(g, ch, t)))
+		if (unlikely(!qs_registers(g, arm, t)))
 			continue;
-		t = max(t, g->last_tag[ch]);
-		g->last_tag[ch] = t;
+		t = max(t, arm->last_tag);
+		arm->last_tag = t;
 		if (m == QS_TAGS_MAX) {
 			g->dropped++;
 			continue;
 		}
-		g->tag[ch][m] = t;
-		g->tag_f[ch][m] = f;
+		arm->tag[m] = t;
+		arm->tag_f[m] = f;
 		m++;
 	}
 	return m;
+}
+
+/* Entries whose tags are out at every arm simulated leave the fifo. */
+static void qs_fifo_pop(struct qlinksim_gen *g)
+{
+	int ch;
+
+	while (g->fifo_len &&
+	       (!(g->arms & BIT(0)) || g->arm[0].cur) &&
+	       (!(g->arms & BIT(1)) || g->arm[1].cur)) {
+		g->fifo_head = (g->fifo_head + 1) % QS_FIFO;
+		g->fifo_len--;
+		for (ch = 0; ch < 2; ch++)
+			if (g->arms & BIT(ch))
+				g->arm[ch].cur--;
+	}
 }
 
 /*
@@ -626,42 +798,45 @@ static s64 qs_drift(struct qlinksim_gen *g, u64 t_ps)
 	return qcore_drift_ps(g->p.offset_drift, t_ps);
 }
 
+/* Paired mode: end B (NULL in split mode, or once dellink ran). */
 static struct qlink *qs_peer_ql(struct qlinksim_gen *g)
 {
 	struct net_device *peer = rcu_dereference(((struct qlinksim *)
-						   qlink_priv(g->a))->peer);
+						   qlink_priv(g->ql))->peer);
 
 	return peer ? qlink_from_dev(peer) : NULL;
 }
 
-/* One time-tag slice [@start, @end); returns where it ended. */
+/*
+ * One time-tag slice [@start, @end); returns where it ended. A split
+ * end reports its own channel only; the core sends it to the peer or
+ * matches it with the peer's.
+ */
 static u64 qs_slice_tags(struct qlinksim_gen *g, u64 start, u64 end)
 {
 	s64 drift = qs_drift(g, start);
 	struct qlink_tag_batch b = {
-		.t_ps = { g->tag[0], g->tag[1] },
-		.flags = { g->tag_f[0], g->tag_f[1] },
+		.t_ps = { g->arm[0].tag, g->arm[1].tag },
+		.flags = { g->arm[0].tag_f, g->arm[1].tag_f },
 		.start_ps = start,
 		.end_ps = end,
 	};
 	struct qlink_herald_batch hb = { .start_ps = start, .end_ps = end };
 	struct qlink *b_ql;
-	int n;
+	int n, ch;
 
-	if (drift < 0 && -drift > (s64)g->delay[1])
-		drift = -(s64)g->delay[1];
-	qs_emit(g, end);
-	b.n[0] = qs_channel(g, 0, end, drift);
-	b.n[1] = qs_channel(g, 1, end, drift);
-	/* Entries whose tags are all out leave the fifo. */
-	while (g->fifo_len && g->cur[0] && g->cur[1]) {
-		g->fifo_head = (g->fifo_head + 1) % QS_FIFO;
-		g->fifo_len--;
-		g->cur[0]--;
-		g->cur[1]--;
-	}
+	if (drift < 0 && -drift > (s64)g->arm[1].delay)
+		drift = -(s64)g->arm[1].delay;
+	if (g->split)
+		qs_emit_split(g, g->arms == BIT(1), end);
+	else
+		qs_emit(g, end);
+	for (ch = 0; ch < 2; ch++)
+		if (g->arms & BIT(ch))
+			b.n[ch] = qs_channel(g, ch, end, drift);
+	qs_fifo_pop(g);
 
-	n = qlink_ingest_tags(g->a, &b, g->out, QLINK_INGEST_COINC_MAX);
+	n = qlink_ingest_tags(g->ql, &b, g->out, QLINK_INGEST_COINC_MAX);
 	b_ql = qs_peer_ql(g);
 	if (n >= 0 && b_ql) {
 		hb.ev = g->out;
@@ -703,7 +878,7 @@ static u64 qs_slice_events(struct qlinksim_gen *g, u64 start, u64 end)
 	hb.end_ps = end;
 	g->next_att = max(g->next_att, att_end);
 
-	if (qlink_ingest_heralds(g->a, &hb) >= 0) {
+	if (qlink_ingest_heralds(g->ql, &hb) >= 0) {
 		b_ql = qs_peer_ql(g);
 		if (b_ql)
 			qlink_ingest_heralds(b_ql, &hb);
@@ -715,7 +890,8 @@ static u64 qs_slice_events(struct qlinksim_gen *g, u64 start, u64 end)
  * The link clock reached QS_REBASE_PS: move its zero to the simulated
  * time (whole ns), at both ends, and go on from there. Pairs heralded
  * before are flushed by the core; attempt numbers go on from those of
- * the old base, pair numbers (time tags) from the core's.
+ * the old base, pair numbers (time tags) from the core's. A split end
+ * moves its real time of the zero along.
  */
 static void qs_rebase(struct qlinksim_gen *g)
 {
@@ -725,52 +901,57 @@ static void qs_rebase(struct qlinksim_gen *g)
 
 	g->t0_ns += shift_ns;
 	g->sim_ps -= shift_ns * PS_PER_NS;
+	if (g->split)
+		g->r0_blk = qs_real_blk(g, shift_ns * PS_PER_NS, &g->r0_ps);
 	g->att_base += g->next_att;
-	qlink_pairs_rebase(g->a, ns_to_ktime(g->t0_ns));
+	qlink_pairs_rebase(g->ql, ns_to_ktime(g->t0_ns));
 	b_ql = qs_peer_ql(g);
 	if (b_ql)
 		qlink_pairs_rebase(b_ql, ns_to_ktime(g->t0_ns));
 	for (ch = 0; ch < 2; ch++)
-		g->last_tag[ch] = 0;
+		g->arm[ch].last_tag = 0;
 	qs_restart(g, g->sim_ps);
 }
 
 /* Changes of what the model depends on; lock-free reads. */
-static u64 qs_changes(struct qlink *a)
+static u64 qs_changes(struct qlink *ql)
 {
-	return READ_ONCE(qlinksim_of(a)->phys_changes) +
-	       READ_ONCE(a->param_changes);
+	return READ_ONCE(qlinksim_of(ql)->phys_changes) +
+	       READ_ONCE(ql->param_changes);
 }
 
-/* The model from end A's current physics and configuration. */
+/* The model from the current physics and configuration of its end. */
 static void qs_remodel(struct qlinksim_gen *g)
 {
-	struct qlinksim *sim = qlinksim_of(g->a);
+	struct qlinksim *sim = qlinksim_of(g->ql);
 	struct qlinksim_phys p;
 	struct qlink_config c;
 	unsigned int seq;
 
-	g->changes = qs_changes(g->a);
+	g->changes = qs_changes(g->ql);
 	do {
 		seq = read_seqbegin(&sim->phys_lock);
 		p = sim->phys;
 	} while (read_seqretry(&sim->phys_lock, seq));
-	qlink_config_get(g->a, &c);
-	qs_model(g, &p, c.memory_slots ?: g->a->caps.memory_slots);
+	qlink_config_get(g->ql, &c);
+	qs_model(g, &p, c.memory_slots ?: g->ql->caps.memory_slots);
 }
 
 static enum hrtimer_restart qs_tick(struct hrtimer *t)
 {
 	struct qlinksim_gen *g = container_of(t, struct qlinksim_gen, timer);
+	s64 d;
 	u64 now, end;
 	int k;
 
 	rcu_read_lock();
 	if (unlikely(g->sim_ps >= QS_REBASE_PS))
 		qs_rebase(g);
-	now = (ktime_get_ns() - g->t0_ns) * PS_PER_NS;
+	/* a split end's clock may start below 0 (a negative offset) */
+	d = ktime_get_ns() - g->t0_ns;
+	now = d > 0 ? (u64)d * PS_PER_NS : 0;
 
-	if (qs_changes(g->a) != g->changes)
+	if (qs_changes(g->ql) != g->changes)
 		qs_remodel(g);
 	for (k = 0; k < QS_SLICES_PER_TICK && g->sim_ps < now; k++) {
 		if (now - g->sim_ps > QS_LAG_MAX_PS) {
@@ -799,31 +980,42 @@ static void qs_gen_free(struct qlinksim_gen *g)
 	if (!g)
 		return;
 	for (ch = 0; ch < 2; ch++) {
-		kvfree(g->sig[ch]);
-		kvfree(g->sig_f[ch]);
-		kvfree(g->tag[ch]);
-		kvfree(g->tag_f[ch]);
+		kvfree(g->arm[ch].sig);
+		kvfree(g->arm[ch].sig_f);
+		kvfree(g->arm[ch].tag);
+		kvfree(g->arm[ch].tag_f);
 	}
 	kvfree(g->fifo);
 	kvfree(g->out);
 	kfree(g);
 }
 
-static struct qlinksim_gen *qs_gen_alloc(void)
+/*
+ * A generator for the link's two ends (@end QLINKSIM_END_BOTH) or for
+ * one (split mode).
+ */
+static struct qlinksim_gen *qs_gen_alloc(u8 end)
 {
-	/* about 330 KiB per link, charged to whoever creates it */
+	/* 330 KiB per link, 200 per split end, charged to who creates it */
 	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
 	struct qlinksim_gen *g = kzalloc(sizeof(*g), gfp);
 	int ch;
 
 	if (!g)
 		return NULL;
+	g->split = end != QLINKSIM_END_BOTH;
+	g->arms = end == QLINKSIM_END_A ? BIT(0) :
+		  end == QLINKSIM_END_B ? BIT(1) : BIT(0) | BIT(1);
 	for (ch = 0; ch < 2; ch++) {
-		g->sig[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
-		g->sig_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
-		g->tag[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
-		g->tag_f[ch] = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
-		if (!g->sig[ch] || !g->sig_f[ch] || !g->tag[ch] || !g->tag_f[ch])
+		struct qs_arm *arm = &g->arm[ch];
+
+		if (!(g->arms & BIT(ch)))
+			continue;
+		arm->sig = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
+		arm->sig_f = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
+		arm->tag = kvmalloc_array(QS_TAGS_MAX, sizeof(u64), gfp);
+		arm->tag_f = kvmalloc_array(QS_TAGS_MAX, sizeof(u16), gfp);
+		if (!arm->sig || !arm->sig_f || !arm->tag || !arm->tag_f)
 			goto err;
 	}
 	g->fifo = kvmalloc_array(QS_FIFO, sizeof(*g->fifo), gfp);
@@ -849,58 +1041,116 @@ static struct qlink *qlinksim_end_a(struct qlink *ql)
 	return peer ? qlink_from_dev(peer) : NULL;
 }
 
-/* Both ends are up: start the clocks and the generator (RTNL). */
+/* The end whose generator feeds @ql (RTNL), or NULL if it is gone. */
+static struct qlink *qlinksim_gen_end(struct qlink *ql)
+{
+	return qlinksim_of(ql)->end != QLINKSIM_END_BOTH ? ql :
+	       qlinksim_end_a(ql);
+}
+
+/*
+ * Split mode: the link clock reads @base ps (the clock offset) at real
+ * time @real_ns: its zero in real time, R0, as a block of the emitter
+ * and ps in it.
+ */
+static void qs_split_zero(struct qlinksim_gen *g, u64 real_ns, s64 base)
+{
+	u32 rem_ns;
+	u64 blk = div_u64_rem(real_ns, QCORE_EMIT_BLOCK_PS / PS_PER_NS, &rem_ns);
+	s32 r;
+	s64 q = div_s64_rem((s64)rem_ns * PS_PER_NS - base,
+			    (s32)QCORE_EMIT_BLOCK_PS, &r);
+
+	if (r < 0) {
+		r += (s32)QCORE_EMIT_BLOCK_PS;
+		q--;
+	}
+	g->r0_blk = blk + q;
+	g->r0_ps = r;
+}
+
+/* End B's own randomness in split mode: not end A's. */
+#define QS_SEED_SALT_B	0x9e3779b97f4a7c15ULL
+
+/*
+ * Start the clocks and the generator (RTNL): paired mode, once both ends
+ * @a and @b are up; split mode (@b NULL), @a's alone. A split end's
+ * clock is real time since it started plus its clock offset.
+ */
 static int qs_gen_start(struct qlink *a, struct qlink *b)
 {
-	struct qlinksim_gen *g = qlinksim_of(a)->gen;
-	u64 start_ps = min_t(u64, qlinksim_start_clock_ps, QLINK_CLOCK_MAX_PS);
-	u32 delay_ms = min_t(u32, qlinksim_start_delay_ms, 10000);
+	struct qlinksim *sim = qlinksim_of(a);
+	struct qlinksim_gen *g = sim->gen;
+	u64 start_ps = 0;
+	u32 delay_ms;
 	ktime_t t0;
 	int err;
 
 	if (!g)
 		return 0;
 	hrtimer_cancel(&g->timer);
-	if (delay_ms)
-		msleep(delay_ms);
-	/* the clock reads start_ps now: its zero may lie before boot */
-	qlinksim_start_clock_ps = 0;
-	start_ps -= start_ps % PS_PER_NS;
-	t0 = ktime_sub_ns(ktime_get(), div_u64(start_ps, PS_PER_NS));
+	if (!g->split) {
+		start_ps = min_t(u64, qlinksim_start_clock_ps,
+				 QLINK_CLOCK_MAX_PS);
+		delay_ms = min_t(u32, qlinksim_start_delay_ms, 10000);
+		if (delay_ms)
+			msleep(delay_ms);
+		/* the clock reads start_ps now: its zero may lie before boot */
+		qlinksim_start_clock_ps = 0;
+		start_ps -= start_ps % PS_PER_NS;
+		t0 = ktime_sub_ns(ktime_get(), div_u64(start_ps, PS_PER_NS));
+	} else {
+		/* a negative offset puts the zero ahead: nothing until then */
+		t0 = ktime_get();
+		qs_split_zero(g, ktime_get_real_ns(), sim->clock_offset);
+		t0 -= div_s64(sim->clock_offset, PS_PER_NS);
+		start_ps = max_t(s64, sim->clock_offset, 0);
+	}
 	err = qlink_pairs_start(a, t0);
-	if (!err) {
+	if (!err && b) {
 		err = qlink_pairs_start(b, t0);
 		if (err)
 			qlink_pairs_stop(a);
 	}
 	if (err)
 		return err;
-	qlink_set_pair_link_id(a, a->id);
-	qlink_set_pair_link_id(b, a->id);
+	if (b) {
+		qlink_set_pair_link_id(a, a->id);
+		qlink_set_pair_link_id(b, a->id);
+	}
 	/* both ends draw the outcomes of one pair from the same key */
-	qlinksim_of(a)->mkey.key[0] = qlinksim_of(a)->phys.seed;
-	qlinksim_of(a)->mkey.key[1] = ~qlinksim_of(a)->phys.seed;
-	qlinksim_of(b)->mkey = qlinksim_of(a)->mkey;
+	sim->mkey.key[0] = sim->phys.seed;
+	sim->mkey.key[1] = ~sim->phys.seed;
+	if (b)
+		qlinksim_of(b)->mkey = sim->mkey;
 
-	g->a = a;
+	g->ql = a;
 	g->t0_ns = ktime_to_ns(t0);
 	g->sim_ps = start_ps;
 	g->att_base = 0;
 	g->seq = 0;
-	g->last_tag[0] = 0;
-	g->last_tag[1] = 0;
-	prandom_seed_state(&g->rnd, qlinksim_of(a)->phys.seed);
+	g->arm[0].last_tag = 0;
+	g->arm[1].last_tag = 0;
+	prandom_seed_state(&g->rnd, sim->phys.seed ^
+			   (g->split && sim->side_b ? QS_SEED_SALT_B : 0));
+	if (g->split)
+		qcore_emitter_init(&g->em, sim->phys.seed,
+				   sim->phys.source_rate);
 	qs_remodel(g);
 	qs_restart(g, start_ps);
+	/* herald events: a split end B stores the records end A sends */
+	if (g->split && sim->side_b &&
+	    g->p.herald_model == QLINK_HERALD_EVENTS)
+		return 0;
 	hrtimer_start(&g->timer, ns_to_ktime((u64)clamp(tick_us, 100U, 100000U) *
 					     NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_SOFT);
 	return 0;
 }
 
-static void qs_gen_stop(struct qlink *a)
+static void qs_gen_stop(struct qlink *ql)
 {
-	struct qlinksim_gen *g = a ? qlinksim_of(a)->gen : NULL;
+	struct qlinksim_gen *g = ql ? qlinksim_of(ql)->gen : NULL;
 
 	if (g)
 		hrtimer_cancel(&g->timer);
@@ -914,6 +1164,9 @@ static int qlinksim_start(struct qlink *ql)
 		qlinksim_fail_start--;
 		return -EIO;
 	}
+	/* A split end runs on its own; the core owns its carrier. */
+	if (qlinksim_of(ql)->end != QLINKSIM_END_BOTH)
+		return qs_gen_start(ql, NULL);
 	/* IFF_UP is set on this end once we return 0. */
 	if (peer && (peer->flags & IFF_UP)) {
 		struct qlink *a = qlinksim_end_a(ql);
@@ -933,8 +1186,10 @@ static void qlinksim_stop(struct qlink *ql)
 	struct net_device *peer = qlinksim_peer(ql);
 
 	/* Stop the producer before the core stops taking its batches. */
-	qs_gen_stop(qlinksim_end_a(ql));
+	qs_gen_stop(qlinksim_gen_end(ql));
 	qlink_pairs_stop(ql);
+	if (qlinksim_of(ql)->end != QLINKSIM_END_BOTH)
+		return;
 	netif_carrier_off(ql->dev);
 	if (peer) {
 		qlink_pairs_stop(qlink_from_dev(peer));
@@ -942,7 +1197,7 @@ static void qlinksim_stop(struct qlink *ql)
 	}
 }
 
-/* ops->uninit (RTNL, after stop): end A frees the generator. */
+/* ops->uninit (RTNL, after stop): the generator's owner frees it. */
 static void qlinksim_uninit(struct qlink *ql)
 {
 	struct qlinksim *sim = qlinksim_of(ql);
@@ -1146,6 +1401,10 @@ static struct netlink_range_validation_signed qs_drift_range = {
 	.min = -1000000000, .max = 1000000000,
 };
 
+static struct netlink_range_validation_signed qs_clock_offset_range = {
+	.min = -1000000000000LL, .max = 1000000000000LL,
+};
+
 static const struct nla_policy qlinksim_policy[IFLA_QLINKSIM_MAX + 1] = {
 	[IFLA_QLINKSIM_PEER]	= { .len = sizeof(struct ifinfomsg) },
 	[IFLA_QLINKSIM_CONFIG]	= { .type = NLA_NESTED },
@@ -1171,20 +1430,26 @@ static const struct nla_policy qlinksim_policy[IFLA_QLINKSIM_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S32, &qs_drift_range),
 	[IFLA_QLINKSIM_DIRECT]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_QLINKSIM_BASIS_Z]	= NLA_POLICY_FULL_RANGE(NLA_U32, &qs_ppm_range),
+	[IFLA_QLINKSIM_END]	= NLA_POLICY_MAX(NLA_U8, QLINKSIM_END_B),
+	/* qlink_peer_set() parses the nest against the core's policy */
+	[IFLA_QLINKSIM_LINK_PEER] = { .type = NLA_NESTED },
+	[IFLA_QLINKSIM_CLOCK_OFFSET] =
+		NLA_POLICY_FULL_RANGE_SIGNED(NLA_S64, &qs_clock_offset_range),
 };
 
 /*
  * The physics attributes of @data (already checked against the policy)
- * into @p; false if none was there.
+ * into @p; false if none was there. They run from SOURCE_RATE to
+ * BASIS_Z; the split mode's per-end attributes follow.
  */
 static bool qlinksim_phys_parse(struct nlattr *data[], struct qlinksim_phys *p)
 {
 	int i;
 
-	for (i = IFLA_QLINKSIM_PAD + 1; i <= IFLA_QLINKSIM_MAX; i++)
+	for (i = IFLA_QLINKSIM_SOURCE_RATE; i <= IFLA_QLINKSIM_BASIS_Z; i++)
 		if (data[i])
 			break;
-	if (i > IFLA_QLINKSIM_MAX)
+	if (i > IFLA_QLINKSIM_BASIS_Z)
 		return false;
 	if (data[IFLA_QLINKSIM_SOURCE_RATE])
 		p->source_rate = nla_get_u64(data[IFLA_QLINKSIM_SOURCE_RATE]);
@@ -1322,6 +1587,80 @@ static int qlinksim_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/* The split mode's attributes against the ends @end makes (creation). */
+static int qlinksim_end_check(u8 end, const struct qlinksim_phys *p,
+			      struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	if (end == QLINKSIM_END_BOTH) {
+		if (!data[IFLA_QLINKSIM_LINK_PEER] &&
+		    !data[IFLA_QLINKSIM_CLOCK_OFFSET])
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_LINK_PEER] ?:
+				    data[IFLA_QLINKSIM_CLOCK_OFFSET],
+				    "IFLA_QLINKSIM_LINK_PEER and IFLA_QLINKSIM_CLOCK_OFFSET are for a split end (IFLA_QLINKSIM_END a or b)");
+		return -EINVAL;
+	}
+	if (data[IFLA_QLINKSIM_PEER]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_PEER],
+				    "a split end (IFLA_QLINKSIM_END a or b) has no peer device: its other end is made on its own host");
+		return -EINVAL;
+	}
+	if (!data[IFLA_QLINKSIM_LINK_PEER]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_END],
+				    "a split end needs IFLA_QLINKSIM_LINK_PEER: the address, port and key of its other end");
+		return -EINVAL;
+	}
+	/* a random seed would not be the other end's */
+	if (!p->seed) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_SEED] ?:
+				    data[IFLA_QLINKSIM_END],
+				    "a split end needs a non-zero IFLA_QLINKSIM_SEED, the same at both ends");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Split mode: one end, whose other end is made on another host (or
+ * netns) and reached through the link protocol; end A decides.
+ */
+static int qlinksim_newlink_split(struct net *src_net, struct net_device *dev,
+				  u8 end, const struct qlinksim_phys *phys,
+				  const struct qlink_config *c,
+				  struct nlattr *data[],
+				  struct netlink_ext_ack *extack)
+{
+	struct qlink *ql = qlink_from_dev(dev);
+	struct qlinksim *sim = qlinksim_of(ql);
+	struct qlinksim_gen *gen;
+	int err;
+
+	gen = qs_gen_alloc(end);
+	if (!gen)
+		return -ENOMEM;
+	qlink_init(ql, &qlinksim_ops, &qlinksim_caps, c);
+	sim->end = end;
+	sim->side_b = end == QLINKSIM_END_B;
+	sim->phys = *phys;
+	if (data[IFLA_QLINKSIM_CLOCK_OFFSET])
+		sim->clock_offset = nla_get_s64(data[IFLA_QLINKSIM_CLOCK_OFFSET]);
+	qlinksim_report(ql);
+	err = qlink_peer_set(ql, src_net, data[IFLA_QLINKSIM_LINK_PEER],
+			     end == QLINKSIM_END_A ? QLINK_ROLE_DECIDE :
+						     QLINK_ROLE_FOLLOW, extack);
+	if (err)
+		goto err;
+	err = register_netdevice(dev);
+	if (err)
+		goto err;
+	sim->gen = gen;
+	return 0;
+err:
+	qs_gen_free(gen);
+	return err;
+}
+
 static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 			    struct nlattr *tb[], struct nlattr *data[],
 			    struct netlink_ext_ack *extack)
@@ -1337,13 +1676,17 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 	struct qlinksim_gen *gen;
 	struct qlinksim *sim;
 	struct net *net;
+	u8 end;
 	int err;
 
 	if (!data)
 		data = none;
 	qlinksim_phys_default(&phys);
 	qlinksim_phys_parse(data, &phys);
-	err = qlinksim_phys_check(&phys, data, extack);
+	end = data[IFLA_QLINKSIM_END] ? nla_get_u8(data[IFLA_QLINKSIM_END]) :
+					QLINKSIM_END_BOTH;
+	err = qlinksim_phys_check(&phys, data, extack) ?:
+	      qlinksim_end_check(end, &phys, data, extack);
 	if (err)
 		return err;
 	qlinksim_phys_seed(&phys);
@@ -1355,6 +1698,9 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 	      qlink_config_check(&qlinksim_caps, &c, nest, extack);
 	if (err)
 		return err;
+	if (end != QLINKSIM_END_BOTH)
+		return qlinksim_newlink_split(src_net, dev, end, &phys, &c,
+					      data, extack);
 
 	/* End B first, as veth does. */
 	if (data[IFLA_QLINKSIM_PEER]) {
@@ -1389,7 +1735,7 @@ static int qlinksim_newlink(struct net *src_net, struct net_device *dev,
 	}
 
 	/* End A's generator; owned by end A once it is registered. */
-	gen = qs_gen_alloc();
+	gen = qs_gen_alloc(QLINKSIM_END_BOTH);
 	if (!gen) {
 		put_net(net);
 		return -ENOMEM;
@@ -1476,13 +1822,36 @@ static int qlinksim_changelink(struct net_device *dev, struct nlattr *tb[],
 {
 	struct qlink *ql = qlink_from_dev(dev);
 	struct net_device *peer = qlinksim_peer(ql);
-	struct qlinksim_phys p = qlinksim_of(ql)->phys;
+	struct qlinksim *sim = qlinksim_of(ql);
+	struct nlattr *offset = data ? data[IFLA_QLINKSIM_CLOCK_OFFSET] : NULL;
+	struct qlinksim_phys p = sim->phys;
 	struct qlink_config c;
-	bool running;
+	bool running, phys;
 	int err;
 
 	if (!data)
 		return 0;
+	if (data[IFLA_QLINKSIM_END]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_END],
+				    "IFLA_QLINKSIM_END is for creation only");
+		return -EOPNOTSUPP;
+	}
+	if (data[IFLA_QLINKSIM_LINK_PEER]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_LINK_PEER],
+				    "IFLA_QLINKSIM_LINK_PEER is for creation only: change the peer with QLINK_CMD_LINK_SET");
+		return -EOPNOTSUPP;
+	}
+	if (offset && sim->end == QLINKSIM_END_BOTH) {
+		NL_SET_ERR_MSG_ATTR(extack, offset,
+				    "IFLA_QLINKSIM_CLOCK_OFFSET is for a split end (IFLA_QLINKSIM_END a or b)");
+		return -EOPNOTSUPP;
+	}
+	/* the clock starts with the link */
+	if (offset && (dev->flags & IFF_UP)) {
+		NL_SET_ERR_MSG_ATTR(extack, offset,
+				    "IFLA_QLINKSIM_CLOCK_OFFSET cannot change while up");
+		return -EBUSY;
+	}
 	if (data[IFLA_QLINKSIM_PEER]) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_PEER],
 				    "the peer of a qlinksim link cannot change");
@@ -1493,11 +1862,17 @@ static int qlinksim_changelink(struct net_device *dev, struct nlattr *tb[],
 				    "IFLA_QLINKSIM_CONFIG is for creation only: change the configuration with QLINK_CMD_LINK_SET");
 		return -EOPNOTSUPP;
 	}
-	if (!qlinksim_phys_parse(data, &p))
-		return 0;
+	phys = qlinksim_phys_parse(data, &p);
+	if (!phys)
+		goto offset;
 	err = qlinksim_phys_check(&p, data, extack);
 	if (err)
 		return err;
+	if (sim->end != QLINKSIM_END_BOTH && !p.seed) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_QLINKSIM_SEED],
+				    "a split end needs a non-zero IFLA_QLINKSIM_SEED, the same at both ends");
+		return -EINVAL;
+	}
 	/* both ends are one fiber: the change applies to the peer too */
 	if (peer && !net_eq(dev_net(peer), dev_net(dev)) &&
 	    !ns_capable(dev_net(peer)->user_ns, CAP_NET_ADMIN)) {
@@ -1529,18 +1904,28 @@ static int qlinksim_changelink(struct net_device *dev, struct nlattr *tb[],
 		if (peer)
 			qlink_config_commit(qlink_from_dev(peer), &c);
 	}
+offset:
+	if (offset)
+		sim->clock_offset = nla_get_s64(offset);
 	return 0;
 }
 
 static size_t qlinksim_get_size(const struct net_device *dev)
 {
-	return 4 * nla_total_size_64bit(sizeof(u64)) +
-	       16 * nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8));
+	return 5 * nla_total_size_64bit(sizeof(u64)) +
+	       16 * nla_total_size(sizeof(u32)) + 2 * nla_total_size(sizeof(u8));
 }
 
 static int qlinksim_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
-	return qlinksim_fill_phys(skb, &qlinksim_of(qlink_from_dev(dev))->phys);
+	struct qlinksim *sim = qlinksim_of(qlink_from_dev(dev));
+
+	if (qlinksim_fill_phys(skb, &sim->phys) ||
+	    nla_put_u8(skb, IFLA_QLINKSIM_END, sim->end) ||
+	    nla_put_s64(skb, IFLA_QLINKSIM_CLOCK_OFFSET, sim->clock_offset,
+			IFLA_QLINKSIM_PAD))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static struct net *qlinksim_get_link_net(const struct net_device *dev)

@@ -227,8 +227,13 @@ static u32 qs_emit_rand(struct qcore_emitter *e)
 /* Draw the gap to the next emission of the block. */
 static void qs_emit_step(struct qcore_emitter *e)
 {
-	u64 x = qcore_neg_ln_q32(qs_emit_rand(e));
+	u64 x;
 
+	if (!e->gap_q8) {
+		e->t_ps = QCORE_EMIT_BLOCK_PS;
+		return;
+	}
+	x = qcore_neg_ln_q32(qs_emit_rand(e));
 	e->t_ps += mul_u64_u64_shr(x, e->gap_q8, 40);
 }
 
@@ -242,10 +247,7 @@ static void qs_emit_block(struct qcore_emitter *e, u64 blk)
 	e->id_base = (u32)(s >> 32) % 1023;
 	e->rng = s;
 	e->t_ps = 0;
-	if (e->gap_q8)
-		qs_emit_step(e);
-	else
-		e->t_ps = QCORE_EMIT_BLOCK_PS;
+	qs_emit_step(e);
 }
 
 /**
@@ -258,11 +260,22 @@ static void qs_emit_block(struct qcore_emitter *e, u64 blk)
  */
 void qcore_emitter_init(struct qcore_emitter *e, u64 seed, u64 rate_mhz)
 {
-	*e = (struct qcore_emitter) {
-		.key = qs_mix64(seed ^ QS_GOLDEN64),
-		.gap_q8 = rate_mhz ? div64_u64(1000000000000000ULL << 8,
-					       rate_mhz) : 0,
-	};
+	*e = (struct qcore_emitter) { .key = qs_mix64(seed ^ QS_GOLDEN64) };
+	qcore_emitter_set_rate(e, rate_mhz);
+}
+
+/**
+ * qcore_emitter_set_rate() - change the emission rate
+ * @e: the emitter
+ * @rate_mhz: emission rate, mHz
+ *
+ * From the next gap drawn on: ends that change it at different times
+ * agree again from the first block both drew at the new rate.
+ */
+void qcore_emitter_set_rate(struct qcore_emitter *e, u64 rate_mhz)
+{
+	e->gap_q8 = rate_mhz ? div64_u64(1000000000000000ULL << 8, rate_mhz) :
+		    0;
 }
 
 /**

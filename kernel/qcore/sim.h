@@ -111,6 +111,7 @@ struct qcore_emitter {
 };
 
 void qcore_emitter_init(struct qcore_emitter *e, u64 seed, u64 rate_mhz);
+void qcore_emitter_set_rate(struct qcore_emitter *e, u64 rate_mhz);
 void qcore_emitter_seek(struct qcore_emitter *e, u64 blk, u64 t_ps);
 bool qcore_emitter_peek(struct qcore_emitter *e, u64 blk_lim);
 void qcore_emitter_pop(struct qcore_emitter *e);
