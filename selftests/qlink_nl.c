@@ -244,8 +244,10 @@ int qlink_pv_width(int attr)
 	case PV_SIM(COHERENCE):
 	case PV_SIM(SEED):
 	case PV_SIM(MAX_DET_RATE):
+	case PV_SIM(CLOCK_OFFSET):
 		return 8;
 	case PV_SIM(DIRECT):
+	case PV_SIM(END):
 		return 1;
 	}
 	return 4;
