@@ -91,14 +91,18 @@ get() {
 peer_state() { json "$1" link show dev "$2" | python3 -c '
 import json, sys
 print(json.load(sys.stdin).get("peer", {}).get("state", ""))'; }
-# wait_up: both ends' protocol up within 60 s
+# wait_up: both ends' protocol up within 60 s (wall time: a poll takes
+# a good part of a second in the TCG guest); else show the two ends
 wait_up() {
-	for _ in $(seq 600); do
+	local end=$((SECONDS + 60))
+
+	while [ $SECONDS -lt $end ]; do
 		[ "$(peer_state $na qa)" = up ] &&
 			[ "$(peer_state $nb qb)" = up ] && return 0
-		sleep 0.1
+		sleep 0.2
 	done
-	echo "# peer states: a $(peer_state $na qa), b $(peer_state $nb qb)"
+	ip netns exec $na "$qlink" -s -d link show dev qa | sed 's/^/# /'
+	ip netns exec $nb "$qlink" -s -d link show dev qb | sed 's/^/# /'
 	return 1
 }
 
