@@ -10,12 +10,14 @@
 # herald, they hold the same pairs (sequence numbers, pair link id, Bell
 # index), the true herald rate is within 3 sigma of the calibration's
 # (the paired mode's expectation for the same physics), and the
-# protocol's counters show that the heralds crossed it. About 40 s in the
-# TCG guest.
+# protocol's counters show that the heralds crossed it. About 6 min in
+# the TCG guest: each qlink call through python costs seconds there, and
+# while qlink's JSON shows no peer, the state is read with the YNL CLI.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 qlink=$build/tools/qlink
+ynl=$build/ynl
 export IP_LIB_DIR=$build/iproute-plugin
 na=qsplit_a
 nb=qsplit_b
@@ -88,35 +90,60 @@ json.dump(d[0] if isinstance(d, list) and len(d) == 1 else d, sys.stdout)'
 get() {
 	python3 -c "import json; d = json.load(open('$1')); print($2)"
 }
-peer_state() { json "$1" link show dev "$2" | python3 -c '
+heralds() { json "$1" -s link show dev "$2" | python3 -c '
 import json, sys
-print(json.load(sys.stdin).get("peer", {}).get("state", ""))'; }
-# wait_up: both ends' protocol up within 60 s (wall time: a poll takes
-# a good part of a second in the TCG guest); else show the two ends
+print(json.load(sys.stdin)["stats"]["heralds"])'; }
+# peer_state NS DEV: the link protocol's state (QLINK_A_LINK_PEER), from
+# qlink's JSON, or from the YNL CLI (make deps) where qlink shows no peer
+peer_state() {
+	local s
+	s=$(json "$1" link show dev "$2" | python3 -c '
+import json, sys
+print(json.load(sys.stdin).get("peer", {}).get("state", ""))')
+	if [ -z "$s" ] && [ -f "$ynl/tools/net/ynl/cli.py" ]; then
+		s=$(ip netns exec "$1" python3 "$ynl/tools/net/ynl/cli.py" \
+			--no-schema --spec "$top/uapi/qlink.yaml" --output-json \
+			--do link-get --json "{\"ifname\": \"$2\"}" |
+			python3 -c '
+import json, sys
+print(json.load(sys.stdin).get("link-peer", {}).get("state", ""))')
+	fi
+	echo "$s"
+}
+# wait_up: heralds at both ends within 60 s (wall time: a poll takes a
+# good part of a second in the TCG guest), then both ends' protocol state
+# up; else show the two ends
 wait_up() {
-	local end=$((SECONDS + 60))
+	local end=$((SECONDS + 60)) sa sb ha hb
 
 	while [ $SECONDS -lt $end ]; do
-		[ "$(peer_state $na qa)" = up ] &&
-			[ "$(peer_state $nb qb)" = up ] && return 0
-		sleep 0.2
+		ha=$(heralds $na qa)
+		hb=$(heralds $nb qb)
+		echo "# $((SECONDS + 60 - end)) s: heralds a $ha, b $hb"
+		[ "$ha" -gt 0 ] && [ "$hb" -gt 0 ] && break
+		sleep 0.5
 	done
+	sa=$(peer_state $na qa)
+	sb=$(peer_state $nb qb)
+	echo "# after $((SECONDS + 60 - end)) s: states a $sa, b $sb"
+	[ "$sa" = up ] && [ "$sb" = up ] && return 0
 	ip netns exec $na "$qlink" -s -d link show dev qa | sed 's/^/# /'
 	ip netns exec $nb "$qlink" -s -d link show dev qb | sed 's/^/# /'
 	return 1
 }
 
 # Both ends with the same physics and seed; the pair buffers hold the
-# run (time tags), or a few seconds of it (herald events: 1024 memory
-# slots). PORT, ADDR_A, ADDR_B, KEY, then physics.
+# run (time tags), or 1024 attempts of it (herald events: memory slots
+# are used round robin). PORT, ADDR_A, ADDR_B, KEY, then physics.
 make_ends() {
 	local port=$1 addr_a=$2 addr_b=$3 key=$4
 	shift 4
 	ip -n $na link add qa type qlinksim end a seed 4242 max-pairs 65536 \
-		"$@" peer "$addr_b:$port" key "$key" &&
+		"$@" peer "$addr_b:$port" key "$key" timeout 3000 \
+		keepalive 500 &&
 	ip -n $nb link add qb type qlinksim end b seed 4242 max-pairs 65536 \
-		"$@" peer "$addr_a:$port" key "$key" \
-		timeout 2000 keepalive 200 clock-offset 5000000 &&
+		"$@" peer "$addr_a:$port" key "$key" timeout 3000 \
+		keepalive 500 clock-offset 5000000 &&
 	ip -n $na link set qa up && ip -n $nb link set qb up
 }
 
@@ -130,8 +157,9 @@ run() {
 	sleep 5
 	json $na -s -d link show dev qa > "$tmp/a2"
 	json $nb -s link show dev qb > "$tmp/b2"
-	json $na pair show dev qa > "$tmp/pa"
+	# end B first: records reach it after end A stores them
 	json $nb pair show dev qb > "$tmp/pb"
+	json $na pair show dev qa > "$tmp/pa"
 
 	check "$m-heralds-at-both-ends" python3 -c "
 import json
@@ -145,11 +173,14 @@ exit(not (h[1] > h[0] and h[3] > h[2]))"
 import json, math
 a1, a2 = (json.load(open('$tmp/' + f)) for f in ('a1', 'a2'))
 s1, s2 = a1['stats'], a2['stats']
-t = (s2['covered-time'] - s1['covered-time']) / 1e12
+t = (s2['covered_time'] - s1['covered_time']) / 1e12
 n = (s2['heralds'] - s2['accidentals']) - (s1['heralds'] - s1['accidentals'])
 exp = a2['calib']['herald_rate'] / 1e3 * t
 print('# %.3f s covered: %d true heralds, expected %.1f' % (t, n, exp))
 exit(not (t > 1 and abs(n - exp) < 3 * math.sqrt(exp)))"
+	# Over the sequence numbers both buffers span: the pairs both hold
+	# are the same (pair link id, Bell index); the few only one holds
+	# are records in flight or lost and not yet dropped by end A (LOST)
 	check "$m-same-pairs-both-ends" python3 -c "
 import json
 pa, pb = (json.load(open('$tmp/' + f)) for f in ('pa', 'pb'))
@@ -158,29 +189,33 @@ b = {p['seq']: (p['link_id'], p['bell_index']) for p in pb}
 lo, hi = max(min(a), min(b)), min(max(a), max(b))
 ra = {k: v for k, v in a.items() if lo <= k <= hi}
 rb = {k: v for k, v in b.items() if lo <= k <= hi}
-print('# pairs: a %d, b %d, %d in both ranges [%d, %d]' %
-      (len(a), len(b), len(ra), lo, hi))
-exit(not (len(ra) >= 100 and ra == rb))"
+both = ra.keys() & rb.keys()
+differ = [k for k in both if ra[k] != rb[k]]
+only = len(ra) + len(rb) - 2 * len(both)
+print('# pairs in [%d, %d]: %d at both, %d differ, %d only at a, %d only at b'
+      % (lo, hi, len(both), len(differ), len(ra) - len(both),
+         len(rb) - len(both)))
+exit(not (len(both) >= 100 and not differ and only <= len(both) // 20))"
 	check "$m-proto-counters" python3 -c "
 import json
 a, b = (json.load(open('$tmp/' + f))['stats'] for f in ('a2', 'b2'))
-ok = all(x['proto-tx'] > 0 and x['proto-rx'] > 0 for x in (a, b))
-ok = ok and a['heralds-sent'] > 0 and b['heralds-received'] > 0
+ok = all(x['proto_tx'] > 0 and x['proto_rx'] > 0 for x in (a, b))
+ok = ok and a['heralds_sent'] > 0 and b['heralds_received'] > 0
 if '$m' == 'tags':
-    ok = ok and b['tags-sent'] > 0 and a['tags-received'] > 0
+    ok = ok and b['tags_sent'] > 0 and a['tags_received'] > 0
 print('# a: tx %d rx %d heralds-sent %d; b: tx %d rx %d heralds-received %d' %
-      (a['proto-tx'], a['proto-rx'], a['heralds-sent'], b['proto-tx'],
-       b['proto-rx'], b['heralds-received']))
+      (a['proto_tx'], a['proto_rx'], a['heralds_sent'], b['proto_tx'],
+       b['proto_rx'], b['heralds_received']))
 exit(not ok)"
 	# end B makes no heralds of its own: each came over the protocol
 	check "$m-b-heralds-crossed" python3 -c "
 import json
 b = json.load(open('$tmp/b2'))['stats']
-exit(not (0 < b['heralds'] <= b['heralds-received']))"
+exit(not (0 < b['heralds'] <= b['heralds_received']))"
 }
 
 # Time tags over IPv4, keys as hex.
-check "tags-create" make_ends 4747 10.78.0.1 10.78.0.2 "$tmp/key" rate 2k
+check "tags-create" make_ends 4747 10.78.0.1 10.78.0.2 "$tmp/key" rate 1k
 check "tags-show-end-a" bash -c "ip -n $na -d link show qa | grep -q 'end a '"
 check "tags-show-end-b-offset" bash -c \
 	"ip -n $nb -d link show qb | grep -q 'end b clock-offset 5000000'"
@@ -192,7 +227,7 @@ ip -n $nb link del qb
 
 # Herald events over IPv6, a raw key: end A generates, end B none.
 check "events-create" make_ends 4748 "[fd00:78::1]" "[fd00:78::2]" \
-	"$tmp/key.raw" herald events rate 500 dark-rate 0
+	"$tmp/key.raw" herald events rate 50 dark-rate 0
 run events
 
 exit $failed
