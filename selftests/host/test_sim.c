@@ -523,6 +523,21 @@ TEST(emitter_rate_and_names)
 	qcore_emitter_seek(&e, blk0, 0);
 	EXPECT_FALSE(qcore_emitter_peek(&e, blk0 + 1000));
 	EXPECT_EQ(blk0 + 999, e.blk);
+
+	/* a rate set to 0 on the way ends the block's emissions */
+	qcore_emitter_init(&e, 7, rate);
+	qcore_emitter_seek(&e, blk0, 0);
+	ASSERT_TRUE(qcore_emitter_peek(&e, blk0 + 1));
+	qcore_emitter_set_rate(&e, 0);
+	qcore_emitter_pop(&e);
+	EXPECT_FALSE(qcore_emitter_peek(&e, blk0 + 1000));
+	/* and back: the next block is the one the rate always gave */
+	qcore_emitter_set_rate(&e, rate);
+	ASSERT_TRUE(qcore_emitter_peek(&e, blk0 + 1001));
+	qcore_emitter_init(&o, 7, rate);
+	qcore_emitter_seek(&o, blk0 + 1000, 0);
+	EXPECT_EQ(o.t_ps, e.t_ps);
+	EXPECT_EQ(qcore_emission_bits(&o), qcore_emission_bits(&e));
 }
 
 TEST_HARNESS_MAIN
