@@ -43,6 +43,8 @@ kmemleak=/sys/kernel/debug/kmemleak
 load_modules() {
 	local m
 	modprobe veth || return 1
+	# what qlink.ko needs (insmod does not resolve dependencies)
+	modprobe -a udp_tunnel ip6_udp_tunnel || return 1
 	for m in $QLINK_MODULES; do
 		insmod "$m" || return 1
 	done

@@ -90,6 +90,10 @@ def policy(args):
             # 6.12's generator gives signed ranges the unsigned macro
             line = line.replace('NLA_POLICY_FULL_RANGE(NLA_S',
                                 'NLA_POLICY_FULL_RANGE_SIGNED(NLA_S')
+            # and a binary's min-len an NLA_UNSPEC one, which strict
+            # validation refuses as "Unsupported attribute"
+            line = re.sub(r'= \{ \.len = (\w+), \}', r'= NLA_POLICY_MIN_LEN(\1)',
+                          line)
             super().p(line, add_ind)
 
     cw = CodeWriter61(gen.BaseNlLib())

@@ -28,6 +28,7 @@ extern atomic_t qlink_nr_links;
 int qlink_link_init(void);
 void qlink_link_exit(void);
 struct qlink *qlink_find_from(unsigned long *id);
+void qlink_stats_sum(struct qlink *ql, u64 sum[QLINK_STAT_NR]);
 
 /* ppm, the uapi's unit of fidelities and efficiencies */
 #define QLINK_PPM		1000000U
@@ -35,6 +36,7 @@ struct qlink *qlink_find_from(unsigned long *id);
 /* genl-policy.h (generated from uapi/qlink.yaml, defined in genl.c) */
 extern const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_MAX + 1];
 extern const struct nla_policy qlink_calib_nl_policy[QLINK_A_CALIB_MAX + 1];
+extern const struct nla_policy qlink_peer_nl_policy[QLINK_A_PEER_MAX + 1];
 
 /* config.c: configuration and calibration */
 int qlink_conf_set(struct qlink *ql, struct qlink *other,
@@ -160,6 +162,24 @@ u64 qlink_pairs_next_seq(struct qlink *ql);
 u64 qlink_pairs_cutoff_ps(struct qlink *ql);
 bool qlink_pairs_started(struct qlink *ql);
 u64 qlink_pairs_clock_base(struct qlink *ql);
+int qlink_pairs_tags(struct qlink *ql, const struct qlink_tag_batch *b,
+		     struct qlink_herald *out, u32 out_cap);
+int qlink_pairs_heralds(struct qlink *ql, const struct qlink_herald_batch *b);
+u32 qlink_pairs_drop(struct qlink *ql, u64 first, u64 last, u32 reason);
+bool qlink_pairs_offset(struct qlink *ql, s64 *offset_ps, u64 *n_coinc);
+
+/* peer.c: the link protocol with an end on another host */
+int qlink_peer_nl_set(struct qlink *ql, struct net *net,
+		      const struct nlattr *nest, struct netlink_ext_ack *extack);
+int qlink_peer_fill(struct sk_buff *msg, struct qlink *ql);
+u64 qlink_peer_unknown(struct qlink *ql);
+void qlink_peer_start(struct qlink *ql);
+void qlink_peer_stop(struct qlink *ql);
+void qlink_peer_release(struct qlink *ql);
+int qlink_peer_tags(struct qlink *ql, const struct qlink_tag_batch *b);
+int qlink_peer_heralds(struct qlink *ql, const struct qlink_herald_batch *b);
+int qlink_peer_init(void);
+void qlink_peer_exit(void);
 
 /* pairs_est.c: the estimators */
 void qlink_pairs_read_stats(struct qlink *ql, struct qlink_pairs_stats *st);

@@ -149,7 +149,7 @@ const struct nla_policy qlink_config_nl_policy[QLINK_A_CONFIG_MIN_FIDELITY + 1] 
 
 extern const struct nla_policy qlink_peer_nl_policy[QLINK_A_PEER_CLOCK_OFFSET_ERROR + 1];
 const struct nla_policy qlink_peer_nl_policy[QLINK_A_PEER_CLOCK_OFFSET_ERROR + 1] = {
-	[QLINK_A_PEER_ADDRESS] = { .len = 4, },
+	[QLINK_A_PEER_ADDRESS] = NLA_POLICY_MIN_LEN(4),
 	[QLINK_A_PEER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[QLINK_A_PEER_LOCAL_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[QLINK_A_PEER_NETNS_FD] = { .type = NLA_S32, },

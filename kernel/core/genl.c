@@ -142,6 +142,24 @@ static int qlink_nl_fill_req_stats(struct sk_buff *msg, struct qlink *ql)
 	return 0;
 }
 
+/* The link protocol's counters inside an open %QLINK_A_STATS nest. */
+static int qlink_nl_fill_proto_stats(struct sk_buff *msg, struct qlink *ql)
+{
+	u64 sum[QLINK_STAT_NR];
+	int i;
+
+	static_assert(QLINK_STAT_PEER_TIMEOUTS - QLINK_STAT_PROTO_TX ==
+		      QLINK_A_STATS_PEER_TIMEOUTS - QLINK_A_STATS_PROTO_TX);
+	qlink_stats_sum(ql, sum);
+	sum[QLINK_STAT_PROTO_RX_UNKNOWN_LINK] += qlink_peer_unknown(ql);
+	for (i = QLINK_STAT_PROTO_TX; i <= QLINK_STAT_PEER_TIMEOUTS; i++)
+		if (nla_put_u64_64bit(msg, QLINK_A_STATS_PROTO_TX +
+				      (i - QLINK_STAT_PROTO_TX), sum[i],
+				      QLINK_A_STATS_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static int qlink_nl_fill_stats(struct sk_buff *msg, struct qlink *ql)
 {
 	struct qlink_stats st;
@@ -164,7 +182,8 @@ static int qlink_nl_fill_stats(struct sk_buff *msg, struct qlink *ql)
 	    nla_put_u64_64bit(msg, QLINK_A_STATS_TX_DROPPED, st.tx_dropped,
 			      QLINK_A_STATS_PAD) ||
 	    qlink_nl_fill_pairs_stats(msg, ql) ||
-	    qlink_nl_fill_req_stats(msg, ql)) {
+	    qlink_nl_fill_req_stats(msg, ql) ||
+	    qlink_nl_fill_proto_stats(msg, ql)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -217,6 +236,7 @@ static int qlink_nl_fill(struct sk_buff *msg, struct qlink *ql, u8 cmd,
 		    qlink_nl_fill_caps(msg, &ql->caps) ||
 		    qlink_config_fill(msg, ql) ||
 		    qlink_calib_fill(msg, ql) ||
+		    qlink_peer_fill(msg, ql) ||
 		    (ql->ops->fill_link && ql->ops->fill_link(ql, msg)))
 			goto cancel;
 		break;
@@ -693,18 +713,34 @@ static int qlink_nl_may_change(struct sk_buff *skb, struct qlink *ql,
 
 static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *conf = info->attrs[QLINK_A_LINK_CONFIG];
+	struct nlattr *calib = info->attrs[QLINK_A_LINK_CALIB];
+	struct nlattr *peer = info->attrs[QLINK_A_LINK_PEER];
 	struct qlink *ql = qlink_nl_link(info);
+	int err;
 
-	if (!info->attrs[QLINK_A_LINK_CONFIG] &&
-	    !info->attrs[QLINK_A_LINK_CALIB]) {
+	if (!conf && !calib && !peer) {
 		NL_SET_ERR_MSG(info->extack,
-			       "QLINK_A_LINK_CONFIG or QLINK_A_LINK_CALIB required");
+			       "QLINK_A_LINK_CONFIG, QLINK_A_LINK_CALIB or QLINK_A_LINK_PEER required");
 		return -EINVAL;
 	}
-	return qlink_nl_may_change(skb, ql, info->extack) ?:
-	       qlink_conf_set(ql, qlink_sched_other_end(ql),
-			      info->attrs[QLINK_A_LINK_CONFIG],
-			      info->attrs[QLINK_A_LINK_CALIB], info->extack);
+	err = qlink_nl_may_change(skb, ql, info->extack);
+	if (err)
+		return err;
+	/* the peer first: it is the part that can fail for outside reasons */
+	if (peer) {
+		if (qlink_sched_other_end(ql)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, peer,
+					    "both ends of this link are in this kernel: it needs no peer");
+			return -EOPNOTSUPP;
+		}
+		err = qlink_peer_nl_set(ql, genl_info_net(info), peer,
+					info->extack);
+		if (err || (!conf && !calib))
+			return err;
+	}
+	return qlink_conf_set(ql, qlink_sched_other_end(ql), conf, calib,
+			      info->extack);
 }
 
 /* A doit's %QLINK_A_PURPOSE nest into @tb; %QLINK_A_PURPOSE_ID required. */

@@ -93,6 +93,7 @@ static void qlink_dev_uninit(struct net_device *dev)
 	struct qlink *ql = qlink_from_dev(dev);
 
 	ASSERT_RTNL();
+	qlink_peer_release(ql);
 	if (ql->ops->uninit)
 		ql->ops->uninit(ql);
 	qlink_sched_detach(ql);
@@ -115,14 +116,19 @@ static void qlink_dev_free(struct net_device *dev)
 static int qlink_dev_open(struct net_device *dev)
 {
 	struct qlink *ql = qlink_from_dev(dev);
+	int err;
 
-	return ql->ops->start ? ql->ops->start(ql) : 0;
+	err = ql->ops->start ? ql->ops->start(ql) : 0;
+	if (!err)
+		qlink_peer_start(ql);
+	return err;
 }
 
 static int qlink_dev_stop(struct net_device *dev)
 {
 	struct qlink *ql = qlink_from_dev(dev);
 
+	qlink_peer_stop(ql);
 	if (ql->ops->stop)
 		ql->ops->stop(ql);
 	return 0;
@@ -137,11 +143,12 @@ static netdev_tx_t qlink_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-void qlink_stats_read(struct qlink *ql, struct qlink_stats *st)
+/* The per-cpu counters of @ql summed up, indexed by enum qlink_stat. */
+void qlink_stats_sum(struct qlink *ql, u64 sum[QLINK_STAT_NR])
 {
-	u64 sum[QLINK_STAT_NR] = {};
 	int cpu, i;
 
+	memset(sum, 0, QLINK_STAT_NR * sizeof(sum[0]));
 	for_each_possible_cpu(cpu) {
 		const struct qlink_pcpu_stats *s = per_cpu_ptr(ql->stats, cpu);
 		u64 v[QLINK_STAT_NR];
@@ -155,6 +162,13 @@ void qlink_stats_read(struct qlink *ql, struct qlink_stats *st)
 		for (i = 0; i < QLINK_STAT_NR; i++)
 			sum[i] += v[i];
 	}
+}
+
+void qlink_stats_read(struct qlink *ql, struct qlink_stats *st)
+{
+	u64 sum[QLINK_STAT_NR];
+
+	qlink_stats_sum(ql, sum);
 	st->attempts = sum[QLINK_STAT_ATTEMPTS];
 	st->heralds = sum[QLINK_STAT_HERALDS];
 	st->accidentals = sum[QLINK_STAT_ACCIDENTALS];

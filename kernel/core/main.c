@@ -55,9 +55,12 @@ static int __init qlink_module_init(void)
 	err = qlink_link_init();
 	if (err)
 		goto err_genl;
-	err = qlink_sock_init();
+	err = qlink_peer_init();
 	if (err)
 		goto err_link;
+	err = qlink_sock_init();
+	if (err)
+		goto err_peer;
 
 	/* debugfs is optional: errors only mean no debugfs files. */
 	qlink_debugfs = debugfs_create_dir("qlink", NULL);
@@ -68,6 +71,8 @@ static int __init qlink_module_init(void)
 	pr_info("qlink: core loaded\n");
 	return 0;
 
+err_peer:
+	qlink_peer_exit();
 err_link:
 	qlink_link_exit();
 err_genl:
@@ -79,6 +84,7 @@ static void __exit qlink_module_exit(void)
 {
 	debugfs_remove_recursive(qlink_debugfs);
 	qlink_sock_exit();
+	qlink_peer_exit();
 	qlink_link_exit();
 	qlink_genl_exit();
 }

@@ -619,6 +619,16 @@ static void qlink_batch_done(struct qlink *ql, struct qlink_batch_out *o,
 int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 		      struct qlink_herald *out, u32 out_cap)
 {
+	if (rcu_access_pointer(ql->peer))
+		return qlink_peer_tags(ql, b);
+	return qlink_pairs_tags(ql, b, out, out_cap);
+}
+EXPORT_SYMBOL_GPL(qlink_ingest_tags);
+
+/* The matcher and the buffer of qlink_ingest_tags(), for this end's tags. */
+int qlink_pairs_tags(struct qlink *ql, const struct qlink_tag_batch *b,
+		     struct qlink_herald *out, u32 out_cap)
+{
 	struct qlink_pairs *ps = ql->pairs;
 	struct qlink_batch_out o = {};
 	u32 n, k, nout = 0, f_mix;
@@ -689,7 +699,6 @@ int qlink_ingest_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 	qlink_batch_done(ql, &o, (u64)b->n[0] + b->n[1]);
 	return nout;
 }
-EXPORT_SYMBOL_GPL(qlink_ingest_tags);
 
 /**
  * qlink_ingest_heralds() - herald events of one slice in
@@ -703,6 +712,15 @@ EXPORT_SYMBOL_GPL(qlink_ingest_tags);
  * Return: the number of pairs stored, or -ENETDOWN.
  */
 int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
+{
+	if (rcu_access_pointer(ql->peer))
+		return qlink_peer_heralds(ql, b);
+	return qlink_pairs_heralds(ql, b);
+}
+EXPORT_SYMBOL_GPL(qlink_ingest_heralds);
+
+/* The buffer of qlink_ingest_heralds(), also for the peer's records. */
+int qlink_pairs_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 {
 	struct qlink_pairs *ps = ql->pairs;
 	struct qlink_batch_out o = {};
@@ -743,7 +761,51 @@ int qlink_ingest_heralds(struct qlink *ql, const struct qlink_herald_batch *b)
 	qlink_batch_done(ql, &o, b->attempts + b->n);
 	return o.pushed;
 }
-EXPORT_SYMBOL_GPL(qlink_ingest_heralds);
+
+/**
+ * qlink_pairs_drop() - drop the buffered pairs of a sequence range
+ * @ql: link
+ * @first: first sequence number
+ * @last: last one (inclusive); U64_MAX for all
+ * @reason: enum qlink_drop_reason reported
+ *
+ * For pairs the other end cannot have (the link protocol's peer restarted,
+ * fell silent or lost their records). Process or softirq context.
+ *
+ * Return: the number of pairs dropped.
+ */
+u32 qlink_pairs_drop(struct qlink *ql, u64 first, u64 last, u32 reason)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	u64 lo = 0, hi = 0, now;
+	u32 n;
+
+	spin_lock_bh(&ps->lock);
+	now = qlink_clock_ps(ps);
+	n = qcore_pairbuf_drop_range(&ps->pb, first, last, &lo, &hi);
+	ps->dropped_peer += n;
+	spin_unlock_bh(&ps->lock);
+	qlink_drop_event(ql, reason, lo, hi, n, now);
+	return n;
+}
+
+/*
+ * The offset between the two channels measured from the last
+ * coincidences, and how many coincidences were found since the start:
+ * false while there was none.
+ */
+bool qlink_pairs_offset(struct qlink *ql, s64 *offset_ps, u64 *n_coinc)
+{
+	struct qlink_pairs *ps = ql->pairs;
+	bool valid;
+
+	spin_lock_bh(&ps->lock);
+	valid = ps->offset_valid;
+	*offset_ps = ps->offset_q8 >> OFFSET_EWMA_SHIFT;
+	*n_coinc = ps->coinc_total;
+	spin_unlock_bh(&ps->lock);
+	return valid;
+}
 
 /* @p, taken at @now, as a struct qlink_pair_info. */
 static void qlink_pair_taken(struct qlink_pairs *ps, const struct qcore_pair *p,

@@ -148,7 +148,7 @@ void qlink_pairs_read_stats(struct qlink *ql, struct qlink_pairs_stats *st)
 	st->pairs = ps->pb.live;
 	st->slots_used = ps->pb.used_slots;
 	st->max_pairs = ps->ring_size;
-	st->flushed = ps->flushed;
+	st->flushed = ps->flushed + ps->dropped_peer;
 	st->tags_rejected = ps->tags_rejected + ps->m.stats.rejected_order +
 			    ps->m.stats.rejected_wrap;
 	st->match_overflow = ps->match_overflow + ps->m.stats.out_overflow +

@@ -62,6 +62,8 @@
  * @base: buffer counters of earlier runs (the buffer restarts with the
  *	link), so that the reported ones count since creation
  * @flushed: pairs flushed by restarts
+ * @dropped_peer: pairs dropped because the link protocol's peer cannot
+ *	have them (qlink_pairs_drop())
  * @tags_rejected: tags refused by the matcher, since creation
  * @match_overflow: coincidences lost to output or carry limits
  * @events_lost: events not sent for want of memory; atomic, updated
@@ -105,6 +107,7 @@ struct qlink_pairs {
 
 	struct qcore_pb_stats base;
 	u64 flushed;
+	u64 dropped_peer;
 	u64 tags_rejected;
 	u64 match_overflow;
 	atomic64_t events_lost;

@@ -3,8 +3,9 @@
  * qlinktest: a driver that creates its links itself, as one that finds
  * hardware does (qlink_alloc(), qlink_register(), qlink_unregister(),
  * qlink_free()): qlinksim is created by `ip link add` and never takes this
- * path. Its links herald nothing. Loaded only by its selftest
- * (selftests/link_register.sh), driven through debugfs:
+ * path. Its links herald nothing; while up, their link clock runs (what
+ * the link protocol's hellos carry, selftests/peer_proto.sh). Loaded only
+ * by its selftests, driven through debugfs:
  *
  *   /sys/kernel/debug/qlinktest/create         write N: N more links
  *	"qltest%d", all or none (an error unregisters those of the write)
@@ -47,7 +48,20 @@ static u32 qlinktest_n;
 static atomic_t qlinktest_fail_register = ATOMIC_INIT(0);
 static struct dentry *qlinktest_debugfs;
 
-static const struct qlink_ops qlinktest_ops = {};
+static int qlinktest_start(struct qlink *ql)
+{
+	return qlink_pairs_start(ql, ktime_get());
+}
+
+static void qlinktest_stop(struct qlink *ql)
+{
+	qlink_pairs_stop(ql);
+}
+
+static const struct qlink_ops qlinktest_ops = {
+	.start = qlinktest_start,
+	.stop = qlinktest_stop,
+};
 
 static const struct qlink_caps qlinktest_caps = {
 	.herald_models = BIT(QLINK_HERALD_EVENTS),

@@ -335,6 +335,39 @@ int qcore_pairbuf_take_seq(struct qcore_pairbuf *pb, u64 seq,
 }
 
 /**
+ * qcore_pairbuf_drop_range() - drop the pairs numbered @first .. @last
+ * @pb: buffer
+ * @first: lowest sequence number
+ * @last: highest (inclusive)
+ * @lo: set to the lowest number dropped, if any
+ * @hi: set to the highest
+ *
+ * For pairs the other end of the link does not have. O(log n + dropped).
+ *
+ * Return: how many were dropped.
+ */
+u32 qcore_pairbuf_drop_range(struct qcore_pairbuf *pb, u64 first, u64 last,
+			     u64 *lo, u64 *hi)
+{
+	struct qcore_pair *r;
+	u32 k, n = 0;
+
+	for (k = qcore_pairbuf_seek(pb, first); k < pb->used; k++) {
+		r = &pb->ring[pb_index(pb, k)];
+		if (r->seq > last)
+			break;
+		if (r->state != QCORE_PAIR_READY)
+			continue;
+		if (!n++)
+			*lo = r->seq;
+		*hi = r->seq;
+		pb_release(pb, r);
+	}
+	pb_reclaim(pb);
+	return n;
+}
+
+/**
  * qcore_pairbuf_expire() - drop the pairs past the cutoff
  * @pb: buffer
  * @now_ps: current time

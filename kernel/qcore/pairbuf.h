@@ -96,6 +96,8 @@ int qcore_pairbuf_take_upto(struct qcore_pairbuf *pb, u64 now_ps, u32 min_f,
 			    struct qcore_pb_report *rep);
 int qcore_pairbuf_take_seq(struct qcore_pairbuf *pb, u64 seq,
 			   struct qcore_pair *out);
+u32 qcore_pairbuf_drop_range(struct qcore_pairbuf *pb, u64 first, u64 last,
+			     u64 *lo, u64 *hi);
 u32 qcore_pairbuf_expire(struct qcore_pairbuf *pb, u64 now_ps,
 			 struct qcore_pb_report *rep);
 u32 qcore_pairbuf_seek(const struct qcore_pairbuf *pb, u64 seq);

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Instructions per timestamp of the qcore matcher and of the plain merge,
-# from one callgrind run of the benchmark's callgrind mode (-c), which
-# calls each candidate once in its own noinline function.
+# and per call of the cross-correlation, from one callgrind run of the
+# benchmark's callgrind mode (-c), which calls each candidate once in its
+# own noinline function.
 #
 #   callgrind.sh <bench binary> <tags per channel> <callgrind out file>
 set -u
@@ -31,7 +32,8 @@ ir() {
 m=$(ir bench_run_matcher)
 p=$(ir bench_run_merge)
 v=$(ir bench_run_validate)
-awk -v m="$m" -v p="$p" -v v="$v" -v n="$n" 'BEGIN {
+x=$(ir bench_run_xcorr)
+awk -v m="$m" -v p="$p" -v v="$v" -v x="$x" -v n="$n" 'BEGIN {
 	ts = 2 * n
 	printf "# instructions per timestamp (callgrind, 2 x %d tags)\n", n
 	printf "%-34s %9.2f\n", "qcore matcher, total", m / ts
@@ -41,4 +43,6 @@ awk -v m="$m" -v p="$p" -v v="$v" -v n="$n" 'BEGIN {
 	printf "%-34s %8s (merge alone: %s)\n", "goal <= 10 per timestamp",
 		m / ts <= 10 ? "met" : "NOT met",
 		(m - 2 * v) / ts <= 10 ? "met" : "not met"
+	printf "%-34s %9.2f M (%.1f per tag)\n",
+		"xcorr, one call (2 x 1e5 tags)", x / 1e6, x / 2e5
 }'
