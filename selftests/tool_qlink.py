@@ -1036,12 +1036,74 @@ def peer_tests(d):
     run(["insmod", ko], check=True)
     try:
         with open("/sys/kernel/debug/qlinktest/create", "w") as f:
-            f.write("1")
-        dev = [l["ifname"] for l in jrun([QLINK, "-j", "link", "show"])
-               if l["ifname"].startswith("qltest")][0]
-        peer_round_trip(dev, key, fp, khex, kraw, dst)
+            f.write("2")
+        devs = sorted(l["ifname"] for l in jrun([QLINK, "-j", "link", "show"])
+                      if l["ifname"].startswith("qltest"))
+        peer_round_trip(devs[0], key, fp, khex, kraw, dst)
+        peer_two_ends(devs, fp, khex)
     finally:
+        run([SYS_IP, "link", "del", "qlt_v0"])
         run(["rmmod", "qlinktest"])
+
+
+def peer_two_ends(devs, fp, khex):
+    """
+    Two link ends in two netns, joined by a veth pair only: the protocol
+    comes up, and each end shows the other's epoch and what it measured.
+    """
+    a, b = devs
+    run([SYS_IP, "link", "add", "qlt_v0", "type", "veth", "peer", "name",
+         "qlt_v1", "netns", NS], check=True)
+    run([SYS_IP, "addr", "add", "198.51.100.1/24", "dev", "qlt_v0"],
+        check=True)
+    run([SYS_IP, "link", "set", "qlt_v0", "up"], check=True)
+    run([SYS_IP, "link", "set", b, "netns", NS], check=True)
+    run([SYS_IP, "addr", "add", "198.51.100.2/24", "dev", "qlt_v1"], ns=NS,
+        check=True)
+    run([SYS_IP, "link", "set", "qlt_v1", "up"], ns=NS, check=True)
+
+    def up():
+        p = run([QLINK, "link", "set", "dev", a, "peer", "198.51.100.2:4748",
+                 "key", khex, "role", "decide"])
+        q = run([IPQ, "-n", NS, "qlink", "link", "set", "dev", b, "peer",
+                 "198.51.100.1:4748", "key", khex, "role", "follow"])
+        assert p.returncode == 0 and q.returncode == 0, (p.stderr, q.stderr)
+        run([SYS_IP, "link", "set", a, "up"], check=True)
+        run([SYS_IP, "link", "set", b, "up"], ns=NS, check=True)
+        try:
+            for _ in range(100):
+                la = jrun([QLINK, "-j", "link", "show", "dev", a])[0]
+                lb = jrun([QLINK, "-n", NS, "-j", "link", "show", "dev",
+                           b])[0]
+                if la["peer"]["state"] == lb["peer"]["state"] == "up":
+                    break
+                time.sleep(0.2)
+            pa, pb = la["peer"], lb["peer"]
+            assert pa["state"] == pb["state"] == "up", (pa, pb)
+            assert la["carrier"] and lb["carrier"], (la, lb)
+            assert pa["fingerprint"] == pb["fingerprint"] == fp, (pa, pb)
+            assert pa["peer_epoch"] == pb["epoch"] and \
+                pb["peer_epoch"] == pa["epoch"], (pa, pb)
+            for pe in (pa, pb):
+                assert pe["rtt"] > 0 and pe["clock_offset_error"] > 0, pe
+            out = run([QLINK, "-d", "link", "show", "dev", a],
+                      check=True).stdout
+            lines = out.splitlines()
+            i = [k for k, ln in enumerate(lines)
+                 if ln.startswith("    peer ")][0]
+            assert lines[i].startswith("    peer 198.51.100.2:4748 "
+                                       "local-port 4748 role decide state "
+                                       "up fingerprint %s" % fp), out
+            assert re.fullmatch(r"    epoch \d+ peer-epoch \d+ rtt \S+ "
+                                r"clock-offset -?\S+ \+- \S+", lines[i + 1]), \
+                out
+            st = jrun([QLINK, "-s", "-j", "link", "show", "dev", a])[0]
+            assert st["stats"]["proto_rx"] > 0, st["stats"]
+        finally:
+            run([SYS_IP, "link", "set", a, "down"])
+            run([SYS_IP, "link", "set", b, "down"], ns=NS)
+        return True
+    check("peer-two-ends-up", up)
 
 
 def peer_round_trip(dev, key, fp, khex, kraw, dst):
