@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
@@ -43,6 +44,8 @@
 
 /* Highest attribute number a set holds (NLA_TYPE_MASK). */
 #define QL_ATTR_LIMIT	0x3fff
+/* Longest binary value an attribute holds. */
+#define QL_BIN_MAX	(0xffff - NLA_HDRLEN)
 
 /*
  * The nests the library knows, and where uapi/qlink.yaml describes their
@@ -60,6 +63,7 @@ static const struct ql_nest_desc ql_nests[] = {
 	{ QLINK_A_LINK_CAPS, "QLINK_A_CAPS_", QLINK_ASET_CAPS },
 	{ QLINK_A_LINK_CONFIG, "QLINK_A_CONFIG_", QLINK_ASET_CONFIG },
 	{ QLINK_A_LINK_CALIB, "QLINK_A_CALIB_", QLINK_ASET_CALIB },
+	{ QLINK_A_LINK_PEER, "QLINK_A_PEER_", QLINK_ASET_PEER },
 	{ QLINK_A_STATS, "QLINK_A_STATS_", QLINK_ASET_STATS },
 	{ QLINK_A_PAIR, "QLINK_A_PAIR_", QLINK_ASET_PAIR },
 	{ QLINK_A_PURPOSE, "QLINK_A_PURPOSE_", QLINK_ASET_PURPOSE },
@@ -85,6 +89,10 @@ static int ql_type_of(uint8_t at)
 		return QL_TYPE_STRING;
 	case QLINK_AT_NEST:
 		return QL_TYPE_NEST;
+	case QLINK_AT_BINARY:
+		return QL_TYPE_BINARY;
+	case QLINK_AT_FLAG:
+		return QL_TYPE_FLAG;
 	}
 	return 0;
 }
@@ -96,6 +104,10 @@ struct ql_val {
 		int64_t v;
 		char *s;
 		struct ql_attrs *n;
+		struct {
+			void *p;
+			uint32_t len;
+		} b;
 	};
 };
 
@@ -193,12 +205,17 @@ static bool is_int(int type)
 	return type >= QL_TYPE_U8 && type <= QL_TYPE_S64;
 }
 
+/* Binary values may be keys: wiped before their memory goes back. */
 static void val_release(struct ql_val *v)
 {
-	if (v->type == QL_TYPE_STRING)
+	if (v->type == QL_TYPE_STRING) {
 		free(v->s);
-	else if (v->type == QL_TYPE_NEST)
+	} else if (v->type == QL_TYPE_NEST) {
 		ql_attrs_free(v->n);
+	} else if (v->type == QL_TYPE_BINARY) {
+		explicit_bzero(v->b.p, v->b.len);
+		free(v->b.p);
+	}
 }
 
 static void attrs_init(struct ql_attrs *a, int nest)
@@ -385,6 +402,45 @@ QL_API int ql_attrs_put_nest(struct ql_attrs *a, int attr,
 	return put_nest_owned(a, attr, c);
 }
 
+QL_API int ql_attrs_put_bin(struct ql_attrs *a, int attr, const void *data,
+			    size_t len)
+{
+	struct ql_val *v;
+	void *p;
+
+	if (!a || (!data && len) || attr < 1 || attr > QL_ATTR_LIMIT ||
+	    len > QL_BIN_MAX)
+		return -EINVAL;
+	p = malloc(len ? len : 1);
+	if (!p)
+		return -ENOMEM;
+	if (len)
+		memcpy(p, data, len);
+	v = slot(a, attr);
+	if (!v) {
+		explicit_bzero(p, len);
+		free(p);
+		return -ENOMEM;
+	}
+	v->type = QL_TYPE_BINARY;
+	v->b.p = p;
+	v->b.len = len;
+	return 0;
+}
+
+QL_API int ql_attrs_put_flag(struct ql_attrs *a, int attr)
+{
+	struct ql_val *v;
+
+	if (!a || attr < 1 || attr > QL_ATTR_LIMIT)
+		return -EINVAL;
+	v = slot(a, attr);
+	if (!v)
+		return -ENOMEM;
+	v->type = QL_TYPE_FLAG;
+	return 0;
+}
+
 QL_API int ql_attrs_del(struct ql_attrs *a, int attr)
 {
 	int i = find(a, attr);
@@ -409,6 +465,10 @@ static int copy_into(struct ql_attrs *dst, const struct ql_attrs *src)
 			err = ql_attrs_put_str(dst, v->attr, v->s);
 		else if (v->type == QL_TYPE_NEST)
 			err = ql_attrs_put_nest(dst, v->attr, v->n);
+		else if (v->type == QL_TYPE_BINARY)
+			err = ql_attrs_put_bin(dst, v->attr, v->b.p, v->b.len);
+		else if (v->type == QL_TYPE_FLAG)
+			err = ql_attrs_put_flag(dst, v->attr);
 		else
 			err = ql_attrs_put_type(dst, v->attr, v->type, v->v);
 	}
@@ -470,6 +530,21 @@ QL_API const struct ql_attrs *ql_attrs_get_nest(const struct ql_attrs *a,
 	const struct ql_val *v = lookup(a, attr);
 
 	return v && v->type == QL_TYPE_NEST ? v->n : NULL;
+}
+
+QL_API const void *ql_attrs_get_bin(const struct ql_attrs *a, int attr,
+				    size_t *len)
+{
+	const struct ql_val *v = lookup(a, attr);
+
+	if (!v || v->type != QL_TYPE_BINARY) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = v->b.len;
+	return v->b.p;
 }
 
 QL_API int ql_attrs_next(const struct ql_attrs *a, int attr)
@@ -551,6 +626,10 @@ static int parse_one(struct ql_attrs *a, const struct nlattr *nla)
 					 (int64_t)nla_get_u64((struct nlattr *)nla));
 	case QL_TYPE_STRING:
 		return put_str_owned(a, t, strndup(nla_data(nla), nla_len(nla)));
+	case QL_TYPE_BINARY:
+		return ql_attrs_put_bin(a, t, nla_data(nla), nla_len(nla));
+	case QL_TYPE_FLAG:
+		return ql_attrs_put_flag(a, t);
 	}
 	/* A nest: the top level's nests have tables, deeper ones not. */
 	child = ql_attrs_new(a->nest == QL_NEST_TOP ? t : QL_NEST_RAW);
@@ -603,6 +682,12 @@ static int put_attrs(struct nl_msg *msg, const struct ql_attrs *a)
 			break;
 		case QL_TYPE_STRING:
 			err = nla_put_string(msg, v->attr, v->s);
+			break;
+		case QL_TYPE_BINARY:
+			err = nla_put(msg, v->attr, v->b.len, v->b.p);
+			break;
+		case QL_TYPE_FLAG:
+			err = nla_put_flag(msg, v->attr);
 			break;
 		case QL_TYPE_NEST:
 			nest = nla_nest_start(msg, v->attr);
@@ -884,6 +969,11 @@ static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
 		}
 	}
 	set_err(x->h, e->error ? e->error : 0, msg);
+	/* The echoed request may hold a key: wipe it once read. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len >= sizeof(e->msg) &&
+	    NLMSG_HDRLEN + off <= nlh->nlmsg_len)
+		explicit_bzero(&e->msg + 1, e->msg.nlmsg_len - sizeof(e->msg));
 	x->done = 1;
 	return NL_STOP;
 }
@@ -943,6 +1033,8 @@ static int transact_on(struct nl_sock *sk, struct xact *x, struct nl_msg *msg)
 
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send_auto(sk, msg);
+	/* A request may carry a key (QLINK_A_PEER_KEY): no copy stays. */
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (err < 0) {
 		nl_cb_put(cb);
@@ -1708,6 +1800,8 @@ QL_API const char *ql_change_name(uint32_t change)
 		return "carrier";
 	case QLINK_CHANGE_NAME:
 		return "name";
+	case QLINK_CHANGE_PEER:
+		return "peer";
 	}
 	return NULL;
 }
@@ -1736,6 +1830,92 @@ QL_API const char *ql_drop_reason_name(uint32_t reason)
 		return "low-fidelity";
 	case QLINK_DROP_FLUSH:
 		return "flush";
+	case QLINK_DROP_PEER:
+		return "peer";
+	}
+	return NULL;
+}
+
+/*
+ * The link protocol's peer (QLINK_A_LINK_PEER).
+ */
+QL_API int ql_peer_put_addr(struct ql_attrs *peer, const struct sockaddr *sa,
+			    socklen_t len)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+	int err;
+
+	if (!peer || !sa)
+		return -EINVAL;
+	if (sa->sa_family == AF_INET && len >= sizeof(*s4))
+		err = ql_attrs_put_bin(peer, QLINK_A_PEER_ADDRESS,
+				       &s4->sin_addr, sizeof(s4->sin_addr)) ?:
+		      ql_attrs_put_type(peer, QLINK_A_PEER_PORT, QL_TYPE_U16,
+					ntohs(s4->sin_port));
+	else if (sa->sa_family == AF_INET6 && len >= sizeof(*s6))
+		err = ql_attrs_put_bin(peer, QLINK_A_PEER_ADDRESS,
+				       &s6->sin6_addr, sizeof(s6->sin6_addr)) ?:
+		      ql_attrs_put_type(peer, QLINK_A_PEER_PORT, QL_TYPE_U16,
+					ntohs(s6->sin6_port));
+	else
+		return -EAFNOSUPPORT;
+	return err;
+}
+
+QL_API int ql_peer_addr(const struct ql_attrs *peer,
+			struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	uint16_t port = ql_attrs_get(peer, QLINK_A_PEER_PORT);
+	const void *addr;
+	size_t len;
+
+	if (!ss)
+		return -EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	addr = ql_attrs_get_bin(peer, QLINK_A_PEER_ADDRESS, &len);
+	if (!addr)
+		return -ENOENT;
+	if (len == sizeof(s4->sin_addr)) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, addr, len);
+	} else if (len == sizeof(s6->sin6_addr)) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, addr, len);
+	} else {
+		return -EPROTO;
+	}
+	return 0;
+}
+
+QL_API const char *ql_peer_role_name(uint32_t role)
+{
+	switch (role) {
+	case QLINK_ROLE_DECIDE:
+		return "decide";
+	case QLINK_ROLE_FOLLOW:
+		return "follow";
+	}
+	return NULL;
+}
+
+QL_API const char *ql_peer_state_name(uint32_t state)
+{
+	switch (state) {
+	case QLINK_PEER_DOWN:
+		return "down";
+	case QLINK_PEER_CONNECTING:
+		return "connecting";
+	case QLINK_PEER_DISAGREE:
+		return "disagree";
+	case QLINK_PEER_CALIBRATING:
+		return "calibrating";
+	case QLINK_PEER_UP:
+		return "up";
 	}
 	return NULL;
 }

@@ -38,13 +38,21 @@
  * request, ql_sock_recv() reads one result record. These return a negative
  * errno and do not touch any handle's ql_errmsg().
  *
- * Every symbol is in version node LIBQLINK_1 of libqlink.so.1.
+ * The link protocol's peer (the other end of a link on another host) is
+ * the QLINK_A_LINK_PEER nest of a link: ql_peer_addr() reads its address,
+ * ql_attrs_get() the rest; a QLINK_A_LINK_PEER set given to ql_link_set()
+ * configures or (QLINK_A_PEER_CLEAR) removes it. See "Peers" below.
+ *
+ * Every symbol is in version node LIBQLINK_1 of libqlink.so.1, except
+ * those marked "LIBQLINK_1.1" (library version 1.1).
  */
 #ifndef _QLINK_QLINK_H
 #define _QLINK_QLINK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <linux/qlink.h>
 
 #ifdef __cplusplus
@@ -53,7 +61,7 @@ extern "C" {
 
 /* Version of the library (not of the kernel family). */
 #define QL_VERSION_MAJOR	1
-#define QL_VERSION_MINOR	0
+#define QL_VERSION_MINOR	1
 
 /*
  * Attribute sets.
@@ -69,6 +77,8 @@ enum ql_type {
 	QL_TYPE_S64,
 	QL_TYPE_STRING,
 	QL_TYPE_NEST,
+	QL_TYPE_BINARY,		/* bytes (1.1) */
+	QL_TYPE_FLAG,		/* present or not, no value (1.1) */
 };
 
 /* The top-level attributes of a qlink message (enum qlink_attr). */
@@ -141,6 +151,23 @@ int ql_attrs_put_str(struct ql_attrs *a, int attr, const char *s);
 int ql_attrs_put_nest(struct ql_attrs *a, int attr,
 		      const struct ql_attrs *child);
 
+/**
+ * ql_attrs_put_bin() - add or replace binary attribute @attr with a copy of
+ *	the @len bytes at @data (LIBQLINK_1.1)
+ *
+ * The copy is wiped before it is freed (the set freed or cleared, the value
+ * replaced or deleted), and libqlink wipes the requests it sends: a key
+ * may be put this way. Return: 0, -EINVAL (@len over 65531), -ENOMEM.
+ */
+int ql_attrs_put_bin(struct ql_attrs *a, int attr, const void *data,
+		     size_t len);
+
+/**
+ * ql_attrs_put_flag() - add flag attribute @attr (sent without a value,
+ *	as QLINK_A_PEER_CLEAR) (LIBQLINK_1.1)
+ */
+int ql_attrs_put_flag(struct ql_attrs *a, int attr);
+
 /** ql_attrs_del() - remove @attr; 0, or -ENOENT if it was not there */
 int ql_attrs_del(struct ql_attrs *a, int attr);
 
@@ -162,6 +189,14 @@ const char *ql_attrs_get_str(const struct ql_attrs *a, int attr);
 
 /** ql_attrs_get_nest() - the nested set @attr, or NULL */
 const struct ql_attrs *ql_attrs_get_nest(const struct ql_attrs *a, int attr);
+
+/**
+ * ql_attrs_get_bin() - the bytes of binary attribute @attr, valid as long
+ *	as the set, and their number in *@len (if @len is not NULL); NULL
+ *	(and 0) if absent or not binary. A flag is read with ql_attrs_has().
+ *	(LIBQLINK_1.1)
+ */
+const void *ql_attrs_get_bin(const struct ql_attrs *a, int attr, size_t *len);
 
 /**
  * ql_attrs_next() - the first attribute of @a above @attr, in number order:
@@ -250,8 +285,8 @@ int64_t ql_link_value(const struct ql_link *l, int attr);
 /**
  * ql_link_attrs() - the attributes of @l in @nest: QL_NEST_TOP for the
  *	top-level ones, else a nest such as QLINK_A_LINK_CONFIG,
- *	QLINK_A_LINK_CALIB, QLINK_A_LINK_CAPS, QLINK_A_STATS,
- *	QLINK_A_PURPOSE, QLINK_A_PAIR
+ *	QLINK_A_LINK_CALIB, QLINK_A_LINK_CAPS, QLINK_A_LINK_PEER,
+ *	QLINK_A_STATS, QLINK_A_PURPOSE, QLINK_A_PAIR
  * Return: the set, valid as long as @l; NULL if @l has no such nest.
  */
 const struct ql_attrs *ql_link_attrs(const struct ql_link *l, int nest);
@@ -429,9 +464,59 @@ const char *ql_herald_model_name(uint32_t model);
 
 /**
  * ql_drop_reason_name() - "expired", "full", "slots", "low-fidelity",
- *	"flush" (enum qlink_drop_reason) or NULL
+ *	"flush", "peer" (enum qlink_drop_reason) or NULL
  */
 const char *ql_drop_reason_name(uint32_t reason);
+
+/*
+ * Peers (LIBQLINK_1.1): the link protocol between the two ends of a link on
+ * two hosts (Documentation/qlink-protocol.rst). A link with a peer has the
+ * nest QLINK_A_LINK_PEER, ql_link_attrs(l, QLINK_A_LINK_PEER): its
+ * address (ql_peer_addr()), QLINK_A_PEER_PORT, _LOCAL_PORT, _ROLE (enum
+ * qlink_peer_role), _TIMEOUT and _KEEPALIVE (ms), and what the kernel
+ * reports: _FINGERPRINT of the key, _STATE (enum qlink_peer_state),
+ * _EPOCH, _PEER_EPOCH, _RTT (ns), _CLOCK_OFFSET and _CLOCK_OFFSET_ERROR
+ * (ps). The key is never read back.
+ *
+ * To configure it, give ql_link_set() a set of QLINK_A_LINK_PEER with the
+ * address and port (ql_peer_put_addr()), the 32-byte QLINK_A_PEER_KEY
+ * (ql_attrs_put_bin()), and as needed QLINK_A_PEER_ROLE, _LOCAL_PORT
+ * (default: the peer's port), _TIMEOUT (3000), _KEEPALIVE (1000) and
+ * _NETNS_FD (an fd of the netns whose UDP socket carries the protocol;
+ * default the caller's), put with ql_attrs_put(). The set replaces the
+ * whole peer configuration; the role is required unless the driver fixes
+ * it. A set with only the flag QLINK_A_PEER_CLEAR (ql_attrs_put_flag())
+ * removes the peer. The peer cannot change while the link is up (-EBUSY).
+ */
+
+/**
+ * ql_peer_put_addr() - put the peer's address and port, from a
+ *	struct sockaddr_in or sockaddr_in6 @sa of @len bytes, into @peer as
+ *	QLINK_A_PEER_ADDRESS and QLINK_A_PEER_PORT
+ * Return: 0, -EAFNOSUPPORT (another family, or @len too short), -EINVAL,
+ * -ENOMEM.
+ */
+int ql_peer_put_addr(struct ql_attrs *peer, const struct sockaddr *sa,
+		     socklen_t len);
+
+/**
+ * ql_peer_addr() - the peer's address and port as a struct sockaddr_in or
+ *	sockaddr_in6 in *@ss (zeroed first)
+ * @peer: ql_link_attrs(l, QLINK_A_LINK_PEER); NULL: no peer
+ *
+ * Return: 0; -ENOENT without a peer address; -EPROTO for an address of
+ * neither 4 nor 16 bytes.
+ */
+int ql_peer_addr(const struct ql_attrs *peer, struct sockaddr_storage *ss);
+
+/** ql_peer_role_name() - "decide", "follow" (enum qlink_peer_role) or NULL */
+const char *ql_peer_role_name(uint32_t role);
+
+/**
+ * ql_peer_state_name() - "down", "connecting", "disagree", "calibrating",
+ *	"up" (enum qlink_peer_state) or NULL
+ */
+const char *ql_peer_state_name(uint32_t state);
 
 /*
  * Purposes (QLINK_CMD_PURPOSE_GET / _SET): the QLINK_A_PURPOSE nest of a

@@ -40,3 +40,6 @@ for dir in "$@"; do
 		[ -f "$prog" ] && [ -x "$prog" ] && run_one "$prog"
 	done
 done
+# The TAP lines are the result; the loop's last test (a non-executable
+# file) is not.
+exit 0

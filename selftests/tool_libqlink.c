@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "kselftest_harness.h"
@@ -40,6 +43,10 @@ FIXTURE_TEARDOWN(lib)
 	ql_close(self->h);
 	if (system("ip link del " A " 2>/dev/null")) {
 		/* already gone */
+	}
+	/* what a failed lib.peer left loaded */
+	if (system("rmmod qlinktest 2>/dev/null")) {
+		/* not loaded */
 	}
 }
 
@@ -787,6 +794,163 @@ TEST_F(lib, sockets)
 	close(b);
 }
 
+/*
+ * The link protocol's peer through link-set (QLINK_A_LINK_PEER). Skipped
+ * when clearing the peer tells that the kernel has no link protocol: its
+ * link-set knows no QLINK_A_LINK_PEER, or has its policy but no handler.
+ */
+static int clear_peer(struct ql_handle *h, const char *ifname)
+{
+	struct ql_attrs *p = ql_attrs_new(QLINK_A_LINK_PEER);
+	int err = p ? ql_attrs_put_flag(p, QLINK_A_PEER_CLEAR) : -ENOMEM;
+
+	if (!err)
+		err = ql_link_set(h, ifname, p);
+	ql_attrs_free(p);
+	return err;
+}
+
+static bool no_protocol(struct ql_handle *h)
+{
+	return clear_peer(h, A) == -EINVAL &&
+	       (strstr(ql_errmsg(h), "QLINK_A_LINK_CONFIG or QLINK_A_LINK_CALIB required") ||
+		strstr(ql_errmsg(h), "Unknown attribute type"));
+}
+
+/*
+ * qlinktest.ko of the build tree (the Debian kernel's in the tree, the
+ * debug kernel's in build/kmod-debug), loaded with one link: its other end
+ * is not in this kernel, as a hardware driver's. The link's name in @name.
+ */
+static bool qlinktest_link(struct ql_handle *h, char *name)
+{
+	static const char *const ko[] = {
+		PLUGIN_DIR "/../../kernel/drivers/qlinktest.ko",
+		PLUGIN_DIR "/../kmod-debug/kernel/drivers/qlinktest.ko",
+	};
+	char cmd[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(ko) / sizeof(ko[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "insmod %s 2>/dev/null", ko[i]);
+		if (!access(ko[i], R_OK) && !system(cmd))
+			break;
+	}
+	if (i == sizeof(ko) / sizeof(ko[0]) ||
+	    system("echo 1 > /sys/kernel/debug/qlinktest/create"))
+		return false;
+	for (i = 0; i < 16; i++) {
+		struct ql_link *l;
+
+		snprintf(name, IF_NAMESIZE, "qltest%zu", i);
+		if (!ql_link_get(h, name, &l)) {
+			ql_link_free(l);
+			return true;
+		}
+	}
+	return false;
+}
+
+TEST_F(lib, peer)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(5000) };
+	struct sockaddr_in s4 = { .sin_family = AF_INET,
+				  .sin_port = htons(4747) };
+	struct ql_attrs *p = ql_attrs_new(QLINK_A_LINK_PEER);
+	struct sockaddr_storage ss;
+	const struct ql_attrs *got;
+	char dev[IF_NAMESIZE];
+	uint8_t key[32];
+	uint64_t fp;
+	struct ql_link *l;
+	int i, fd;
+
+	ASSERT_NE(NULL, p);
+	if (no_protocol(self->h)) {
+		ql_attrs_free(p);
+		SKIP(return, "the kernel has no link protocol: %s",
+		     ql_errmsg(self->h));
+	}
+	for (i = 0; i < 32; i++)
+		key[i] = i + 1;
+	inet_pton(AF_INET, "192.0.2.1", &s4.sin_addr);
+	ASSERT_EQ(0, ql_peer_put_addr(p, (struct sockaddr *)&s4, sizeof(s4)));
+	ASSERT_EQ(0, ql_attrs_put_bin(p, QLINK_A_PEER_KEY, key, sizeof(key)));
+	ASSERT_EQ(0, ql_attrs_put(p, QLINK_A_PEER_ROLE, QLINK_ROLE_DECIDE));
+	/* Both ends of A's link are here: it has no use for a peer. */
+	EXPECT_EQ(-EOPNOTSUPP, ql_link_set(self->h, A, p));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "needs no peer"))
+		TH_LOG("%s", ql_errmsg(self->h));
+
+	if (!qlinktest_link(self->h, dev)) {
+		ql_attrs_free(p);
+		if (system("rmmod qlinktest 2>/dev/null")) {
+			/* not loaded */
+		}
+		SKIP(return, "no qlinktest.ko for this kernel");
+	}
+	ASSERT_EQ(0, ql_link_set(self->h, dev, p)) TH_LOG("%s", ql_errmsg(self->h));
+	ASSERT_EQ(0, ql_link_get(self->h, dev, &l));
+	got = ql_link_attrs(l, QLINK_A_LINK_PEER);
+	ASSERT_NE(NULL, got);
+	ASSERT_EQ(0, ql_peer_addr(got, &ss));
+	EXPECT_EQ(AF_INET, ss.ss_family);
+	EXPECT_EQ(0, memcmp(&s4, &ss, sizeof(s4)));
+	EXPECT_EQ(4747, ql_attrs_get(got, QLINK_A_PEER_PORT));
+	EXPECT_EQ(4747, ql_attrs_get(got, QLINK_A_PEER_LOCAL_PORT));
+	EXPECT_EQ(3000, ql_attrs_get(got, QLINK_A_PEER_TIMEOUT));
+	EXPECT_EQ(1000, ql_attrs_get(got, QLINK_A_PEER_KEEPALIVE));
+	EXPECT_EQ(QLINK_ROLE_DECIDE, ql_attrs_get(got, QLINK_A_PEER_ROLE));
+	EXPECT_EQ(QLINK_PEER_DOWN, ql_attrs_get(got, QLINK_A_PEER_STATE));
+	EXPECT_FALSE(ql_attrs_has(got, QLINK_A_PEER_KEY));
+	EXPECT_TRUE(ql_attrs_has(got, QLINK_A_PEER_FINGERPRINT));
+	fp = ql_attrs_get(got, QLINK_A_PEER_FINGERPRINT);
+	EXPECT_NE(0, fp);
+	ql_link_free(l);
+
+	/* Out of range: named, nothing changed. */
+	ASSERT_EQ(0, ql_attrs_put(p, QLINK_A_PEER_TIMEOUT, 50));
+	EXPECT_EQ(-ERANGE, ql_link_set(self->h, dev, p));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "QLINK_A_PEER_TIMEOUT"))
+		TH_LOG("%s", ql_errmsg(self->h));
+	EXPECT_NE(NULL, strstr(ql_errmsg(self->h), "allowed [100, 600000]"))
+		TH_LOG("%s", ql_errmsg(self->h));
+
+	/* Replaced as a whole: IPv6, another port, a netns fd, same key. */
+	ql_attrs_clear(p);
+	inet_pton(AF_INET6, "2001:db8::1", &s6.sin6_addr);
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ql_peer_put_addr(p, (struct sockaddr *)&s6, sizeof(s6)));
+	ASSERT_EQ(0, ql_attrs_put_bin(p, QLINK_A_PEER_KEY, key, sizeof(key)));
+	ASSERT_EQ(0, ql_attrs_put(p, QLINK_A_PEER_ROLE, QLINK_ROLE_FOLLOW));
+	ASSERT_EQ(0, ql_attrs_put(p, QLINK_A_PEER_LOCAL_PORT, 6000));
+	ASSERT_EQ(0, ql_attrs_put(p, QLINK_A_PEER_NETNS_FD, fd));
+	ASSERT_EQ(0, ql_link_set(self->h, dev, p)) TH_LOG("%s", ql_errmsg(self->h));
+	close(fd);
+	ASSERT_EQ(0, ql_link_get(self->h, dev, &l));
+	got = ql_link_attrs(l, QLINK_A_LINK_PEER);
+	ASSERT_NE(NULL, got);
+	ASSERT_EQ(0, ql_peer_addr(got, &ss));
+	EXPECT_EQ(0, memcmp(&s6, &ss, sizeof(s6)));
+	EXPECT_EQ(6000, ql_attrs_get(got, QLINK_A_PEER_LOCAL_PORT));
+	EXPECT_STREQ("follow", ql_peer_role_name(ql_attrs_get(got,
+							      QLINK_A_PEER_ROLE)));
+	EXPECT_EQ(fp, (uint64_t)ql_attrs_get(got, QLINK_A_PEER_FINGERPRINT));
+	ql_link_free(l);
+
+	/* Cleared. */
+	ASSERT_EQ(0, clear_peer(self->h, dev)) TH_LOG("%s", ql_errmsg(self->h));
+	ASSERT_EQ(0, ql_link_get(self->h, dev, &l));
+	EXPECT_EQ(NULL, ql_link_attrs(l, QLINK_A_LINK_PEER));
+	EXPECT_EQ(-ENOENT, ql_peer_addr(ql_link_attrs(l, QLINK_A_LINK_PEER),
+					&ss));
+	ql_link_free(l);
+	ql_attrs_free(p);
+	EXPECT_EQ(0, system("rmmod qlinktest"));
+}
+
 TEST(socket_helpers)
 {
 	/* libqlink's answer against the selftests' own reading */
@@ -806,6 +970,7 @@ TEST(socket_helpers)
 	EXPECT_STREQ("batch", ql_priority_name(QLINK_PRIO_BATCH));
 	EXPECT_EQ(NULL, ql_priority_name(3));
 	EXPECT_STREQ("low-fidelity", ql_drop_reason_name(QLINK_DROP_LOW_FIDELITY));
+	EXPECT_STREQ("peer", ql_drop_reason_name(QLINK_DROP_PEER));
 	EXPECT_EQ(NULL, ql_drop_reason_name(0));
 	EXPECT_STREQ("pairs", ql_event_name(QLINK_CMD_PAIR_NTF));
 	EXPECT_STREQ("drop", ql_event_name(QLINK_CMD_PAIR_DROP_NTF));
@@ -821,6 +986,15 @@ TEST(helpers)
 	EXPECT_EQ(NULL, ql_event_name(0));
 	EXPECT_STREQ("config", ql_change_name(QLINK_CHANGE_CONFIG));
 	EXPECT_STREQ("calib", ql_change_name(QLINK_CHANGE_CALIB));
+	EXPECT_STREQ("peer", ql_change_name(QLINK_CHANGE_PEER));
+	EXPECT_STREQ("decide", ql_peer_role_name(QLINK_ROLE_DECIDE));
+	EXPECT_STREQ("follow", ql_peer_role_name(QLINK_ROLE_FOLLOW));
+	EXPECT_EQ(NULL, ql_peer_role_name(0));
+	EXPECT_STREQ("connecting", ql_peer_state_name(QLINK_PEER_CONNECTING));
+	EXPECT_STREQ("calibrating", ql_peer_state_name(QLINK_PEER_CALIBRATING));
+	EXPECT_STREQ("up", ql_peer_state_name(QLINK_PEER_UP));
+	EXPECT_EQ(NULL, ql_peer_state_name(0));
+	EXPECT_EQ(NULL, ql_peer_state_name(QLINK_PEER_UP + 1));
 	EXPECT_EQ(NULL, ql_change_name(0));
 	EXPECT_STREQ("events", ql_herald_model_name(QLINK_HERALD_EVENTS));
 	EXPECT_STREQ("psi-", ql_bell_name(3));
@@ -879,6 +1053,107 @@ TEST(tables)
 	EXPECT_EQ(QLINK_A_MAX, ql_attr_max(QL_NEST_TOP));
 	EXPECT_EQ(-EINVAL, ql_attr_max(QL_NEST_RAW));
 	EXPECT_EQ(-EINVAL, ql_attr_max(QLINK_A_IFNAME));
+	/* the peer's nest: binary, flag and integer attributes */
+	EXPECT_EQ(QLINK_A_PEER_MAX, ql_attr_max(QLINK_A_LINK_PEER));
+	EXPECT_EQ(QL_TYPE_NEST, ql_attr_type(QL_NEST_TOP, QLINK_A_LINK_PEER));
+	EXPECT_EQ(QL_TYPE_BINARY, ql_attr_type(QLINK_A_LINK_PEER,
+					       QLINK_A_PEER_ADDRESS));
+	EXPECT_EQ(QL_TYPE_BINARY, ql_attr_type(QLINK_A_LINK_PEER,
+					       QLINK_A_PEER_KEY));
+	EXPECT_EQ(QL_TYPE_FLAG, ql_attr_type(QLINK_A_LINK_PEER,
+					     QLINK_A_PEER_CLEAR));
+	EXPECT_EQ(QL_TYPE_U16, ql_attr_type(QLINK_A_LINK_PEER,
+					    QLINK_A_PEER_LOCAL_PORT));
+	EXPECT_EQ(QL_TYPE_S64, ql_attr_type(QLINK_A_LINK_PEER,
+					    QLINK_A_PEER_CLOCK_OFFSET));
+	EXPECT_STREQ("clock_offset_error",
+		     ql_attr_name(QLINK_A_LINK_PEER,
+				  QLINK_A_PEER_CLOCK_OFFSET_ERROR));
+	EXPECT_STREQ("proto_rx_bad_mac", ql_attr_name(QLINK_A_STATS,
+						      QLINK_A_STATS_PROTO_RX_BAD_MAC));
+	EXPECT_STREQ("peer_timeouts", ql_attr_name(QLINK_A_STATS,
+						   QLINK_A_STATS_PEER_TIMEOUTS));
+}
+
+/* Binary and flag values, and the peer's address, without a kernel. */
+TEST(peer_attrs)
+{
+	static const uint8_t key[32] = { 1, 2, 3, [31] = 0xff };
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(4747) };
+	struct sockaddr_in s4 = { .sin_family = AF_INET,
+				  .sin_port = htons(1) };
+	struct ql_attrs *p = ql_attrs_new(QLINK_A_LINK_PEER), *c, *top;
+	struct sockaddr_storage ss;
+	const void *b;
+	size_t len;
+
+	ASSERT_NE(NULL, p);
+	/* integers of the table refuse bytes and the reverse */
+	EXPECT_EQ(-EINVAL, ql_attrs_put(p, QLINK_A_PEER_ADDRESS, 1));
+	EXPECT_EQ(-EINVAL, ql_attrs_put(p, QLINK_A_PEER_CLEAR, 1));
+	EXPECT_EQ(-EINVAL, ql_attrs_put_bin(p, 0, key, 1));
+	EXPECT_EQ(-EINVAL, ql_attrs_put_bin(p, QLINK_A_PEER_KEY, NULL, 1));
+	EXPECT_EQ(-EINVAL, ql_attrs_put_bin(p, QLINK_A_PEER_KEY, key, 70000));
+	EXPECT_EQ(-EINVAL, ql_attrs_put_flag(p, 0x4000));
+	EXPECT_EQ(NULL, ql_attrs_get_bin(p, QLINK_A_PEER_KEY, &len));
+	EXPECT_EQ(0, len);
+	EXPECT_EQ(-ENOENT, ql_peer_addr(p, &ss));
+	EXPECT_EQ(-ENOENT, ql_peer_addr(NULL, &ss));
+
+	ASSERT_EQ(0, ql_attrs_put_bin(p, QLINK_A_PEER_KEY, key, sizeof(key)));
+	ASSERT_EQ(0, ql_attrs_put_flag(p, QLINK_A_PEER_CLEAR));
+	EXPECT_EQ(QL_TYPE_BINARY, ql_attrs_type(p, QLINK_A_PEER_KEY));
+	EXPECT_EQ(QL_TYPE_FLAG, ql_attrs_type(p, QLINK_A_PEER_CLEAR));
+	EXPECT_TRUE(ql_attrs_has(p, QLINK_A_PEER_CLEAR));
+	EXPECT_EQ(0, ql_attrs_get(p, QLINK_A_PEER_KEY));
+	b = ql_attrs_get_bin(p, QLINK_A_PEER_KEY, &len);
+	ASSERT_NE(NULL, b);
+	EXPECT_EQ(sizeof(key), len);
+	EXPECT_EQ(0, memcmp(b, key, sizeof(key)));
+
+	/* addresses, both families, through the sockaddr helpers */
+	inet_pton(AF_INET, "192.0.2.7", &s4.sin_addr);
+	ASSERT_EQ(0, ql_peer_put_addr(p, (struct sockaddr *)&s4, sizeof(s4)));
+	b = ql_attrs_get_bin(p, QLINK_A_PEER_ADDRESS, &len);
+	EXPECT_EQ(4, len);
+	EXPECT_EQ(0, memcmp(b, &s4.sin_addr, 4));
+	EXPECT_EQ(1, ql_attrs_get(p, QLINK_A_PEER_PORT));
+	EXPECT_EQ(QL_TYPE_U16, ql_attrs_type(p, QLINK_A_PEER_PORT));
+	ASSERT_EQ(0, ql_peer_addr(p, &ss));
+	EXPECT_EQ(0, memcmp(&ss, &s4, sizeof(s4)));
+	inet_pton(AF_INET6, "2001:db8::7", &s6.sin6_addr);
+	ASSERT_EQ(0, ql_peer_put_addr(p, (struct sockaddr *)&s6, sizeof(s6)));
+	ASSERT_EQ(0, ql_peer_addr(p, &ss));
+	EXPECT_EQ(0, memcmp(&ss, &s6, sizeof(s6)));
+	EXPECT_EQ(-EAFNOSUPPORT, ql_peer_put_addr(p, (struct sockaddr *)&s6,
+						  sizeof(s4)));
+	s4.sin_family = AF_UNIX;
+	EXPECT_EQ(-EAFNOSUPPORT, ql_peer_put_addr(p, (struct sockaddr *)&s4,
+						  sizeof(s4)));
+	EXPECT_EQ(-EINVAL, ql_peer_put_addr(p, NULL, 0));
+	ASSERT_EQ(0, ql_attrs_put_bin(p, QLINK_A_PEER_ADDRESS, key, 5));
+	EXPECT_EQ(-EPROTO, ql_peer_addr(p, &ss));
+
+	/* copies are deep, through a nest too; a value replaced by another */
+	top = ql_attrs_new(QL_NEST_TOP);
+	ASSERT_NE(NULL, top);
+	ASSERT_EQ(0, ql_attrs_put_nest(top, QLINK_A_LINK_PEER, p));
+	ql_attrs_free(p);
+	c = ql_attrs_dup(ql_attrs_get_nest(top, QLINK_A_LINK_PEER));
+	ql_attrs_free(top);
+	ASSERT_NE(NULL, c);
+	b = ql_attrs_get_bin(c, QLINK_A_PEER_KEY, &len);
+	ASSERT_NE(NULL, b);
+	EXPECT_EQ(0, memcmp(b, key, sizeof(key)));
+	EXPECT_TRUE(ql_attrs_has(c, QLINK_A_PEER_CLEAR));
+	ASSERT_EQ(0, ql_attrs_put_bin(c, QLINK_A_PEER_KEY, NULL, 0));
+	EXPECT_NE(NULL, ql_attrs_get_bin(c, QLINK_A_PEER_KEY, &len));
+	EXPECT_EQ(0, len);
+	ASSERT_EQ(0, ql_attrs_put(c, QLINK_A_PEER_PORT, 9));
+	EXPECT_EQ(0, ql_attrs_del(c, QLINK_A_PEER_KEY));
+	EXPECT_EQ(NULL, ql_attrs_get_bin(c, QLINK_A_PEER_KEY, NULL));
+	ql_attrs_free(c);
 }
 
 /* Attribute sets on their own. */

@@ -12,12 +12,20 @@ of another kind (qlinktest) refusing physics but taking a calibration;
 error paths (kernel ranges in command-line terms) and help texts;
 pair events (`monitor pairs`); purposes (`purpose show/set`); AF_QLINK
 requests between the two namespaces (`request` here, `receive` in the
-peer's netns in the background) and a request nobody receives. Prints TAP.
+peer's netns in the background) and a request nobody receives; the link
+protocol's peer: `genkey`, `link set ... peer ADDR:PORT key FILE` and
+`nopeer` (command-line and key-file errors without the kernel; the round
+trip, fingerprint and counters with it, skipped while the kernel has no
+link protocol). Prints TAP.
 """
+import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -73,6 +81,24 @@ def jrun(argv, ns=None):
         raise RuntimeError("%s: exit %d: %s" % (" ".join(argv), p.returncode,
                                                p.stderr))
     return json.loads(p.stdout)
+
+
+def find_ko(rel):
+    release = os.uname().release
+    for d in (TOP, os.path.join(BUILD, "kmod-debug")):
+        f = os.path.join(d, rel)
+        if os.path.isfile(f):
+            v = run(["modinfo", "-F", "vermagic", f]).stdout.split()
+            if v and v[0] == release:
+                return f
+    return None
+
+
+def skip(name, why):
+    global n
+    n += 1
+    print("ok %d %s # SKIP %s" % (n, name, why))
+    sys.stdout.flush()
 
 
 def check(name, fn):
@@ -473,7 +499,7 @@ def main():
                          ["pair", "show", "help"], ["purpose", "help"],
                          ["purpose", "show", "help"],
                          ["purpose", "set", "help"], ["request", "help"],
-                         ["receive", "help"]):
+                         ["receive", "help"], ["genkey", "help"]):
                 p = run(front(fe, [], args))
                 assert p.returncode == 0 and "Usage:" in p.stdout, \
                     (args, p.returncode, p.stdout, p.stderr)
@@ -507,16 +533,6 @@ def main():
     check("plugin-help", plugin_help)
 
     # --- a link of another kind: calibration yes, physics no ------------
-    def find_ko(rel):
-        release = os.uname().release
-        for d in (TOP, os.path.join(BUILD, "kmod-debug")):
-            f = os.path.join(d, rel)
-            if os.path.isfile(f):
-                v = run(["modinfo", "-F", "vermagic", f]).stdout.split()
-                if v and v[0] == release:
-                    return f
-        return None
-
     def other_kind():
         ko = find_ko("kernel/drivers/qlinktest.ko")
         if not ko:
@@ -673,7 +689,8 @@ def main():
                         assert ev["seq_first"] <= pr["seq"] <= ev["seq_last"]
                 else:
                     assert ev["reason"] in ("expired", "full", "slots",
-                                            "low-fidelity", "flush"), ev
+                                            "low-fidelity", "flush",
+                                            "peer"), ev
             t = run(front(fe, [], ["monitor", "all", "count", "2"]))
             assert t.returncode == 0, t.stderr
             for line in t.stdout.splitlines():
@@ -860,9 +877,377 @@ def main():
     run([SYS_IP, "link", "set", A, "down"], check=True)
     run([SYS_IP, "link", "set", B, "down"], ns=NS, check=True)
 
+    keydir = tempfile.mkdtemp(prefix="qlt_key")
+    try:
+        peer_tests(keydir)
+    finally:
+        shutil.rmtree(keydir)
+
     cleanup()
     print("1..%d" % n)
     return 1 if failed else 0
+
+
+def key_file(path, data, mode=0o600):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(path, mode)
+    return path
+
+
+# What a kernel without the link protocol answers "nopeer" with: its
+# link-set knows no QLINK_A_LINK_PEER, or has a policy but no handler.
+NO_PROTOCOL = ("QLINK_A_LINK_CONFIG or QLINK_A_LINK_CALIB required",
+               "Unknown attribute type")
+
+
+def peer_tests(d):
+    """
+    The link protocol's peer: the command line on link A; the round trip
+    on a link of qlinktest, whose other end is not in this kernel, as a
+    hardware driver's (A's is: the kernel refuses it a peer).
+    """
+    key = bytes(range(1, 33))
+    # Documentation/qlink-protocol.rst: SHA-256("qlink key" || key)[0:8]
+    fp = hashlib.sha256(b"qlink key" + key).digest()[:8].hex()
+    # hex with whitespace inside, and the same key as raw bytes
+    khex = key_file(os.path.join(d, "hex.key"),
+                    (key.hex()[:40] + "\n  " + key.hex()[40:] + "\n").encode())
+    kraw = key_file(os.path.join(d, "raw.key"), key)
+    kwide = key_file(os.path.join(d, "wide.key"), key, 0o644)
+    bad_keys = {
+        "short": (key[:31], "31 bytes"),
+        "long": (key + b"\x01", "33 bytes"),
+        "short-hex": (key.hex()[:62].encode() + b"\n", "62 hex digits"),
+        "base64": (b"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\n",
+                   "45 bytes"),
+        "empty": (b"", "0 bytes"),
+    }
+    bad_files = {k: key_file(os.path.join(d, k + ".key"), v[0])
+                 for k, v in bad_keys.items()}
+    dst = "192.0.2.1:4747"
+
+    # --- without the kernel: genkey, command line, key files ----------
+    for fe in FRONTS:
+        def genkey(fe=fe):
+            a = run(front(fe, [], ["genkey"]), check=True).stdout
+            b = run(front(fe, [], ["genkey"]), check=True).stdout
+            assert re.fullmatch(r"[0-9a-f]{64}\n", a), a
+            assert re.fullmatch(r"[0-9a-f]{64}\n", b) and a != b, (a, b)
+            p = run(front(fe, [], ["genkey", "extra"]))
+            assert p.returncode == 255, p
+            # written to a world-readable file: a warning; the key parses
+            out = os.path.join(d, "gen-%s.key" % fe)
+            with open(key_file(out, b"", 0o644), "w") as f:
+                g = subprocess.run(front(fe, [], ["genkey"]), stdout=f,
+                                   stderr=subprocess.PIPE,
+                                   universal_newlines=True)
+            assert g.returncode == 0 and "Warning" in g.stderr, g
+            os.chmod(out, 0o600)
+            p = run(front(fe, [], ["link", "set", "dev", A, "peer", dst,
+                                   "key", out, "role", "boss"]))
+            assert p.returncode == 255 and '"boss"' in p.stderr and \
+                "key file" not in p.stderr, p.stderr
+            return True
+        check("%s-genkey" % fe, genkey)
+
+        def peer_syntax(fe=fe):
+            for args, want in (
+                    (["peer"], "not complete"),
+                    (["peer", "192.0.2.1", "key", khex],
+                     "the port is required"),
+                    (["peer", "192.0.2.1:0", "key", khex], "1 to 65535"),
+                    (["peer", "192.0.2.1:65536", "key", khex], "1 to 65535"),
+                    (["peer", "qlink.example:4747", "key", khex],
+                     "numeric IPv4"),
+                    (["peer", "2001:db8::1:4747", "key", khex],
+                     "[ADDR]:PORT"),
+                    (["peer", "[2001:db8::1]", "key", khex], "[ADDR]:PORT"),
+                    (["peer", "[2001:db8::g]:4747", "key", khex],
+                     "numeric IPv6"),
+                    (["peer", dst], '"key" is required'),
+                    (["peer", dst, "key"], "not complete"),
+                    (["peer", dst, "key", os.path.join(d, "nosuch")],
+                     "No such file"),
+                    (["peer", dst, "key", khex, "role", "boss"],
+                     '"decide" or "follow"'),
+                    (["peer", dst, "key", khex, "role", "dec"],
+                     '"decide" or "follow"'),
+                    (["peer", dst, "key", khex, "timeout", "3x"], "timeout"),
+                    (["peer", dst, "key", khex, "keepalive", "0"],
+                     "keepalive"),
+                    (["peer", dst, "key", khex, "local-port", "0"],
+                     "1 to 65535"),
+                    (["peer", dst, "key", khex, "key", kraw], "duplicate"),
+                    (["peer", dst, "key", khex, "netns", "qlt_nosuchns"],
+                     "network namespace"),
+                    (["peer", dst, "key", khex, "nopeer"], "exclude"),
+                    (["nopeer", "peer", dst, "key", khex], "exclude"),
+                    (["peer", dst, "key", khex, "local", "5"],
+                     "unknown setting"),
+                    (["pe", dst, "key", khex], "unknown setting")):
+                p = run(front(fe, [], ["link", "set", "dev", A] + args))
+                assert p.returncode == 255 and want in p.stderr, \
+                    (args, p.returncode, p.stderr)
+            for name, (_, want) in bad_keys.items():
+                p = run(front(fe, [], ["link", "set", "dev", A, "peer", dst,
+                                       "key", bad_files[name]]))
+                assert p.returncode == 255, (name, p)
+                assert p.stderr.startswith('Error: key file "%s": %s' % (
+                    bad_files[name], want)), (name, p.stderr)
+            p = run(front(fe, [], ["link", "set", "dev", A, "peer", dst,
+                                   "key", kwide, "role", "boss"]))
+            assert p.returncode == 255 and p.stderr.startswith(
+                'Warning: key file "%s" is readable by group or others'
+                % kwide), p.stderr
+            return True
+        check("%s-peer-syntax" % fe, peer_syntax)
+
+        def peer_help(fe=fe):
+            p = run(front(fe, [], ["link", "set", "help"]))
+            q = run(front(fe, [], ["help"]))
+            for out in (p.stdout, q.stdout):
+                assert "peer ADDR:PORT key FILE [ PEER-OPTIONS ]" in out and \
+                    "nopeer" in out, out
+            assert "role { decide | follow }" in p.stdout and \
+                "genkey" in q.stdout, (p.stdout, q.stdout)
+            return True
+        check("%s-peer-help" % fe, peer_help)
+
+    # --- with the kernel ------------------------------------------------
+    p = run([QLINK, "link", "set", "dev", A, "nopeer"])
+    if p.returncode == 2 and any(m in p.stderr for m in NO_PROTOCOL):
+        skip("peer-kernel-round-trip", "the kernel has no link protocol")
+        return
+    for fe in FRONTS:
+        def paired(fe=fe):
+            q = run(front(fe, [], ["link", "set", "dev", A, "peer", dst,
+                                   "key", khex, "role", "decide"]))
+            return p.returncode == 2 and q.returncode == 2 and \
+                "needs no peer" in p.stderr and "needs no peer" in q.stderr
+        check("%s-peer-refused-both-ends-here" % fe, paired)
+
+    ko = find_ko("kernel/drivers/qlinktest.ko")
+    if not ko:
+        skip("peer-kernel-round-trip", "qlinktest.ko not built for this "
+             "kernel")
+        return
+    run(["insmod", ko], check=True)
+    try:
+        with open("/sys/kernel/debug/qlinktest/create", "w") as f:
+            f.write("2")
+        devs = sorted(l["ifname"] for l in jrun([QLINK, "-j", "link", "show"])
+                      if l["ifname"].startswith("qltest"))
+        peer_round_trip(devs[0], key, fp, khex, kraw, dst)
+        peer_two_ends(devs, fp, khex)
+    finally:
+        run([SYS_IP, "link", "del", "qlt_v0"])
+        run(["rmmod", "qlinktest"])
+
+
+def peer_two_ends(devs, fp, khex):
+    """
+    Two link ends in two netns, joined by a veth pair only: the protocol
+    comes up, and each end shows the other's epoch and what it measured.
+    """
+    a, b = devs
+    run([SYS_IP, "link", "add", "qlt_v0", "type", "veth", "peer", "name",
+         "qlt_v1", "netns", NS], check=True)
+    run([SYS_IP, "addr", "add", "198.51.100.1/24", "dev", "qlt_v0"],
+        check=True)
+    run([SYS_IP, "link", "set", "qlt_v0", "up"], check=True)
+    run([SYS_IP, "link", "set", b, "netns", NS], check=True)
+    run([SYS_IP, "addr", "add", "198.51.100.2/24", "dev", "qlt_v1"], ns=NS,
+        check=True)
+    run([SYS_IP, "link", "set", "qlt_v1", "up"], ns=NS, check=True)
+
+    def up():
+        p = run([QLINK, "link", "set", "dev", a, "peer", "198.51.100.2:4748",
+                 "key", khex, "role", "decide"])
+        q = run([IPQ, "-n", NS, "qlink", "link", "set", "dev", b, "peer",
+                 "198.51.100.1:4748", "key", khex, "role", "follow"])
+        assert p.returncode == 0 and q.returncode == 0, (p.stderr, q.stderr)
+        run([SYS_IP, "link", "set", a, "up"], check=True)
+        run([SYS_IP, "link", "set", b, "up"], ns=NS, check=True)
+        try:
+            for _ in range(100):
+                la = jrun([QLINK, "-j", "link", "show", "dev", a])[0]
+                lb = jrun([QLINK, "-n", NS, "-j", "link", "show", "dev",
+                           b])[0]
+                if la["peer"]["state"] == lb["peer"]["state"] == "up":
+                    break
+                time.sleep(0.2)
+            pa, pb = la["peer"], lb["peer"]
+            assert pa["state"] == pb["state"] == "up", (pa, pb)
+            assert la["carrier"] and lb["carrier"], (la, lb)
+            assert pa["fingerprint"] == pb["fingerprint"] == fp, (pa, pb)
+            assert pa["peer_epoch"] == pb["epoch"] and \
+                pb["peer_epoch"] == pa["epoch"], (pa, pb)
+            for pe in (pa, pb):
+                assert pe["rtt"] > 0 and pe["clock_offset_error"] > 0, pe
+            out = run([QLINK, "-d", "link", "show", "dev", a],
+                      check=True).stdout
+            lines = out.splitlines()
+            i = [k for k, ln in enumerate(lines)
+                 if ln.startswith("    peer ")][0]
+            assert lines[i].startswith("    peer 198.51.100.2:4748 "
+                                       "local-port 4748 role decide state "
+                                       "up fingerprint %s" % fp), out
+            assert re.fullmatch(r"    epoch \d+ peer-epoch \d+ rtt \S+ "
+                                r"clock-offset -?\S+ \+- \S+", lines[i + 1]), \
+                out
+            st = jrun([QLINK, "-s", "-j", "link", "show", "dev", a])[0]
+            assert st["stats"]["proto_rx"] > 0, st["stats"]
+        finally:
+            run([SYS_IP, "link", "set", a, "down"])
+            run([SYS_IP, "link", "set", b, "down"], ns=NS)
+        return True
+    check("peer-two-ends-up", up)
+
+
+def peer_round_trip(dev, key, fp, khex, kraw, dst):
+    """A peer set, shown, replaced, refused and cleared on link DEV."""
+
+    def outputs():
+        """Every way of showing DEV, through both front ends."""
+        for fe in FRONTS:
+            for opts in ([], ["-d"], ["-s", "-d"], ["-j"], ["-s", "-d", "-j"]):
+                yield fe, opts, run(front(fe, opts, ["link", "show", "dev",
+                                                     dev]), check=True).stdout
+
+    def key_never_shown():
+        for fe, opts, out in outputs():
+            assert key.hex() not in out.lower() and "key" not in out, \
+                (fe, opts, out)
+        return True
+
+    for fe in FRONTS:
+        def set_show(fe=fe):
+            p = run(front(fe, [], ["link", "set", "dev", dev, "peer", dst,
+                                   "key", khex, "role", "decide"]))
+            assert p.returncode == 0, p.stderr
+            l = jrun(front(fe, ["-j"], ["link", "show", "dev", dev]))[0]
+            pe = l["peer"]
+            want = {"address": "192.0.2.1", "port": 4747, "local_port": 4747,
+                    "role": "decide", "state": "down", "fingerprint": fp}
+            assert {k: pe.get(k) for k in want} == want, pe
+            assert pe.get("timeout", 3000) == 3000 and \
+                pe.get("keepalive", 1000) == 1000, pe
+            out = run(front(fe, [], ["link", "show", "dev", dev]),
+                      check=True).stdout
+            line = [ln for ln in out.splitlines()
+                    if ln.startswith("    peer ")]
+            assert line == ["    peer 192.0.2.1:4747 local-port 4747 role "
+                            "decide state down fingerprint %s" % fp], out
+            return True
+        check("%s-peer-set-show" % fe, set_show)
+
+    def fingerprint_stable():
+        a = jrun([QLINK, "-j", "link", "show", "dev", dev])[0]["peer"]
+        p = run([IPQ, "qlink", "link", "set", "dev", dev, "peer", dst, "key",
+                 kraw, "role", "decide"])
+        assert p.returncode == 0, p.stderr
+        b = jrun([QLINK, "-j", "link", "show", "dev", dev])[0]["peer"]
+        assert a["fingerprint"] == b["fingerprint"] == fp, (a, b)
+        # the two front ends print the same
+        for opts in ([], ["-d"], ["-s", "-d", "-j"]):
+            x = run(front("qlink", opts, ["link", "show", "dev", dev]),
+                    check=True).stdout
+            y = run(front("ip-qlink", opts, ["link", "show", "dev", dev]),
+                    check=True).stdout
+            if "-s" not in opts:
+                assert x == y, (opts, x, y)
+        return True
+    check("peer-fingerprint-stable", fingerprint_stable)
+    check("peer-key-never-shown", key_never_shown)
+
+    def ipv6_options():
+        p = run([QLINK, "link", "set", "dev", dev, "peer", "[2001:db8::1]:4747",
+                 "key", khex, "local-port", "5000", "role", "follow",
+                 "timeout", "5s", "keepalive", "500", "netns", NS])
+        assert p.returncode == 0, p.stderr
+        pe = jrun([QLINK, "-j", "link", "show", "dev", dev])[0]["peer"]
+        want = {"address": "2001:db8::1", "port": 4747, "local_port": 5000,
+                "role": "follow", "fingerprint": fp}
+        assert {k: pe.get(k) for k in want} == want, pe
+        assert pe.get("timeout", 5000) == 5000 and \
+            pe.get("keepalive", 500) == 500, pe
+        out = run([QLINK, "-d", "link", "show", "dev", dev],
+                  check=True).stdout
+        assert "\n    peer [2001:db8::1]:4747 local-port 5000 role follow " \
+            "state down fingerprint %s" % fp in out, out
+        if "timeout" in pe:
+            assert " timeout 5s keepalive 500ms" in out, out
+        return True
+    check("peer-ipv6-options-netns", ipv6_options)
+
+    def range_error():
+        p = run([IPQ, "qlink", "link", "set", "dev", dev, "peer", dst, "key",
+                 khex, "role", "decide", "timeout", "50"])
+        assert p.returncode == 2, (p.returncode, p.stderr)
+        assert p.stderr.startswith("Error: QLINK_A_PEER_TIMEOUT") and \
+            'peer "timeout": allowed 100ms to 600s' in p.stderr, p.stderr
+        pe = jrun([QLINK, "-j", "link", "show", "dev", dev])[0]["peer"]
+        return pe["address"] == "2001:db8::1"
+    check("peer-error-range", range_error)
+
+    def stats_block():
+        out = run([QLINK, "-s", "link", "show", "dev", dev], check=True).stdout
+        assert "\n    protocol tx " in out and " rx-bad-mac " in out and \
+            " tags-sent " in out and " peer-timeouts " in out, out
+        stats = out.split("\n    protocol")[0]
+        assert "proto" not in stats, out
+        st = jrun([QLINK, "-s", "-j", "link", "show", "dev", dev])[0]["stats"]
+        for k in ("proto_tx", "proto_rx_replayed", "tags_lost",
+                  "heralds_received", "peer_restarts"):
+            assert isinstance(st[k], int), (k, st)
+        return True
+    check("peer-stats-protocol-block", stats_block)
+
+    def monitor_peer():
+        m = subprocess.Popen([QLINK, "-j", "monitor", "count", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             universal_newlines=True)
+        for i in range(100):
+            run([QLINK, "link", "set", "dev", dev, "peer", dst, "key", khex,
+                 "role", "decide", "local-port", str(6000 + i)], check=True)
+            if m.poll() is not None:
+                break
+            time.sleep(0.2)
+        else:
+            m.kill()
+        out, err = m.communicate(timeout=10)
+        assert m.returncode == 0, (m.returncode, err)
+        ev = json.loads(out.splitlines()[0])
+        assert ev["event"] == "change" and ev["change"] == "peer", ev
+        assert ev["peer"]["fingerprint"] == fp, ev
+        return True
+    check("peer-monitor-change", monitor_peer)
+
+    def busy():
+        run([SYS_IP, "link", "set", dev, "up"], check=True)
+        try:
+            p = run([QLINK, "link", "set", "dev", dev, "peer", dst, "key",
+                     khex, "role", "follow"])
+            assert p.returncode == 2 and p.stderr.startswith("Error: ") \
+                and "the peer of a link cannot change while it is up" in \
+                p.stderr, (p.returncode, p.stderr)
+            q = run([QLINK, "link", "set", "dev", dev, "nopeer"])
+            assert q.returncode == 2, (q.returncode, q.stderr)
+        finally:
+            run([SYS_IP, "link", "set", dev, "down"], check=True)
+        pe = jrun([QLINK, "-j", "link", "show", "dev", dev])[0]["peer"]
+        return pe["role"] == "decide"
+    check("peer-busy-while-up", busy)
+
+    def clear():
+        p = run([IPQ, "qlink", "link", "set", "dev", dev, "nopeer"])
+        assert p.returncode == 0, p.stderr
+        l = jrun([QLINK, "-j", "link", "show", "dev", dev])[0]
+        out = run([QLINK, "-d", "link", "show", "dev", dev], check=True).stdout
+        return "peer" not in l and "\n    peer " not in out
+    check("peer-clear", clear)
 
 
 if __name__ == "__main__":

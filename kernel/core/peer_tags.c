@@ -19,7 +19,7 @@
 
 /* Tags each side needs before a lock is tried, and the search limits. */
 #define QLINK_LOCK_MIN_TAGS	2048
-#define QLINK_LOCK_RANGE_MIN	20000000ULL		/* 20 us, ps */
+#define QLINK_LOCK_RANGE_MIN	100000000ULL		/* 100 us, ps */
 #define QLINK_LOCK_RANGE_MAX	10000000000ULL		/* 10 ms, ps */
 /* Coincidences between two corrections of the drift. */
 #define QLINK_DRIFT_COINC	256
@@ -100,51 +100,60 @@ static void qlink_merge_shift(struct qlink_merge *mg, s64 d)
 }
 
 /*
- * Not locked yet: cross-correlate the two streams around the hellos'
- * estimate. A lock moves the clock offset by what was found, less the
- * configured offset the matcher removes itself.
+ * Not locked yet: the peer's tags wait in its own clock. Cross-correlate
+ * the two streams around the hellos' estimate of the clock offset; on a
+ * lock, the offset found (less the configured offset the matcher removes
+ * itself) becomes the clock offset and the waiting tags move to our
+ * clock.
  */
 static void qlink_merge_try_lock(struct qlink_peer *p, struct qlink_merge *mg)
 {
 	struct qcore_xcorr_result r;
 	struct qlink_config c;
-	u64 range;
-	s64 d;
-	int err;
+	u64 range, err_ps;
+	s64 clock;
+	u32 k;
 
 	if (mg->n[0] + mg->n[1] < mg->next_try ||
 	    min(mg->n[0], mg->n[1]) < QLINK_LOCK_MIN_TAGS / 2)
 		return;
-	qlink_config_get(p->ql, &c);
 	spin_lock(&p->lock);
-	range = clamp_t(u64, 4 * p->clock_err, QLINK_LOCK_RANGE_MIN,
-			QLINK_LOCK_RANGE_MAX);
+	clock = p->clock_ps;
+	err_ps = p->clock_err;
 	spin_unlock(&p->lock);
-	err = qcore_xcorr_find(mg->t[0], mg->n[0], mg->t[1], mg->n[1], c.offset,
-			       range, c.window_full, &mg->xs, &r);
-	if (err) {
+	if (!err_ps)		/* no clock sample of a hello yet */
+		return;
+	qlink_config_get(p->ql, &c);
+	range = clamp_t(u64, 4 * err_ps, QLINK_LOCK_RANGE_MIN,
+			QLINK_LOCK_RANGE_MAX);
+	mg->next_try = mg->n[0] + mg->n[1] + QLINK_LOCK_MIN_TAGS;
+	if (qcore_xcorr_find(mg->t[0], mg->n[0], mg->t[1], mg->n[1],
+			     clock + c.offset, range, c.window_full, &mg->xs,
+			     &r)) {
 		/* no evidence yet: more tags, or fresher ones if full */
-		mg->next_try = mg->n[0] + mg->n[1] + QLINK_LOCK_MIN_TAGS;
 		if (max(mg->n[0], mg->n[1]) > QLINK_MERGE_CAP / 4 * 3) {
 			u32 k0 = mg->n[0] / 2, k1 = mg->n[1] / 2;
 
 			qlink_peer_count(p, QLINK_STAT_TAGS_LOST, k0 + k1);
-			mg->cut = max(mg->t[0][k0], mg->t[1][k1]);
-			qlink_merge_consume(mg, 0, qlink_merge_below(mg, 0, mg->cut));
-			qlink_merge_consume(mg, 1, qlink_merge_below(mg, 1, mg->cut));
+			qlink_merge_consume(mg, 0, k0);
+			qlink_merge_consume(mg, 1, k1);
 			mg->next_try = mg->n[0] + mg->n[1] + QLINK_LOCK_MIN_TAGS;
 		}
 		return;
 	}
-	d = r.offset_ps - c.offset;
-	qlink_merge_shift(mg, d);
+	clock = r.offset_ps - c.offset;
+	for (k = 0; k < mg->n[1]; k++)
+		mg->t[1][k] = (s64)mg->t[1][k] - clock > 0 ?
+			      mg->t[1][k] - clock : 0;
+	mg->end[1] = (s64)mg->remote_next - clock > 0 ?
+		     mg->remote_next - clock : 0;
 	spin_lock(&p->lock);
-	p->clock_ps += d;
+	p->clock_ps = clock;
 	p->clock_err = max_t(u64, r.error_ps, 1);
 	p->locked = true;
 	qlink_peer_update(p);
 	spin_unlock(&p->lock);
-	qlink_pairs_offset(p->ql, &d, &mg->coinc_fit);
+	qlink_pairs_offset(p->ql, &clock, &mg->coinc_fit);
 }
 
 /*
@@ -327,6 +336,7 @@ bool qlink_peer_rx_tags(struct qlink_peer *p, const struct qlink_msg *m)
 	u64 start, end, prev, t[64];
 	struct qlink_merge *mg;
 	u32 n, k, pos, done;
+	bool locked;
 	s64 clock;
 	u16 f[64];
 	int r;
@@ -351,7 +361,10 @@ bool qlink_peer_rx_tags(struct qlink_peer *p, const struct qlink_msg *m)
 		qlink_peer_count(p, QLINK_STAT_TAGS_LOST, n);
 		goto out;
 	}
-	if (mg->remote_next && start > mg->remote_next) {
+	locked = READ_ONCE(p->locked);
+	if (!locked)		/* they wait in the peer's clock */
+		clock = 0;
+	if (locked && mg->remote_next && start > mg->remote_next) {
 		/* a span was lost: our tags of it have no partners */
 		u64 skip = (s64)start - clock > 0 ? start - clock : 0;
 
@@ -383,8 +396,9 @@ bool qlink_peer_rx_tags(struct qlink_peer *p, const struct qlink_msg *m)
 		goto bad;
 	qlink_peer_count(p, QLINK_STAT_TAGS_RECEIVED, n);
 	mg->remote_next = end;
-	mg->end[1] = max_t(u64, mg->end[1],
-			   (s64)end - clock > 0 ? end - clock : 0);
+	if (locked)
+		mg->end[1] = max_t(u64, mg->end[1],
+				   (s64)end - clock > 0 ? end - clock : 0);
 	qlink_merge_run(p, mg);
 out:
 	spin_unlock_bh(&p->merge_lock);

@@ -7,6 +7,7 @@
 
 /* Times stay below 2^63 ps, as everywhere in the core. */
 #define WIRE_T_MAX	((u64)1 << 63)
+#define WIRE_F_MAX	1000000
 
 static u32 varint_len(u64 v)
 {
@@ -86,7 +87,9 @@ int qcore_wire_get_tags(const u8 *buf, u32 len, u32 n, u64 prev, u64 *t,
 			return -EINVAL;
 		pos += r;
 		r = varint_get(buf + pos, len - pos, &fl);
-		if (!r || fl > U16_MAX || d >= WIRE_T_MAX - prev)
+		/* prev comes off the wire too: >= 2^63 would wrap */
+		if (!r || fl > U16_MAX || prev >= WIRE_T_MAX ||
+		    d >= WIRE_T_MAX - prev)
 			return -EINVAL;
 		pos += r;
 		prev += d;
@@ -111,7 +114,8 @@ u32 qcore_wire_put_heralds(u8 *buf, u32 cap, const struct qcore_wire_herald *h,
 		u64 ds, dt;
 
 		if (h[k].seq <= seq_prev || h[k].t_ps < t_prev ||
-		    h[k].t_ps >= WIRE_T_MAX || h[k].bell > 3 || h[k].meas > 63)
+		    h[k].t_ps >= WIRE_T_MAX || h[k].fidelity > WIRE_F_MAX ||
+		    h[k].bell > 3 || h[k].meas > 63)
 			break;
 		ds = h[k].seq - seq_prev;
 		dt = h[k].t_ps - t_prev;
@@ -141,11 +145,11 @@ int qcore_wire_get_heralds(const u8 *buf, u32 len, u32 n, u64 seq_prev,
 			return -EINVAL;
 		pos += r;
 		r = varint_get(buf + pos, len - pos, &dt);
-		if (!r || dt >= WIRE_T_MAX - t_prev)
+		if (!r || t_prev >= WIRE_T_MAX || dt >= WIRE_T_MAX - t_prev)
 			return -EINVAL;
 		pos += r;
 		r = varint_get(buf + pos, len - pos, &fid);
-		if (!r || fid > 1000000)
+		if (!r || fid > WIRE_F_MAX)
 			return -EINVAL;
 		pos += r;
 		if (pos >= len)

@@ -46,16 +46,18 @@ u32 qcore_wire_put_tags(u8 *buf, u32 cap, const u64 *t, const u16 *f, u32 n,
  * Decode @n tags from @buf of @len bytes, the first relative to @prev,
  * into @t and @f. Returns the bytes read, or -EINVAL if the list is
  * truncated, a varint is malformed, a flag does not fit 16 bits or a
- * time overflows 2^63.
+ * time (@prev included) reaches 2^63.
  */
 int qcore_wire_get_tags(const u8 *buf, u32 len, u32 n, u64 prev, u64 *t,
 			u16 *f);
 
 /*
  * Encode records @h[0..n) (sequence numbers increasing, times
- * non-decreasing from @t_prev) into @buf, as many as fit; the first
- * sequence number relative to @seq_prev. Returns the bytes written,
- * *@done the records encoded.
+ * non-decreasing from @t_prev and below 2^63, fidelity <= 10^6, bell <= 3,
+ * meas <= 63) into @buf, as many as fit; the first sequence number
+ * relative to @seq_prev. Returns the bytes written, *@done the records
+ * encoded; an invalid record stops the encoding as in
+ * qcore_wire_put_tags().
  */
 u32 qcore_wire_put_heralds(u8 *buf, u32 cap, const struct qcore_wire_herald *h,
 			   u32 n, u64 seq_prev, u64 t_prev, u32 *done);

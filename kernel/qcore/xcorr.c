@@ -341,8 +341,8 @@ int qcore_xcorr_find(const u64 *a, u32 na, const u64 *b, u32 nb,
 	 * one has background bins around its peak; its peak is centred in
 	 * the caller's range.  A stage that is not the last has bins wider
 	 * than window / 8, so a peak window of m <= 8 bins, and the next
-	 * interval is at most 64 bins: the shift drops by 4 or more per
-	 * stage (from at most 41), at most 12 stages.
+	 * interval is at most 64 bins: the shift drops by 6 or more per
+	 * stage (from at most 39), at most 8 stages.
 	 */
 	mid = center_ps;
 	half = max(range_ps, 4ULL * window_ps);

@@ -25,9 +25,9 @@
  *
  *	n >= 8  and  n > B + 7 sqrt(V) + 5.
  *
- * 7 sigma rather than 5 because the peak is the largest of up to 2048
+ * 7 sigma rather than 5 because the peak is the largest of up to 8192
  * windows; + 5 holds the Poisson tail of small B to the same false-alarm
- * rate (below 1e-9 per call).  V is B times 1 + (rate_A + rate_B) x the
+ * rate (about 1e-8 per call).  V is B times 1 + (rate_A + rate_B) x the
  * window's width: a tag lies in many pairs, so neighbouring counts are
  * correlated once bins are longer than the gap between tags.  The final
  * error must also be at most window_ps / 12, so that 3 error_ps stay
@@ -49,13 +49,13 @@
  * (QCORE_XCORR_CAPPED), the A tags swept so far are all it uses: more
  * tags will not lock a call that is capped, a smaller range will.  The
  * first stage decides: with N A tags swept, a share f of them with a
- * partner, and its peak window of 2 bins, w = range / 512 to range / 256
- * ps (bins are powers of two), it locks when
+ * partner, and its peak window of 2 bins, w = range / 2048 to range /
+ * 1024 ps (bins are powers of two), it locks when
  *
  *	f N > 7 sqrt(N rate_B w (1 + (rate_A + rate_B) w)) + 5.
  *
  * 1 s of 10^5 /s singles per channel, 1 % with a partner, +-100 us:
- * 100 seeds of 100 lock, 2e6 pairs, 3.3e7 instructions, about 4 ms.
+ * 100 seeds of 100 lock, 2e6 pairs, 2.8e7 instructions, about 4 ms.
  * No allocation, no floating point, no recursion.
  */
 #ifndef _QCORE_XCORR_H
@@ -64,7 +64,7 @@
 #include "qcore_types.h"
 
 /* Bins of one stage's histogram. */
-#define QCORE_XCORR_BINS	2048
+#define QCORE_XCORR_BINS	8192
 /* Pairs visited per call, all stages together. */
 #define QCORE_XCORR_MAX_PAIRS	BIT(22)
 /* Largest search half-width (about 19 minutes) and centre (53 days). */
@@ -74,7 +74,11 @@
 /* qcore_xcorr_result.flags */
 #define QCORE_XCORR_CAPPED	BIT(0)	/* a stage stopped at the pair cap */
 
-/* Caller-provided working storage (8 KiB), reused from call to call. */
+/*
+ * Caller-provided working storage (32 KiB), reused from call to call.
+ * More bins make the first stage's windows narrower: fewer accidentals
+ * under the peak, the first stage's sensitivity grows with sqrt(bins).
+ */
 struct qcore_xcorr_scratch {
 	u32 hist[QCORE_XCORR_BINS];
 };

@@ -4,18 +4,23 @@
  * (json_print.h, utils.h). Compiled into the standalone `qlink` tool and,
  * through ip/ipqlink.c, into `ip` itself.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 
 #include "utils.h"
 #include "json_print.h"
 
 #include "qlink.h"
 #include "qlink_params.h"
+#include "qlink_peer.h"
 #include "qlink_cmd.h"
 
 const char *qc_prog_name = "qlink";
@@ -27,23 +32,27 @@ void qlink_cmd_usage(const char *prog, FILE *f)
 	fprintf(f,
 		"Usage: %s OBJECT { COMMAND | help }\n"
 		"where  OBJECT := { link | pair | purpose | request | receive |\n"
-		"                   monitor | version | help }\n"
+		"                   monitor | genkey | version | help }\n"
 		"       OPTIONS := { -s[tatistics] | -d[etails] | -j[son] | -p[retty]%s }\n"
 		"Commands:\n"
 		"       %s link show [ dev DEV ]\n"
 		"       %s link set dev DEV [ SETTING VALUE ... ] [ calib CALIB VALUE ... ]\n"
+		"                [ peer ADDR:PORT key FILE [ PEER-OPTIONS ] | nopeer ]\n"
 		"       %s pair show dev DEV\n"
 		"       %s purpose show dev DEV [ id ID ]\n"
 		"       %s purpose set dev DEV id ID SETTING VALUE [ SETTING VALUE ... ]\n"
 		"       %s request dev DEV purpose ID [ OPTIONS ... ]\n"
 		"       %s receive dev DEV purpose ID [ count N ] [ timeout TIME ]\n"
 		"       %s monitor [ link | pairs | all ] [ count N ]\n"
+		"       %s genkey\n"
 		"       %s version\n"
-		"-s adds statistics, -d capabilities and a simulator's physics and\n"
-		"faults; \"%s link set help\" lists the settings and units.\n",
+		"-s adds statistics, -d capabilities, a simulator's physics and\n"
+		"faults and what the link protocol measured; \"%s link set help\"\n"
+		"lists the settings and units.\n",
 		ip ? "ip [ OPTIONS ] qlink" : "qlink [ OPTIONS ]",
 		ip ? " | ..." : " |\n                    -n[etns] NAME | -V[ersion] | -h[elp]",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
+		prog);
 }
 
 static void usage_link(FILE *f)
@@ -51,6 +60,7 @@ static void usage_link(FILE *f)
 	fprintf(f,
 		"Usage: %s link show [ dev DEV ]\n"
 		"       %s link set dev DEV [ SETTING VALUE ... ] [ calib CALIB VALUE ... ]\n"
+		"                [ peer ADDR:PORT key FILE [ PEER-OPTIONS ] | nopeer ]\n"
 		"       %s link set help   (the settings and their units)\n",
 		qc_prog_name, qc_prog_name, qc_prog_name);
 }
@@ -59,6 +69,7 @@ static void usage_link_set(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s link set dev DEV [ SETTING VALUE ... ] [ calib CALIB VALUE ... ]\n"
+		"                [ peer ADDR:PORT key FILE [ PEER-OPTIONS ] | nopeer ]\n"
 		"SETTING: the configuration of every link (both ends):\n",
 		qc_prog_name);
 	qp_help(f, QP_CONFIG);
@@ -69,6 +80,17 @@ static void usage_link_set(FILE *f)
 		"reports it anew):\n");
 	qp_help(f, QP_CALIB);
 	qp_help_units(f);
+	qpeer_help(f);
+}
+
+static void usage_genkey(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s genkey\n"
+		"Print a new random 256-bit link key as 64 hex digits, for\n"
+		"\"link set dev DEV peer ADDR:PORT key FILE\" at both ends:\n"
+		"    (umask 077; %s genkey > /etc/qlink/qa.key)\n",
+		qc_prog_name, qc_prog_name);
 }
 
 static void usage_monitor(FILE *f)
@@ -79,6 +101,42 @@ static void usage_monitor(FILE *f)
 		"(create, delete, change), \"pairs\" pair events (pairs heralded,\n"
 		"pairs dropped; -d lists the heralded pairs), \"all\" both;\n"
 		"\"count N\" exits after N events.\n", qc_prog_name);
+}
+
+/* Like qp_explain() for QLINK_A_PEER_* messages. */
+static bool peer_explain(const char *msg, char *buf, size_t len)
+{
+	static const struct {
+		const char *json, *word;
+	} words[] = {
+		{ "address", "ADDR" }, { "port", "PORT" },
+		{ "local_port", "local-port" }, { "netns_fd", "netns" },
+		{ "key", "key" }, { "role", "role" }, { "timeout", "timeout" },
+		{ "keepalive", "keepalive" }, { "clear", "nopeer" },
+	};
+	char name[48], lo_s[32], hi_s[32];
+	unsigned long long lo, hi;
+	const char *p;
+	size_t i;
+
+	if (!qp_attr_name(msg, "QLINK_A_PEER_", name, sizeof(name)))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (!strcmp(words[i].json, name))
+			break;
+	if (i == ARRAY_SIZE(words))
+		return false;
+	p = strstr(msg, "allowed [");
+	if ((!strcmp(name, "timeout") || !strcmp(name, "keepalive")) && p &&
+	    sscanf(p, "allowed [%llu, %llu]", &lo, &hi) == 2) {
+		qpeer_format_ms(lo, lo_s, sizeof(lo_s));
+		qpeer_format_ms(hi, hi_s, sizeof(hi_s));
+		snprintf(buf, len, "peer \"%s\": allowed %s to %s",
+			 words[i].word, lo_s, hi_s);
+	} else {
+		snprintf(buf, len, "peer \"%s\"", words[i].word);
+	}
+	return true;
 }
 
 /* "Error: <kernel message>." plus the parameter in command-line terms. */
@@ -98,7 +156,8 @@ int qc_kernel_error(struct ql_handle *h, const char *what)
 		n--;
 	fprintf(stderr, "Error: %.*s", (int)n, msg);
 	if (qp_explain(msg, hint, sizeof(hint)) ||
-	    qc_purpose_explain(msg, hint, sizeof(hint)))
+	    qc_purpose_explain(msg, hint, sizeof(hint)) ||
+	    peer_explain(msg, hint, sizeof(hint)))
 		fprintf(stderr, " (%s)", hint);
 	fprintf(stderr, ".\n");
 	return ERR_KERNEL;
@@ -271,7 +330,49 @@ static int stats_unit(int attr)
 	return QP_NUMBER;
 }
 
-static void print_stats(const struct ql_attrs *st)
+/* The link protocol's counters: in text a block of their own. */
+static bool is_proto_counter(int attr)
+{
+	return attr >= QLINK_A_STATS_PROTO_TX &&
+	       attr <= QLINK_A_STATS_PEER_TIMEOUTS;
+}
+
+/*
+ * Counter @i of @st as " name value" text, @skip (a prefix of the names)
+ * left out, six to a line indented by @indent.
+ */
+static void print_counter(const struct ql_attrs *st, int i, const char *skip,
+			  const char *indent, int *col)
+{
+	const char *name = ql_attr_name(QLINK_A_STATS, i);
+	uint64_t v = ql_attrs_get(st, i);
+	int unit = stats_unit(i);
+	char key[40], val[64], *p;
+
+	if (!strncmp(name, skip, strlen(skip)))
+		name += strlen(skip);
+	snprintf(key, sizeof(key), "%s", name);
+	for (p = key; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	if (unit == QP_NUMBER)
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)v);
+	else
+		qp_format_approx(unit, (int64_t)v, val, sizeof(val));
+	if (++*col > 6) {
+		print_string(PRINT_FP, NULL, "\n%s", indent);
+		*col = 1;
+	}
+	print_string(PRINT_FP, NULL, " %s", key);
+	print_string(PRINT_FP, NULL, " %s", val);
+}
+
+/*
+ * The counters: in JSON all of them in "stats"; in text the link
+ * protocol's in a "protocol" block of their own, for a link with a peer
+ * (@peer) or that counted any.
+ */
+static void print_stats(const struct ql_attrs *st, bool peer)
 {
 	int i, col = 0;
 
@@ -279,32 +380,135 @@ static void print_stats(const struct ql_attrs *st)
 	open_json_object("stats");
 	for (i = ql_attrs_next(st, 0); i > 0; i = ql_attrs_next(st, i)) {
 		const char *name = ql_attr_name(QLINK_A_STATS, i);
-		uint64_t v = ql_attrs_get(st, i);
-		int unit = stats_unit(i);
-		char key[40], val[64], *p;
 
 		if (!name)
 			continue;
-		snprintf(key, sizeof(key), "%s", name);
-		for (p = key; *p; p++)
-			if (*p == '_')
-				*p = '-';
-		if (unit == QP_NUMBER)
-			snprintf(val, sizeof(val), "%llu",
-				 (unsigned long long)v);
-		else
-			qp_format_approx(unit, (int64_t)v, val, sizeof(val));
-		if (++col > 6) {
-			print_string(PRINT_FP, NULL, "%s", "\n         ");
-			col = 1;
-		}
-		print_string(PRINT_FP, NULL, " %s", key);
-		print_string(PRINT_FP, NULL, " %s", val);
 		if (ql_attrs_type(st, i) == QL_TYPE_S64)
-			print_s64(PRINT_JSON, name, NULL, (int64_t)v);
+			print_s64(PRINT_JSON, name, NULL, ql_attrs_get(st, i));
 		else
-			print_u64(PRINT_JSON, name, NULL, v);
+			print_u64(PRINT_JSON, name, NULL, ql_attrs_get(st, i));
+		if (is_proto_counter(i))
+			peer |= ql_attrs_get(st, i) != 0;
+		else
+			print_counter(st, i, "", "         ", &col);
 	}
+	close_json_object();
+	if (!peer)
+		return;
+	print_string(PRINT_FP, NULL, "%s", "\n    protocol");
+	col = 0;
+	for (i = ql_attrs_next(st, 0); i > 0; i = ql_attrs_next(st, i))
+		if (is_proto_counter(i) && ql_attr_name(QLINK_A_STATS, i))
+			print_counter(st, i, "proto_", "            ", &col);
+}
+
+/*
+ * The link protocol's peer: "peer ADDR:PORT local-port PORT role R state S
+ * fingerprint F", with -d the timeout and keepalive and a line of what
+ * the protocol measured. JSON has every value, raw.
+ */
+static void print_peer(const struct ql_attrs *p)
+{
+	struct sockaddr_storage ss;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;
+	char buf[96], err[32];
+	uint32_t v;
+
+	print_string(PRINT_FP, NULL, "%s", "\n    peer");
+	open_json_object("peer");
+	if (!ql_peer_addr(p, &ss)) {
+		const void *addr = ss.ss_family == AF_INET ?
+				   (const void *)&s4->sin_addr :
+				   (const void *)&s6->sin6_addr;
+		uint16_t port = ntohs(ss.ss_family == AF_INET ?
+				      s4->sin_port : s6->sin6_port);
+
+		qpeer_format_endpoint(ss.ss_family, addr, port, buf,
+				      sizeof(buf));
+		print_string(PRINT_FP, NULL, " %s", buf);
+		if (!inet_ntop(ss.ss_family, addr, buf, sizeof(buf)))
+			buf[0] = '\0';
+		print_string(PRINT_JSON, "address", NULL, buf);
+		print_uint(PRINT_JSON, "port", NULL, port);
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_LOCAL_PORT))
+		print_uint(PRINT_ANY, "local_port", " local-port %u",
+			   ql_attrs_get(p, QLINK_A_PEER_LOCAL_PORT));
+	if (ql_attrs_has(p, QLINK_A_PEER_ROLE)) {
+		v = ql_attrs_get(p, QLINK_A_PEER_ROLE);
+		qc_print_name("role", ql_peer_role_name(v), " role %s",
+			      " role %u", v);
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_STATE)) {
+		v = ql_attrs_get(p, QLINK_A_PEER_STATE);
+		qc_print_name("state", ql_peer_state_name(v), " state %s",
+			      " state %u", v);
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_FINGERPRINT)) {
+		snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)
+			 ql_attrs_get(p, QLINK_A_PEER_FINGERPRINT));
+		print_string(PRINT_ANY, "fingerprint", " fingerprint %s", buf);
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_TIMEOUT)) {
+		v = ql_attrs_get(p, QLINK_A_PEER_TIMEOUT);
+		qpeer_format_ms(v, buf, sizeof(buf));
+		if (show_details)
+			print_string(PRINT_FP, NULL, " timeout %s", buf);
+		print_uint(PRINT_JSON, "timeout", NULL, v);
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_KEEPALIVE)) {
+		v = ql_attrs_get(p, QLINK_A_PEER_KEEPALIVE);
+		qpeer_format_ms(v, buf, sizeof(buf));
+		if (show_details)
+			print_string(PRINT_FP, NULL, " keepalive %s", buf);
+		print_uint(PRINT_JSON, "keepalive", NULL, v);
+	}
+	/* what the protocol measured: a line of its own */
+	if (show_details && (ql_attrs_has(p, QLINK_A_PEER_EPOCH) ||
+			     ql_attrs_has(p, QLINK_A_PEER_RTT) ||
+			     ql_attrs_has(p, QLINK_A_PEER_CLOCK_OFFSET)))
+		print_string(PRINT_FP, NULL, "%s", "\n   ");
+	if (ql_attrs_has(p, QLINK_A_PEER_EPOCH)) {
+		if (show_details)
+			print_u64(PRINT_FP, NULL, " epoch %llu",
+				  ql_attrs_get(p, QLINK_A_PEER_EPOCH));
+		print_u64(PRINT_JSON, "epoch", NULL,
+			  ql_attrs_get(p, QLINK_A_PEER_EPOCH));
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_PEER_EPOCH)) {
+		if (show_details)
+			print_u64(PRINT_FP, NULL, " peer-epoch %llu",
+				  ql_attrs_get(p, QLINK_A_PEER_PEER_EPOCH));
+		print_u64(PRINT_JSON, "peer_epoch", NULL,
+			  ql_attrs_get(p, QLINK_A_PEER_PEER_EPOCH));
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_RTT)) {
+		qp_format_approx(QP_TIME_NS, ql_attrs_get(p, QLINK_A_PEER_RTT),
+				 buf, sizeof(buf));
+		if (show_details)
+			print_string(PRINT_FP, NULL, " rtt %s", buf);
+		print_u64(PRINT_JSON, "rtt", NULL,
+			  ql_attrs_get(p, QLINK_A_PEER_RTT));
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_CLOCK_OFFSET)) {
+		qp_format_approx(QP_TIME_PS,
+				 ql_attrs_get(p, QLINK_A_PEER_CLOCK_OFFSET),
+				 buf, sizeof(buf));
+		qp_format_approx(QP_TIME_PS,
+				 ql_attrs_get(p, QLINK_A_PEER_CLOCK_OFFSET_ERROR),
+				 err, sizeof(err));
+		if (show_details)
+			print_string(PRINT_FP, NULL, " clock-offset %s", buf);
+		if (show_details &&
+		    ql_attrs_has(p, QLINK_A_PEER_CLOCK_OFFSET_ERROR))
+			print_string(PRINT_FP, NULL, " +- %s", err);
+		print_s64(PRINT_JSON, "clock_offset", NULL,
+			  ql_attrs_get(p, QLINK_A_PEER_CLOCK_OFFSET));
+	}
+	if (ql_attrs_has(p, QLINK_A_PEER_CLOCK_OFFSET_ERROR))
+		print_u64(PRINT_JSON, "clock_offset_error", NULL,
+			  ql_attrs_get(p, QLINK_A_PEER_CLOCK_OFFSET_ERROR));
 	close_json_object();
 }
 
@@ -352,11 +556,15 @@ static void print_link(const struct ql_link *l, const struct ql_link *st,
 		print_group(a, QP_CALIB, "calib");
 	if (kind)
 		print_group(kind, QP_SIM, "physics");
+	a = ql_link_attrs(l, QLINK_A_LINK_PEER);
+	if (a)
+		print_peer(a);
 	a = ql_link_attrs(l, QLINK_A_LINK_CAPS);
 	if (show_details && a)
 		print_caps(a);
 	if (st)
-		print_stats(ql_link_attrs(st, QLINK_A_STATS));
+		print_stats(ql_link_attrs(st, QLINK_A_STATS),
+			    ql_link_has(l, QLINK_A_LINK_PEER));
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	close_json_object();
 }
@@ -512,6 +720,57 @@ static struct ql_attrs *to_attrs(const struct qp_set *s, int group, int nest)
 	return a;
 }
 
+static void __attribute__((noreturn)) peer_conflict(void)
+{
+	fprintf(stderr, "Error: \"peer\" and \"nopeer\" exclude each other.\n");
+	exit(-1);
+}
+
+/*
+ * The QLINK_A_LINK_PEER set of @p (the netns fd is sent as a number: it
+ * stays open until @p is released), or one that clears the peer;
+ * NULL: no memory.
+ */
+static struct ql_attrs *peer_attrs(const struct qpeer *p, bool clear)
+{
+	struct ql_attrs *a = ql_attrs_new(QLINK_A_LINK_PEER);
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in s4 = { .sin_family = AF_INET };
+	int err;
+
+	if (!a)
+		return NULL;
+	if (clear) {
+		err = ql_attrs_put_flag(a, QLINK_A_PEER_CLEAR);
+	} else if (p->family == AF_INET) {
+		memcpy(&s4.sin_addr, p->addr, sizeof(s4.sin_addr));
+		s4.sin_port = htons(p->port);
+		err = ql_peer_put_addr(a, (struct sockaddr *)&s4, sizeof(s4));
+	} else {
+		memcpy(&s6.sin6_addr, p->addr, sizeof(s6.sin6_addr));
+		s6.sin6_port = htons(p->port);
+		err = ql_peer_put_addr(a, (struct sockaddr *)&s6, sizeof(s6));
+	}
+	if (!clear && !err)
+		err = ql_attrs_put_bin(a, QLINK_A_PEER_KEY, p->key,
+				       sizeof(p->key));
+	if (!clear && !err && p->local_port)
+		err = ql_attrs_put(a, QLINK_A_PEER_LOCAL_PORT, p->local_port);
+	if (!clear && !err && p->role)
+		err = ql_attrs_put(a, QLINK_A_PEER_ROLE, p->role);
+	if (!clear && !err && p->timeout)
+		err = ql_attrs_put(a, QLINK_A_PEER_TIMEOUT, p->timeout);
+	if (!clear && !err && p->keepalive)
+		err = ql_attrs_put(a, QLINK_A_PEER_KEEPALIVE, p->keepalive);
+	if (!clear && !err && p->netns_fd >= 0)
+		err = ql_attrs_put(a, QLINK_A_PEER_NETNS_FD, p->netns_fd);
+	if (err) {
+		ql_attrs_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 /* The first keyword of the simulator's group @s sets, for messages. */
 static const char *first_sim_word(const struct qp_set *s)
 {
@@ -534,22 +793,40 @@ static const char *first_sim_word(const struct qp_set *s)
 static int link_set(int argc, char **argv)
 {
 	struct ql_attrs *top, *conf = NULL, *cal = NULL, *sim = NULL;
+	struct ql_attrs *peer = NULL;
 	unsigned int groups = QP_BIT(QP_CONFIG) | QP_BIT(QP_CALIB) |
 			      QP_BIT(QP_SIM);
 	struct ql_handle *h = NULL;
 	struct qp_set s;
+	struct qpeer qp;
 	const char *dev = NULL;
 	struct ql_link *l = NULL;
+	bool has_peer = false, nopeer = false;
 	int err;
 
 	memset(&s, 0, sizeof(s));
+	qpeer_init(&qp);
 	while (argc > 0) {
 		if (strcmp(*argv, "dev") == 0) {
 			NEXT_ARG();
 			if (dev)
 				duparg("dev", *argv);
 			dev = *argv;
+		} else if (strcmp(*argv, "peer") == 0) {
+			NEXT_ARG();
+			if (has_peer)
+				duparg("peer", *argv);
+			if (nopeer)
+				peer_conflict();
+			qpeer_parse_args(&argc, &argv, &qp, true);
+			has_peer = true;
+			continue;
+		} else if (strcmp(*argv, "nopeer") == 0) {
+			if (has_peer)
+				peer_conflict();
+			nopeer = true;
 		} else if (matches(*argv, "help") == 0) {
+			qpeer_release(&qp);
 			usage_link_set(stdout);
 			return 0;
 		} else if (qp_is_word(*argv, groups)) {
@@ -568,7 +845,7 @@ static int link_set(int argc, char **argv)
 	}
 	qc_dev(dev);
 	if (!qp_any(&s, QP_CONFIG) && !qp_any(&s, QP_CALIB) &&
-	    !qp_any(&s, QP_SIM)) {
+	    !qp_any(&s, QP_SIM) && !has_peer && !nopeer) {
 		fprintf(stderr,
 			"Error: nothing to set, try \"%s link set help\".\n",
 			qc_prog_name);
@@ -582,10 +859,16 @@ static int link_set(int argc, char **argv)
 		cal = to_attrs(&s, QP_CALIB, QLINK_A_LINK_CALIB);
 	if (qp_any(&s, QP_SIM))
 		sim = to_attrs(&s, QP_SIM, QL_NEST_RAW);
+	if (has_peer || nopeer)
+		peer = peer_attrs(&qp, nopeer);
+	/* the key now lives (wiped when freed) in the peer's set only */
+	explicit_bzero(qp.key, sizeof(qp.key));
 	if (!top || (qp_any(&s, QP_CONFIG) &&
 		     (!conf || ql_attrs_put_nest(top, QLINK_A_LINK_CONFIG, conf))) ||
 	    (qp_any(&s, QP_CALIB) &&
 	     (!cal || ql_attrs_put_nest(top, QLINK_A_LINK_CALIB, cal))) ||
+	    ((has_peer || nopeer) &&
+	     (!peer || ql_attrs_put_nest(top, QLINK_A_LINK_PEER, peer))) ||
 	    (qp_any(&s, QP_SIM) && !sim)) {
 		fprintf(stderr, "Error: out of memory.\n");
 		err = ERR_LOCAL;
@@ -622,7 +905,7 @@ static int link_set(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (conf || cal) {
+	if (conf || cal || peer) {
 		if (ql_link_set(h, dev, top)) {
 			err = qc_kernel_error(h, "link set");
 			if (sim)
@@ -637,6 +920,8 @@ out:
 	ql_attrs_free(conf);
 	ql_attrs_free(cal);
 	ql_attrs_free(sim);
+	ql_attrs_free(peer);
+	qpeer_release(&qp);
 	return err;
 }
 
@@ -916,6 +1201,51 @@ static int do_monitor(int argc, char **argv)
 }
 
 /*
+ * A new link key from getrandom(), written with write(2) so that no stdio
+ * buffer keeps a copy.
+ */
+static int do_genkey(int argc, char **argv)
+{
+	uint8_t key[QPEER_KEY_LEN];
+	char hex[66];
+	struct stat st;
+	ssize_t n;
+	int err = 0;
+
+	if (argc > 0 && matches(*argv, "help") == 0) {
+		usage_genkey(stdout);
+		return 0;
+	}
+	if (argc > 0) {
+		fprintf(stderr, "Error: \"genkey\" takes no arguments.\n");
+		exit(-1);
+	}
+	if (!fstat(STDOUT_FILENO, &st) && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IRGRP | S_IROTH)))
+		fprintf(stderr,
+			"Warning: writing a key to a file readable by group or others.\n");
+	do {
+		n = getrandom(key, sizeof(key), 0);
+	} while (n < 0 && errno == EINTR);
+	if (n != sizeof(key)) {
+		fprintf(stderr, "Error: getrandom: %s.\n",
+			n < 0 ? strerror(errno) : "short read");
+		return ERR_LOCAL;
+	}
+	qpeer_key_hex(key, hex);
+	hex[64] = '\n';
+	n = write(STDOUT_FILENO, hex, 65);
+	if (n != 65) {
+		fprintf(stderr, "Error: cannot write the key: %s.\n",
+			n < 0 ? strerror(errno) : "short write");
+		err = ERR_LOCAL;
+	}
+	explicit_bzero(key, sizeof(key));
+	explicit_bzero(hex, sizeof(hex));
+	return err;
+}
+
+/*
  * The family's version comes from the kernel's generic netlink controller,
  * the netns cookie from SO_NETNS_COOKIE.
  */
@@ -978,6 +1308,8 @@ int qlink_cmd(const char *prog, int argc, char **argv)
 		return qc_do_receive(argc - 1, argv + 1);
 	if (matches(*argv, "version") == 0)
 		return do_version(argc - 1, argv + 1);
+	if (strcmp(*argv, "genkey") == 0)
+		return do_genkey(argc - 1, argv + 1);
 	if (matches(*argv, "help") == 0) {
 		qlink_cmd_usage(prog, stdout);
 		return 0;
