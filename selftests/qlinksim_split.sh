@@ -10,9 +10,9 @@
 # herald, they hold the same pairs (sequence numbers, pair link id, Bell
 # index), the true herald rate is within 3 sigma of the calibration's
 # (the paired mode's expectation for the same physics), and the
-# protocol's counters show that the heralds crossed it. About 6 min in
-# the TCG guest: each qlink call through python costs seconds there, and
-# while qlink's JSON shows no peer, the state is read with the YNL CLI.
+# protocol's counters show that the heralds crossed it. About 90 s in
+# the TCG guest (minutes more with a qlink whose JSON shows no peer: the
+# state is then read with the YNL CLI).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
