@@ -5,7 +5,9 @@
 # the build tree at the same path: a simulated quantum link across two
 # network namespaces, created with the ip link plugin and managed with
 # `ip qlink` and the qlink tool; applications getting pairs through
-# AF_QLINK sockets; and the BBM92 QKD example making a key over them.
+# AF_QLINK sockets; the BBM92 QKD example making a key over them; and a
+# link whose two ends are on two "hosts" (namespaces joined only by a veth
+# pair) speaking the link protocol.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -24,7 +26,7 @@ ln -s "$build/iproute2/ip/ip" "$bin/ip"
 ln -s "$build/tools/qlink" "$bin/qlink"
 ln -s "$build/tools/qkd" "$bin/qkd"
 export PATH="$bin:$PATH" IP_LIB_DIR="$build/iproute-plugin"
-trap 'ip netns del site-b 2>/dev/null; ip link del qa 2>/dev/null; rm -rf "$bin"' EXIT
+trap 'ip netns del site-b 2>/dev/null; ip netns del host-a 2>/dev/null; ip netns del host-b 2>/dev/null; ip link del qa 2>/dev/null; rm -rf "$bin"' EXIT
 
 echo "qlink demo: guest kernel $(uname -r)"
 say lsmod
@@ -99,6 +101,35 @@ qkd alice dev qa purpose 9 peer 10.77.0.2:7700 psk "$bin/psk" \
 wait $bob || true
 say cmp "$bin/alice.key" "$bin/bob.key"
 echo "(identical keys: $(stat -c %s "$bin/alice.key") bytes)"
+
+# Two hosts: each end of a link in its own netns, the two joined only by
+# a veth pair; the ends speak the authenticated link protocol over UDP.
+say ip netns add host-a
+say ip netns add host-b
+say ip -n host-a link add eth0 type veth peer name eth0 netns host-b
+ip -n host-a addr add 10.88.0.1/24 dev eth0 && ip -n host-a link set eth0 up
+ip -n host-b addr add 10.88.0.2/24 dev eth0 && ip -n host-b link set eth0 up
+printf '\n\033[1m$ %s\033[0m\n' "qlink genkey > link.key"
+qlink genkey > "$bin/link.key"
+chmod 600 "$bin/link.key"
+say ip -n host-a link add qa type qlinksim end a peer 10.88.0.2:4747 \
+	key "$bin/link.key" seed 7 rate 50k
+say ip -n host-b link add qb type qlinksim end b peer 10.88.0.1:4747 \
+	key "$bin/link.key" seed 7 rate 50k clock-offset 250000000
+ip -n host-a link set qa up && ip -n host-b link set qb up
+for i in $(seq 100); do
+	qlink -n host-b -j link show dev qb | grep -q '"state":"up"' &&
+		qlink -n host-a -j link show dev qa | grep -q '"state":"up"' && break
+	sleep 0.2
+done
+sleep 2
+say qlink -n host-a -d link show dev qa
+say qlink -n host-b -s link show dev qb
+printf '\n\033[1m$ %s\033[0m\n' "ip -n host-a qlink pair show dev qa | head -3; ip -n host-b qlink pair show dev qb | head -3"
+ip -n host-a qlink pair show dev qa | head -3
+ip -n host-b qlink pair show dev qb | head -3
+say ip netns del host-a
+say ip netns del host-b
 
 say ip netns del site-b
 say ip qlink link show

@@ -1646,16 +1646,17 @@ static int qlinksim_newlink_split(struct net *src_net, struct net_device *dev,
 	if (data[IFLA_QLINKSIM_CLOCK_OFFSET])
 		sim->clock_offset = nla_get_s64(data[IFLA_QLINKSIM_CLOCK_OFFSET]);
 	qlinksim_report(ql);
-	err = qlink_peer_set(ql, src_net, data[IFLA_QLINKSIM_LINK_PEER],
-			     end == QLINKSIM_END_A ? QLINK_ROLE_DECIDE :
-						     QLINK_ROLE_FOLLOW, extack);
-	if (err)
-		goto err;
 	err = register_netdevice(dev);
 	if (err)
 		goto err;
 	sim->gen = gen;
-	return 0;
+	/* registered first: ndo_uninit releases the peer however it ends */
+	err = qlink_peer_set(ql, src_net, data[IFLA_QLINKSIM_LINK_PEER],
+			     end == QLINKSIM_END_A ? QLINK_ROLE_DECIDE :
+						     QLINK_ROLE_FOLLOW, extack);
+	if (err)
+		unregister_netdevice(dev);
+	return err;
 err:
 	qs_gen_free(gen);
 	return err;

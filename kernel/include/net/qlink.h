@@ -472,8 +472,9 @@ int qlink_pair_take(struct qlink *ql, u32 min_fidelity, u64 max_seq,
  * (what QLINK_A_LINK_PEER of link-set carries), the UDP socket in @net
  * unless the nest names a netns. @role (enum qlink_peer_role) is the
  * driver's when it fixes one, else 0 and the nest must carry it. Call
- * under RTNL, after qlink_init() or qlink_alloc(), while the link is
- * down; the core releases the peer when the link is unregistered.
+ * under RTNL once the link is registered, while it is down; the core
+ * releases the peer when the link is unregistered (a driver whose
+ * qlink_peer_set() fails in its newlink unregisters the link).
  */
 int qlink_peer_set(struct qlink *ql, struct net *net, const struct nlattr *nest,
 		   u32 role, struct netlink_ext_ack *extack);
