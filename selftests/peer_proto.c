@@ -236,6 +236,27 @@ static int unload_qlinktest(void)
 	return syscall(SYS_delete_module, "qlinktest", O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * Whether qlinktest was there before this program: if not, it leaves
+ * none behind, even after a test died before its teardown.
+ */
+static int qt_preloaded;
+
+static void __attribute__((constructor)) qt_note(void)
+{
+	qt_preloaded = !access(QT_DIR, F_OK);
+}
+
+static int qt_write(const char *file, const char *val);
+
+static void __attribute__((destructor)) qt_cleanup(void)
+{
+	if (!qt_preloaded && !access(QT_DIR, F_OK)) {
+		qt_write("destroy", "1");
+		unload_qlinktest();
+	}
+}
+
 static int qt_write(const char *file, const char *val)
 {
 	char path[128];
@@ -867,50 +888,59 @@ static int capture(FIXTURE_DATA(peer) *self, uint8_t role, uint8_t type,
 	return -1;
 }
 
-/* Send LEN bytes of B to end A's socket from netns B. */
-static int inject(FIXTURE_DATA(peer) *self, const void *b, int len)
+/* Send LEN bytes of B to end A's (TO_A) or B's socket from netns B. */
+static int inject_to(FIXTURE_DATA(peer) *self, int to_a, const void *b,
+		     int len)
 {
 	struct sockaddr_in to = {
 		.sin_family = AF_INET,
 		.sin_port = htons(PORT),
 	};
 
-	memcpy(&to.sin_addr, ip4_a, 4);
+	memcpy(&to.sin_addr, to_a ? ip4_a : ip4_b, 4);
 	return sendto(self->inj, b, len, 0, (struct sockaddr *)&to,
 		      sizeof(to)) == len ? 0 : -1;
 }
 
+static int inject(FIXTURE_DATA(peer) *self, const void *b, int len)
+{
+	return inject_to(self, 1, b, len);
+}
+
 /*
- * Expect exactly the drop counters EXP at end A (after waiting for the
- * one just raised, STAT), the protocol still up, no restart, no timeout,
- * no pair.
+ * Expect exactly the drop counters EXP at end A (TO_A) or B (after
+ * waiting for the one just raised, STAT), the protocol still up there, no
+ * timeout, no pair at either end.
  */
 static void check_drops(struct __test_metadata *_metadata,
-			FIXTURE_DATA(peer) *self, int64_t *exp, int stat,
-			const char *what)
+			FIXTURE_DATA(peer) *self, int to_a, int64_t *exp,
+			int stat, const char *what)
 {
-	struct qlink_stats_v st, sb;
+	struct qlink_nl *nl = to_a ? &self->gn_a : &self->gn_b;
+	const char *name = to_a ? LA : LB;
+	struct qlink_stats_v st, sa, sb;
 	unsigned int i;
 
-	EXPECT_EQ(exp[stat], wait_stat(&self->gn_a, LA, stat, exp[stat]))
+	EXPECT_EQ(exp[stat], wait_stat(nl, name, stat, exp[stat]))
 		TH_LOG("%s", what);
-	ASSERT_EQ(0, qlink_nl_stats(&self->gn_a, LA, &st));
+	ASSERT_EQ(0, qlink_nl_stats(nl, name, &st));
 	for (i = 0; i < N_DROP_STATS; i++) {
 		EXPECT_EQ(exp[drop_stats[i]], st.v[drop_stats[i]])
 			TH_LOG("%s: drop counter %d", what, drop_stats[i]);
 	}
 	EXPECT_EQ(0, st.v[QLINK_A_STATS_PEER_TIMEOUTS]) TH_LOG("%s", what);
-	EXPECT_EQ(0, st.v[QLINK_A_STATS_PAIRS]) TH_LOG("%s", what);
-	EXPECT_EQ(0, st.v[QLINK_A_STATS_HERALDS]) TH_LOG("%s", what);
+	ASSERT_EQ(0, qlink_nl_stats(&self->gn_a, LA, &sa));
 	ASSERT_EQ(0, qlink_nl_stats(&self->gn_b, LB, &sb));
+	EXPECT_EQ(0, sa.v[QLINK_A_STATS_PAIRS]) TH_LOG("%s", what);
+	EXPECT_EQ(0, sa.v[QLINK_A_STATS_HERALDS]) TH_LOG("%s", what);
 	EXPECT_EQ(0, sb.v[QLINK_A_STATS_PAIRS]) TH_LOG("%s", what);
-	EXPECT_EQ(QLINK_PEER_UP, wait_state(&self->gn_a, LA, QLINK_PEER_UP))
+	EXPECT_EQ(QLINK_PEER_UP, wait_state(nl, name, QLINK_PEER_UP))
 		TH_LOG("%s", what);
 }
 
 #define DROP(stat, what) do { \
 	exp[stat]++; \
-	check_drops(_metadata, self, exp, stat, what); \
+	check_drops(_metadata, self, 1, exp, stat, what); \
 } while (0)
 
 /*
@@ -1053,7 +1083,7 @@ TEST_F_TIMEOUT(peer, rx_checks, 180)
 	rx = stat_of(&self->gn_a, LA, QLINK_A_STATS_PROTO_RX);
 	EXPECT_LE(rx + 5, wait_stat(&self->gn_a, LA, QLINK_A_STATS_PROTO_RX,
 				    rx + 5));
-	check_drops(_metadata, self, exp, QLINK_A_STATS_PROTO_RX_REPLAYED,
+	check_drops(_metadata, self, 1, exp, QLINK_A_STATS_PROTO_RX_REPLAYED,
 		    "after B's next messages");
 
 	/* 6: a hello of B's previous epoch, after B restarted */
@@ -1313,6 +1343,261 @@ TEST_F_TIMEOUT(peer, counters, 120)
 	/* every message is 40 bytes and a hello's body */
 	EXPECT_EQ(sa.v[QLINK_A_STATS_PROTO_TX] * (HDR + HELLO_LEN + MACLEN),
 		  sa.v[QLINK_A_STATS_PROTO_TX_BYTES]);
+}
+
+/* Forging for one end: the other end's role, epoch and fresh counters. */
+struct forge {
+	int to_a;
+	uint8_t role;
+	uint64_t epoch, ctr;
+	int64_t exp[QLINK_A_STATS_MAX + 1];
+};
+
+/*
+ * Counters of the sender's epoch far enough ahead that its own never meet
+ * them during a test, near enough that its own stay inside the window.
+ */
+static void forge_init(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(peer) *self, struct forge *f, int to_a)
+{
+	struct qlink_stats_v st;
+	struct cap c;
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	f->to_a = to_a;
+	f->role = to_a ? QLINK_ROLE_FOLLOW : QLINK_ROLE_DECIDE;
+	ASSERT_EQ(0, capture(self, f->role, T_HELLO, &c));
+	f->epoch = cap_epoch(&c);
+	f->ctr = cap_counter(&c) + 900;
+	ASSERT_EQ(0, qlink_nl_stats(to_a ? &self->gn_a : &self->gn_b,
+				    to_a ? LA : LB, &st));
+	for (i = 0; i < N_DROP_STATS; i++)
+		f->exp[drop_stats[i]] = st.v[drop_stats[i]];
+	f->exp[QLINK_A_STATS_PROTO_RX] = st.v[QLINK_A_STATS_PROTO_RX];
+}
+
+static int forge_send(FIXTURE_DATA(peer) *self, struct forge *f, uint8_t type,
+		      const unsigned char *body, int len)
+{
+	unsigned char m[MSG_MAX];
+
+	len = build_msg(m, 1, type, f->role, self->link_id, f->epoch,
+			++f->ctr, body, len);
+	return inject_to(self, f->to_a, m, len);
+}
+
+/* A body the receiver must refuse (check 8): counted as malformed only. */
+#define BAD_BODY(f, type, body, len, what) do { \
+	ASSERT_EQ(0, forge_send(self, f, type, body, len)); \
+	(f)->exp[QLINK_A_STATS_PROTO_RX_MALFORMED]++; \
+	check_drops(_metadata, self, (f)->to_a, (f)->exp, \
+		    QLINK_A_STATS_PROTO_RX_MALFORMED, what); \
+} while (0)
+
+
+/* TAGS header: start, end, batch, n. */
+static int tags_hdr(unsigned char *b, uint64_t start, uint64_t end, uint32_t n)
+{
+	put_be64(b, start);
+	put_be64(b + 8, end);
+	put_be64(b + 16, 1);
+	put_be32(b + 24, n);
+	return 28;
+}
+
+/* HERALDS header: start, end, attempts, sent, clock offset, n. */
+static int heralds_hdr(unsigned char *b, uint64_t start, uint64_t end,
+		       uint64_t sent, uint32_t n)
+{
+	put_be64(b, start);
+	put_be64(b + 8, end);
+	put_be64(b + 16, 0);
+	put_be64(b + 24, sent);
+	put_be64(b + 32, 0);
+	put_be32(b + 40, n);
+	return 44;
+}
+
+/*
+ * Check 8 on what only a holder of the key can send: every malformed body
+ * of TAGS, HERALDS and LOST at the end that takes them, and each type at
+ * the end that does not, is counted as malformed and changes nothing;
+ * well-formed ones are taken. Last, one herald record forged for the
+ * following end is stored there as a pair.
+ */
+TEST_F_TIMEOUT(peer, bodies, 180)
+{
+	unsigned char b[MSG_MAX];
+	struct qlink_stats_v st;
+	struct forge fa, fb;	/* to A, to B */
+	int64_t lt;
+	int n;
+
+	ASSERT_EQ(0, bring_up(self, 0));
+	forge_init(_metadata, self, &fa, 1);
+	forge_init(_metadata, self, &fb, 0);
+
+	/* TAGS to the deciding end */
+	n = tags_hdr(b, 1000, 2000, 1);
+	BAD_BODY(&fa, T_TAGS, b, n - 1, "tags: short header");
+	BAD_BODY(&fa, T_TAGS, b, n, "tags: n beyond the body");
+	n = tags_hdr(b, 2000, 1000, 0);
+	BAD_BODY(&fa, T_TAGS, b, n, "tags: end before start");
+	n = tags_hdr(b, 1000, 2000, 1);
+	b[n] = 0x80;
+	b[n + 1] = 0x80;
+	BAD_BODY(&fa, T_TAGS, b, n + 2, "tags: truncated varint");
+	b[n] = 100;		/* 1000 + 100 ... */
+	b[n + 1] = 0;
+	tags_hdr(b, 1000, 1050, 1);	/* ... after the span's end */
+	BAD_BODY(&fa, T_TAGS, b, n + 2, "tags: a tag after the end");
+	tags_hdr(b, 1000, 2000, 1);
+	b[n + 1] = 0x83;	/* flags of 3 bytes: > 16 bits */
+	b[n + 2] = 0x80;
+	b[n + 3] = 0x04;
+	BAD_BODY(&fa, T_TAGS, b, n + 4, "tags: flags beyond 16 bits");
+	n = tags_hdr(b, 1000, 2000, 0);
+	b[n] = 0;
+	BAD_BODY(&fa, T_TAGS, b, n + 1, "tags: a byte after the tags");
+	/* LOST to the deciding end */
+	put_be64(b, 5);
+	put_be64(b + 8, 1);
+	BAD_BODY(&fa, 4, b, 15, "lost: 15 bytes");
+	BAD_BODY(&fa, 4, b, 16, "lost: first after last");
+	put_be64(b, 1);
+	put_be64(b + 8, 5);
+	/* well formed: taken (the next one's exact count shows it) */
+	ASSERT_EQ(0, forge_send(self, &fa, 4, b, 16));
+	/* types the deciding end does not take */
+	n = heralds_hdr(b, 1000, 2000, 0, 0);
+	BAD_BODY(&fa, T_HERALDS, b, n, "heralds to the deciding end");
+	EXPECT_EQ(0, stat_of(&self->gn_a, LA, QLINK_A_STATS_HERALDS_LOST));
+	BAD_BODY(&fa, 0, b, n, "type 0");
+	BAD_BODY(&fa, 5, b, n, "type 5");
+
+	/* HERALDS to the following end */
+	n = heralds_hdr(b, 1000, 2000, 0, 1);
+	BAD_BODY(&fb, T_HERALDS, b, n - 1, "heralds: short header");
+	BAD_BODY(&fb, T_HERALDS, b, n, "heralds: n beyond the body");
+	n = heralds_hdr(b, 2000, 1000, 0, 0);
+	BAD_BODY(&fb, T_HERALDS, b, n, "heralds: end before start");
+	n = heralds_hdr(b, 1000, 2000, 0, 1);
+	memcpy(b + n, "\x00\x00\x00\x00\x00", 5);
+	BAD_BODY(&fb, T_HERALDS, b, n + 5, "heralds: sequence step 0");
+	memcpy(b + n, "\x01\x00\xc1\x84\x3d\x00\x00", 7);	/* F 1000001 */
+	BAD_BODY(&fb, T_HERALDS, b, n + 7, "heralds: fidelity > 1");
+	memcpy(b + n, "\x01\x00\x00\x00\x80", 5);
+	BAD_BODY(&fb, T_HERALDS, b, n + 5, "heralds: truncated slot");
+	memcpy(b + n, "\x01\xe8\x07\x00\x00\x00", 6);	/* t 1000 + 1000 ... */
+	heralds_hdr(b, 1000, 1500, 0, 1);		/* ... after the end */
+	BAD_BODY(&fb, T_HERALDS, b, n + 6, "heralds: a record after the end");
+	n = tags_hdr(b, 1000, 2000, 0);
+	BAD_BODY(&fb, T_TAGS, b, n, "tags to the following end");
+	put_be64(b, 1);
+	put_be64(b + 8, 5);
+	BAD_BODY(&fb, 4, b, 16, "lost to the following end");
+
+	/* the states never moved, nobody restarted */
+	EXPECT_EQ(0, stat_of(&self->gn_a, LA, QLINK_A_STATS_PEER_RESTARTS));
+	EXPECT_EQ(0, stat_of(&self->gn_b, LB, QLINK_A_STATS_PEER_RESTARTS));
+	EXPECT_EQ(QLINK_PEER_UP, wait_state(&self->gn_b, LB, QLINK_PEER_UP));
+
+	/* one record, sequence 1, heralded now at B's clock: stored */
+	lt = qlink_link_time(&self->gn_b, LB);
+	ASSERT_LT(0, lt);
+	n = heralds_hdr(b, lt, lt, 0, 1);
+	memcpy(b + n, "\x01\x00\x00\x00\x00", 5);
+	ASSERT_EQ(0, forge_send(self, &fb, T_HERALDS, b, n + 5));
+	EXPECT_EQ(1, wait_stat(&self->gn_b, LB, QLINK_A_STATS_HERALDS_RECEIVED, 1));
+	ASSERT_EQ(0, qlink_nl_stats(&self->gn_b, LB, &st));
+	EXPECT_EQ(1, st.v[QLINK_A_STATS_HERALDS]);
+	EXPECT_EQ(fb.exp[QLINK_A_STATS_PROTO_RX_MALFORMED],
+		  st.v[QLINK_A_STATS_PROTO_RX_MALFORMED]);
+	EXPECT_EQ(0, st.v[QLINK_A_STATS_HERALDS_LOST]);
+}
+
+/*
+ * Both ends configured to decide: each takes the other's messages for its
+ * own reflected (check 5), so they never meet.
+ */
+TEST_F_TIMEOUT(peer, same_role, 120)
+{
+	struct qlink_peer_cfg c;
+	struct qlink_peer_v a, b;
+	int64_t m;
+
+	ASSERT_EQ(0, configure(self, 0));
+	peer_cfg(&c, 0, 0);
+	c.role = QLINK_ROLE_DECIDE;
+	ASSERT_EQ(0, qlink_nl_set_peer(&self->gn_b, LB, &c));
+	ASSERT_EQ(0, set_up(self, 0, 1));
+	ASSERT_EQ(0, set_up(self, 1, 1));
+	m = wait_stat(&self->gn_a, LA, QLINK_A_STATS_PROTO_RX_MALFORMED, 5);
+	EXPECT_LE(5, m);
+	EXPECT_LE(5, wait_stat(&self->gn_b, LB,
+			       QLINK_A_STATS_PROTO_RX_MALFORMED, 5));
+	ASSERT_EQ(0, qlink_nl_peer(&self->gn_a, LA, &a));
+	ASSERT_EQ(0, qlink_nl_peer(&self->gn_b, LB, &b));
+	EXPECT_EQ(QLINK_PEER_CONNECTING, a.state);
+	EXPECT_EQ(QLINK_PEER_CONNECTING, b.state);
+	EXPECT_EQ(0, a.carrier);
+	EXPECT_FALSE(a.has[QLINK_A_PEER_PEER_EPOCH]);
+	EXPECT_EQ(0, stat_of(&self->gn_a, LA, QLINK_A_STATS_PROTO_RX));
+	EXPECT_EQ(0, wait_running(self, 0));
+}
+
+/*
+ * The socket in another netns (netns-fd): refused for what is no netns;
+ * the peer goes with that netns.
+ */
+TEST_F_TIMEOUT(peer, netns_fd, 120)
+{
+	struct ntf_want w = { .name = LS };
+	struct qlink_peer_cfg c;
+	struct qlink_peer_v p;
+	struct qlink_nl ev;
+	int64_t end;
+	int ns_c;
+
+	peer_cfg(&c, 1, 0);
+	c.has_netns_fd = 1;
+	c.netns_fd = self->pkt;
+	EXPECT_REFUSED(&self->gn_a, LS, &c, -EINVAL, "not a network namespace");
+	c.netns_fd = 9999;
+	EXPECT_REFUSED(&self->gn_a, LS, &c, -EBADF, "not a network namespace");
+
+	ns_c = qlink_netns_new();
+	ASSERT_LE(0, ns_c);
+	c.netns_fd = ns_c;
+	ASSERT_EQ(0, qlink_nl_set_peer(&self->gn_a, LS, &c))
+		TH_LOG("%s", self->gn_a.extack);
+	/* its port is C's, not A's: A's own link may take it too */
+	EXPECT_EQ(0, qlink_nl_set_peer(&self->gn_a, LA, &(struct qlink_peer_cfg){
+		.addr = { 10, 99, 0, 2 }, .addr_len = 4, .port = PORT,
+		.key = key, .key_len = sizeof(key), .role = QLINK_ROLE_DECIDE,
+	}));
+	ASSERT_EQ(0, qlink_nl_peer(&self->gn_a, LS, &p));
+	EXPECT_TRUE(p.present);
+	EXPECT_FALSE(p.has[QLINK_A_PEER_NETNS_FD]);
+
+	ASSERT_EQ(0, enter(self->ns_a));
+	ASSERT_EQ(0, qlink_nl_open(&ev));
+	ASSERT_EQ(0, enter(self->ns_init));
+	ASSERT_EQ(0, qlink_nl_subscribe(&ev, QLINK_MCGRP_LINK_NAME));
+	ASSERT_EQ(0, qlink_rt_set_up(self->gn_a.rt, LS, 1));	/* running when C goes */
+	close(ns_c);
+	end = qlink_now_ms() + WAIT_MS;
+	do {
+		usleep(20000);
+		ASSERT_EQ(0, qlink_nl_peer(&self->gn_a, LS, &p));
+	} while (p.present && qlink_now_ms() < end);
+	EXPECT_EQ(0, p.present);
+	EXPECT_EQ(0, qlink_nl_events(&ev, WAIT_MS, on_peer_ntf, &w));
+	/* A's own peer is untouched */
+	ASSERT_EQ(0, qlink_nl_peer(&self->gn_a, LA, &p));
+	EXPECT_TRUE(p.present);
+	qlink_nl_close(&ev);
 }
 
 TEST_HARNESS_MAIN
