@@ -87,7 +87,8 @@ static const int drop_stats[] = {
 	QLINK_A_STATS_PROTO_RX_STALE_EPOCH,
 	QLINK_A_STATS_PROTO_RX_MALFORMED,
 };
-#define N_DROP_STATS (sizeof(drop_stats) / sizeof(drop_stats[0]))
+
+#define N_DROP_STATS ARRAY_SIZE(drop_stats)
 
 static void put_be32(unsigned char *p, uint32_t v)
 {
@@ -168,7 +169,6 @@ FIXTURE(peer) {
 	int loaded;		/* we inserted qlinktest */
 	struct qlink_nl gn_a, gn_b, rt_init;
 	int inj;		/* plain UDP socket in netns B (IPv4) */
-	int inj6;		/* the same, IPv6 */
 	int pkt;		/* AF_PACKET socket on VB */
 	int ctl_a;		/* any socket of netns A, for ioctls */
 	uint32_t link_id;
@@ -209,14 +209,16 @@ static int ifindex_in(int ns, int init, const char *name)
 /* qlinktest.ko for the running kernel: the tree's (Debian) or the debug build's. */
 static int load_qlinktest(void)
 {
-	const char *dirs[] = { QLINK_TOP, QLINK_BUILD "/kmod-debug" };
+	static const char * const dirs[] = {
+		QLINK_TOP, QLINK_BUILD "/kmod-debug",
+	};
 	char path[4096];
 	unsigned int i;
 	int fd, err = -ENOENT;
 
 	if (!access(QT_DIR, F_OK))
 		return 0;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		snprintf(path, sizeof(path), "%s/kernel/drivers/qlinktest.ko",
 			 dirs[i]);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -318,7 +320,9 @@ FIXTURE_SETUP(peer)
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	int ret;
 
-	self->inj = self->inj6 = self->pkt = self->ctl_a = -1;
+	self->inj = -1;
+	self->pkt = -1;
+	self->ctl_a = -1;
 	self->ns_init = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, self->ns_init);
 	ret = load_qlinktest();
@@ -341,8 +345,6 @@ FIXTURE_SETUP(peer)
 
 	self->inj = socket_in(self->ns_b, self->ns_init, AF_INET, SOCK_DGRAM, 0);
 	ASSERT_LE(0, self->inj);
-	self->inj6 = socket_in(self->ns_b, self->ns_init, AF_INET6, SOCK_DGRAM, 0);
-	ASSERT_LE(0, self->inj6);
 	self->ctl_a = socket_in(self->ns_a, self->ns_init, AF_INET, SOCK_DGRAM, 0);
 	ASSERT_LE(0, self->ctl_a);
 	self->pkt = socket_in(self->ns_b, self->ns_init, AF_PACKET, SOCK_DGRAM,
@@ -365,8 +367,6 @@ FIXTURE_TEARDOWN(peer)
 		close(self->pkt);
 	if (self->inj >= 0)
 		close(self->inj);
-	if (self->inj6 >= 0)
-		close(self->inj6);
 	if (self->ctl_a >= 0)
 		close(self->ctl_a);
 	if (self->gn_a.sk)
@@ -584,7 +584,8 @@ TEST_F_TIMEOUT(peer, set_show, 120)
 	/* defaults of timeout and keepalive, a local port of its own */
 	ASSERT_EQ(0, enter(self->ns_init));
 	peer_cfg(&c, 1, 0);
-	c.timeout = c.keepalive = 0;
+	c.timeout = 0;
+	c.keepalive = 0;
 	c.local_port = PORT + 1;
 	ASSERT_EQ(0, qlink_nl_set_peer(&self->gn_a, LA, &c));
 	ASSERT_EQ(0, qlink_nl_peer(&self->gn_a, LA, &a));
@@ -760,6 +761,20 @@ TEST_F_TIMEOUT(peer, errors, 120)
 	/* ... and that link kept its previous peer */
 	ASSERT_EQ(0, qlink_nl_peer(&self->gn_a, LS, &a));
 	EXPECT_EQ(PORT + 2, a.local_port);
+
+	/* the same port and key over IPv6: another socket, no clash */
+	c = ok;
+	c.local_port = PORT + 2;
+	memcpy(c.addr, ip6_b, 16);
+	c.addr_len = 16;
+	EXPECT_EQ(0, qlink_nl_set_peer(&self->gn_a, LS, &c))
+		TH_LOG("%s", self->gn_a.extack);
+	/* the IPv4 socket of that port went with its last peer */
+	fd = socket_in(self->ns_a, self->ns_init, AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	sin.sin_port = htons(PORT + 2);
+	EXPECT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	close(fd);
 
 	/* clear */
 	memset(&c, 0, sizeof(c));
@@ -1394,7 +1409,6 @@ static int forge_send(FIXTURE_DATA(peer) *self, struct forge *f, uint8_t type,
 	check_drops(_metadata, self, (f)->to_a, (f)->exp, \
 		    QLINK_A_STATS_PROTO_RX_MALFORMED, what); \
 } while (0)
-
 
 /* TAGS header: start, end, batch, n. */
 static int tags_hdr(unsigned char *b, uint64_t start, uint64_t end, uint32_t n)
