@@ -1308,8 +1308,8 @@ TEST_F_TIMEOUT(peer, disagree, 120)
 TEST_F_TIMEOUT(peer, counters, 120)
 {
 	struct qlink_stats_v sa, sb, sa2;
+	int64_t rx, end;
 	unsigned int i;
-	int64_t rx;
 
 	/* B first: then none of A's messages finds B down */
 	ASSERT_EQ(0, configure(self, 0));
@@ -1332,10 +1332,17 @@ TEST_F_TIMEOUT(peer, counters, 120)
 	EXPECT_EQ(QLINK_PEER_CONNECTING,
 		  wait_state(&self->gn_b, LB, QLINK_PEER_CONNECTING));
 	ASSERT_EQ(0, set_up(self, 0, 0));
-	/* what B sent last reached A's socket */
-	usleep(200000);
-	ASSERT_EQ(0, qlink_nl_stats(&self->gn_a, LA, &sa));
-	ASSERT_EQ(0, qlink_nl_stats(&self->gn_b, LB, &sb));
+	/* until what B sent last reached A's socket */
+	end = qlink_now_ms() + WAIT_MS;
+	do {
+		ASSERT_EQ(0, qlink_nl_stats(&self->gn_a, LA, &sa));
+		ASSERT_EQ(0, qlink_nl_stats(&self->gn_b, LB, &sb));
+		if (sb.v[QLINK_A_STATS_PROTO_TX] <=
+		    sa.v[QLINK_A_STATS_PROTO_RX] +
+		    sa.v[QLINK_A_STATS_PROTO_RX_STALE_EPOCH])
+			break;
+		usleep(20000);
+	} while (qlink_now_ms() < end);
 	EXPECT_EQ(0, sa.v[QLINK_A_STATS_PROTO_TX_ERRORS]);
 	EXPECT_EQ(0, sb.v[QLINK_A_STATS_PROTO_TX_ERRORS]);
 	/* A -> B: every message taken */
