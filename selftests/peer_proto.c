@@ -969,11 +969,18 @@ TEST_F_TIMEOUT(peer, rx_checks, 180)
 	struct qlink_stats_v st;
 	struct qlink_peer_v pa, pb;
 	struct cap hb, ha, hb2;
+	struct qlink_peer_cfg c;
 	uint64_t epoch_b, ctr;
 	int64_t rx, restarts;
+	unsigned char k2[32];
 	unsigned int i;
 	int len;
 
+	/* the spare link shares A's socket (another key): it sees unknowns too */
+	peer_cfg(&c, 1, 0);
+	memset(k2, 0x77, sizeof(k2));
+	c.key = k2;
+	ASSERT_EQ(0, qlink_nl_set_peer(&self->gn_a, LS, &c));
 	ASSERT_EQ(0, bring_up(self, 0));
 	ASSERT_EQ(0, qlink_nl_stats(&self->gn_a, LA, &st));
 	for (i = 0; i < N_DROP_STATS; i++)
@@ -986,6 +993,8 @@ TEST_F_TIMEOUT(peer, rx_checks, 180)
 	DROP(QLINK_A_STATS_PROTO_RX_UNKNOWN_LINK, "unknown link id");
 	ASSERT_EQ(0, inject(self, m, 7));
 	DROP(QLINK_A_STATS_PROTO_RX_UNKNOWN_LINK, "7 bytes");
+	EXPECT_EQ(exp[QLINK_A_STATS_PROTO_RX_UNKNOWN_LINK],
+		  stat_of(&self->gn_a, LS, QLINK_A_STATS_PROTO_RX_UNKNOWN_LINK));
 
 	/* 2: shorter than header and MAC; longer than 1200 bytes */
 	len = build_msg(m, 1, T_HELLO, QLINK_ROLE_FOLLOW, self->link_id, 1, 1,
