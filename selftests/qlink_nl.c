@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
 
@@ -1184,4 +1185,166 @@ int64_t qlink_link_time(struct qlink_nl *nl, const char *name)
 	if (qlink_nl_stats(nl, name, &st) || !st.has[QLINK_A_STATS_LINK_TIME])
 		return -1;
 	return st.v[QLINK_A_STATS_LINK_TIME];
+}
+
+/* ---- the link protocol between two hosts ---- */
+
+int qlink_nl_set_peer(struct qlink_nl *nl, const char *name,
+		      const struct qlink_peer_cfg *c)
+{
+	struct nl_msg *msg = qlink_nl_msg(nl, QLINK_CMD_LINK_SET, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, QLINK_A_IFNAME, name))
+		goto nomem;
+	nest = nla_nest_start(msg, QLINK_A_LINK_PEER);
+	if (!nest ||
+	    (c->addr_len &&
+	     nla_put(msg, QLINK_A_PEER_ADDRESS, c->addr_len, c->addr)) ||
+	    (c->port && nla_put_u16(msg, QLINK_A_PEER_PORT, c->port)) ||
+	    (c->local_port &&
+	     nla_put_u16(msg, QLINK_A_PEER_LOCAL_PORT, c->local_port)) ||
+	    (c->key && nla_put(msg, QLINK_A_PEER_KEY, c->key_len, c->key)) ||
+	    (c->role && nla_put_u32(msg, QLINK_A_PEER_ROLE, c->role)) ||
+	    (c->timeout && nla_put_u32(msg, QLINK_A_PEER_TIMEOUT, c->timeout)) ||
+	    (c->keepalive &&
+	     nla_put_u32(msg, QLINK_A_PEER_KEEPALIVE, c->keepalive)) ||
+	    (c->has_netns_fd &&
+	     nla_put_s32(msg, QLINK_A_PEER_NETNS_FD, c->netns_fd)) ||
+	    (c->clear && nla_put_flag(msg, QLINK_A_PEER_CLEAR)))
+		goto nomem;
+	nla_nest_end(msg, nest);
+	return qlink_nl_transact(nl, msg, NULL, NULL);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+static int parse_peer_v(struct nlattr **a, void *arg)
+{
+	struct nlattr *tb[QLINK_A_PEER_MAX + 1];
+	struct qlink_peer_v *p = arg;
+	struct nlattr *n = a[QLINK_A_LINK_PEER];
+	int i;
+
+	if (a[QLINK_A_LINK_UP])
+		p->up = nla_get_u8(a[QLINK_A_LINK_UP]);
+	if (a[QLINK_A_LINK_CARRIER])
+		p->carrier = nla_get_u8(a[QLINK_A_LINK_CARRIER]);
+	if (!n || nla_parse_nested(tb, QLINK_A_PEER_MAX, n, NULL))
+		return 0;
+	p->present = 1;
+	p->raw_len = nla_len(n) < (int)sizeof(p->raw) ? nla_len(n) :
+							(int)sizeof(p->raw);
+	memcpy(p->raw, nla_data(n), p->raw_len);
+	for (i = 0; i <= QLINK_A_PEER_MAX; i++)
+		p->has[i] = !!tb[i];
+	if (tb[QLINK_A_PEER_ADDRESS]) {
+		p->addr_len = nla_len(tb[QLINK_A_PEER_ADDRESS]);
+		if (p->addr_len > (int)sizeof(p->addr))
+			p->addr_len = sizeof(p->addr);
+		memcpy(p->addr, nla_data(tb[QLINK_A_PEER_ADDRESS]), p->addr_len);
+	}
+	if (tb[QLINK_A_PEER_PORT])
+		p->port = nla_get_u16(tb[QLINK_A_PEER_PORT]);
+	if (tb[QLINK_A_PEER_LOCAL_PORT])
+		p->local_port = nla_get_u16(tb[QLINK_A_PEER_LOCAL_PORT]);
+	if (tb[QLINK_A_PEER_ROLE])
+		p->role = nla_get_u32(tb[QLINK_A_PEER_ROLE]);
+	if (tb[QLINK_A_PEER_TIMEOUT])
+		p->timeout = nla_get_u32(tb[QLINK_A_PEER_TIMEOUT]);
+	if (tb[QLINK_A_PEER_KEEPALIVE])
+		p->keepalive = nla_get_u32(tb[QLINK_A_PEER_KEEPALIVE]);
+	if (tb[QLINK_A_PEER_STATE])
+		p->state = nla_get_u32(tb[QLINK_A_PEER_STATE]);
+	if (tb[QLINK_A_PEER_FINGERPRINT])
+		p->fingerprint = nla_get_u64(tb[QLINK_A_PEER_FINGERPRINT]);
+	if (tb[QLINK_A_PEER_EPOCH])
+		p->epoch = nla_get_u64(tb[QLINK_A_PEER_EPOCH]);
+	if (tb[QLINK_A_PEER_PEER_EPOCH])
+		p->peer_epoch = nla_get_u64(tb[QLINK_A_PEER_PEER_EPOCH]);
+	if (tb[QLINK_A_PEER_RTT])
+		p->rtt = nla_get_u64(tb[QLINK_A_PEER_RTT]);
+	if (tb[QLINK_A_PEER_CLOCK_OFFSET])
+		p->clock_offset =
+			(int64_t)nla_get_u64(tb[QLINK_A_PEER_CLOCK_OFFSET]);
+	return 0;
+}
+
+int qlink_nl_peer(struct qlink_nl *nl, const char *name, struct qlink_peer_v *p)
+{
+	memset(p, 0, sizeof(*p));
+	return qlink_nl_get(nl, QLINK_CMD_LINK_GET, name, parse_peer_v, p);
+}
+
+int qlink_rt_set_netns(struct qlink_nl *rt, const char *name, int nsfd)
+{
+	struct nl_msg *msg = rt_link_msg(RTM_NEWLINK, 0, name, 0, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, IFLA_NET_NS_FD, nsfd)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return qlink_nl_transact(rt, msg, NULL, NULL);
+}
+
+int qlink_rt_veth(struct qlink_nl *rt, const char *name, int nsfd,
+		  const char *peer, int peer_nsfd)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nlattr *info, *data, *pnest;
+	struct nl_msg *msg;
+
+	msg = rt_link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name, 0, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nsfd >= 0 && nla_put_u32(msg, IFLA_NET_NS_FD, nsfd))
+		goto nomem;
+	info = nla_nest_start(msg, IFLA_LINKINFO);
+	if (!info || nla_put_string(msg, IFLA_INFO_KIND, "veth"))
+		goto nomem;
+	data = nla_nest_start(msg, IFLA_INFO_DATA);
+	pnest = data ? nla_nest_start(msg, VETH_INFO_PEER) : NULL;
+	if (!pnest ||
+	    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, peer) ||
+	    ((peer_nsfd >= 0 || nsfd >= 0) &&
+	     nla_put_u32(msg, IFLA_NET_NS_FD, peer_nsfd >= 0 ? peer_nsfd : nsfd)))
+		goto nomem;
+	nla_nest_end(msg, pnest);
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	return qlink_nl_transact(rt, msg, NULL, NULL);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+int qlink_rt_addr(struct qlink_nl *rt, int ifindex, int family,
+		  const void *addr, int prefix)
+{
+	struct ifaddrmsg ifa = {
+		.ifa_family = family,
+		.ifa_prefixlen = prefix,
+		.ifa_index = ifindex,
+		.ifa_flags = IFA_F_NODAD,
+	};
+	int len = family == AF_INET ? 4 : 16;
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc_simple(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, IFA_LOCAL, len, addr) ||
+	    nla_put(msg, IFA_ADDRESS, len, addr) ||
+	    nla_put_u32(msg, IFA_FLAGS, IFA_F_NODAD)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return qlink_nl_transact(rt, msg, NULL, NULL);
 }

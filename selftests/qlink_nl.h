@@ -342,4 +342,60 @@ int qlink_sock_rcvbuf(int fd, int bytes);
 /* The link's clock now (STATS_GET LINK_TIME of NAME), ps, or -1. */
 int64_t qlink_link_time(struct qlink_nl *nl, const char *name);
 
+/* ---- the link protocol between two hosts (peer_proto) ---- */
+
+/*
+ * A QLINK_A_LINK_PEER nest to send: an attribute is put when its field is
+ * set (addr_len > 0, key != NULL, the numbers non-zero, has_netns_fd).
+ */
+struct qlink_peer_cfg {
+	unsigned char addr[16];
+	int addr_len;
+	uint16_t port, local_port;
+	const unsigned char *key;
+	int key_len;
+	uint32_t role, timeout, keepalive;
+	int has_netns_fd, netns_fd;
+	int clear;
+};
+
+/* LINK_SET of NAME with the peer C; 0 or -errno (+ nl->extack). */
+int qlink_nl_set_peer(struct qlink_nl *nl, const char *name,
+		      const struct qlink_peer_cfg *c);
+
+/* A link's QLINK_A_LINK_PEER (LINK_GET), by enum qlink_peer_attr. */
+struct qlink_peer_v {
+	int present;			/* the nest was there */
+	int has[QLINK_A_PEER_MAX + 1];
+	unsigned char addr[16];
+	int addr_len;
+	uint16_t port, local_port;
+	uint32_t role, timeout, keepalive, state;
+	uint64_t fingerprint, epoch, peer_epoch, rtt;
+	int64_t clock_offset;
+	unsigned char raw[512];		/* the nest's payload as sent */
+	int raw_len;
+	int up, carrier;		/* QLINK_A_LINK_UP, QLINK_A_LINK_CARRIER */
+};
+
+/* LINK_GET of NAME into P; 0 or -errno. */
+int qlink_nl_peer(struct qlink_nl *nl, const char *name, struct qlink_peer_v *p);
+
+/* RTM_NEWLINK moving NAME into the netns NSFD; 0 or -errno. */
+int qlink_rt_set_netns(struct qlink_nl *rt, const char *name, int nsfd);
+
+/*
+ * A veth pair: NAME in the netns NSFD (-1: the socket's), PEER in the netns
+ * PEER_NSFD (-1: the same as NAME); 0 or -errno.
+ */
+int qlink_rt_veth(struct qlink_nl *rt, const char *name, int nsfd,
+		  const char *peer, int peer_nsfd);
+
+/*
+ * RTM_NEWADDR: ADDR (4 or 16 bytes by FAMILY) / PREFIX on IFINDEX, without
+ * duplicate address detection; 0 or -errno.
+ */
+int qlink_rt_addr(struct qlink_nl *rt, int ifindex, int family,
+		  const void *addr, int prefix);
+
 #endif /* _QLINK_SELFTEST_NL_H */
