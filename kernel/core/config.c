@@ -237,45 +237,56 @@ void qlink_calib_report(struct qlink *ql, const struct qlink_calib *cal)
 EXPORT_SYMBOL_GPL(qlink_calib_report);
 
 /**
- * qlink_conf_set() - %QLINK_CMD_LINK_SET: change configuration and/or
- *	calibration of a link and its other end, all or nothing
+ * qlink_conf_prepare() - the first half of %QLINK_CMD_LINK_SET: the new
+ *	configuration and calibration of a link, checked, nothing changed
  * @ql: link
  * @other: its other end in this kernel, or NULL
  * @conf: nest of enum qlink_config_attr, or NULL
  * @calib: nest of enum qlink_calib_attr, or NULL
+ * @c: set to the configuration with @conf applied
+ * @cal: set to the calibration with @calib applied
  * @extack: error report
  *
- * Caller holds RTNL. Return: 0 or a negative errno with an extack message.
+ * Caller holds RTNL (and keeps it until qlink_conf_commit()).
+ * Return: 0 or a negative errno with an extack message.
  */
-int qlink_conf_set(struct qlink *ql, struct qlink *other,
-		   const struct nlattr *conf, const struct nlattr *calib,
-		   struct netlink_ext_ack *extack)
+int qlink_conf_prepare(struct qlink *ql, struct qlink *other,
+		       const struct nlattr *conf, const struct nlattr *calib,
+		       struct qlink_config *c, struct qlink_calib *cal,
+		       struct netlink_ext_ack *extack)
 {
-	struct qlink_config c = ql->config;	/* RTNL: no writer races */
-	struct qlink_calib cal = ql->calib;
 	int err;
 
 	ASSERT_RTNL();
-	err = qlink_config_parse(conf, &c, extack);
+	*c = ql->config;	/* RTNL: no writer races */
+	*cal = ql->calib;
+	err = qlink_config_parse(conf, c, extack);
 	if (!err)
-		err = qlink_calib_parse(calib, &cal, extack);
+		err = qlink_calib_parse(calib, cal, extack);
 	if (!err)
-		err = qlink_config_check(&ql->caps, &c, conf, extack);
+		err = qlink_config_check(&ql->caps, c, conf, extack);
 	if (!err && other)
-		err = qlink_config_check(&other->caps, &c, conf, extack);
-	if (err)
-		return err;
+		err = qlink_config_check(&other->caps, c, conf, extack);
+	return err;
+}
+
+/* The second half: apply what qlink_conf_prepare() checked (RTNL). */
+void qlink_conf_commit(struct qlink *ql, struct qlink *other,
+		       const struct nlattr *conf, const struct nlattr *calib,
+		       const struct qlink_config *c,
+		       const struct qlink_calib *cal)
+{
+	ASSERT_RTNL();
 	if (conf) {
-		qlink_config_commit(ql, &c);
+		qlink_config_commit(ql, c);
 		if (other)
-			qlink_config_commit(other, &c);
+			qlink_config_commit(other, c);
 	}
 	if (calib) {
-		qlink_calib_report(ql, &cal);
+		qlink_calib_report(ql, cal);
 		if (other)
-			qlink_calib_report(other, &cal);
+			qlink_calib_report(other, cal);
 	}
-	return 0;
 }
 
 /* Put the configuration of @ql (RTNL) as %QLINK_A_LINK_CONFIG. */

@@ -39,9 +39,14 @@ extern const struct nla_policy qlink_calib_nl_policy[QLINK_A_CALIB_MAX + 1];
 extern const struct nla_policy qlink_peer_nl_policy[QLINK_A_PEER_MAX + 1];
 
 /* config.c: configuration and calibration */
-int qlink_conf_set(struct qlink *ql, struct qlink *other,
-		   const struct nlattr *conf, const struct nlattr *calib,
-		   struct netlink_ext_ack *extack);
+int qlink_conf_prepare(struct qlink *ql, struct qlink *other,
+		       const struct nlattr *conf, const struct nlattr *calib,
+		       struct qlink_config *c, struct qlink_calib *cal,
+		       struct netlink_ext_ack *extack);
+void qlink_conf_commit(struct qlink *ql, struct qlink *other,
+		       const struct nlattr *conf, const struct nlattr *calib,
+		       const struct qlink_config *c,
+		       const struct qlink_calib *cal);
 int qlink_config_fill(struct sk_buff *msg, const struct qlink *ql);
 int qlink_calib_fill(struct sk_buff *msg, const struct qlink *ql);
 
@@ -166,7 +171,7 @@ int qlink_pairs_tags(struct qlink *ql, const struct qlink_tag_batch *b,
 		     struct qlink_herald *out, u32 out_cap);
 int qlink_pairs_heralds(struct qlink *ql, const struct qlink_herald_batch *b);
 u32 qlink_pairs_drop(struct qlink *ql, u64 first, u64 last, u32 reason);
-bool qlink_pairs_offset(struct qlink *ql, s64 *offset_ps, u64 *n_coinc);
+u32 qlink_pairs_fit(struct qlink *ql, s64 *sum_ps);
 
 /* peer.c: the link protocol with an end on another host */
 int qlink_peer_nl_set(struct qlink *ql, struct net *net,

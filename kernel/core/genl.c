@@ -717,6 +717,9 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *calib = info->attrs[QLINK_A_LINK_CALIB];
 	struct nlattr *peer = info->attrs[QLINK_A_LINK_PEER];
 	struct qlink *ql = qlink_nl_link(info);
+	struct qlink *other = qlink_sched_other_end(ql);
+	struct qlink_config c;
+	struct qlink_calib cal;
 	int err;
 
 	if (!conf && !calib && !peer) {
@@ -724,23 +727,21 @@ static int qlink_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 			       "QLINK_A_LINK_CONFIG, QLINK_A_LINK_CALIB or QLINK_A_LINK_PEER required");
 		return -EINVAL;
 	}
-	err = qlink_nl_may_change(skb, ql, info->extack);
-	if (err)
-		return err;
-	/* the peer first: it is the part that can fail for outside reasons */
-	if (peer) {
-		if (qlink_sched_other_end(ql)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, peer,
-					    "both ends of this link are in this kernel: it needs no peer");
-			return -EOPNOTSUPP;
-		}
+	if (peer && other) {
+		NL_SET_ERR_MSG_ATTR(info->extack, peer,
+				    "both ends of this link are in this kernel: it needs no peer");
+		return -EOPNOTSUPP;
+	}
+	/* all or nothing: everything checked before the peer changes */
+	err = qlink_nl_may_change(skb, ql, info->extack) ?:
+	      qlink_conf_prepare(ql, other, conf, calib, &c, &cal,
+				 info->extack);
+	if (!err && peer)
 		err = qlink_peer_nl_set(ql, genl_info_net(info), peer,
 					info->extack);
-		if (err || (!conf && !calib))
-			return err;
-	}
-	return qlink_conf_set(ql, qlink_sched_other_end(ql), conf, calib,
-			      info->extack);
+	if (!err)
+		qlink_conf_commit(ql, other, conf, calib, &c, &cal);
+	return err;
 }
 
 /* A doit's %QLINK_A_PURPOSE nest into @tb; %QLINK_A_PURPOSE_ID required. */
