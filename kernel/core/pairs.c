@@ -372,6 +372,8 @@ int qlink_pairs_start(struct qlink *ql, ktime_t t0)
 	ps->max_lat_ns = 0;
 	ps->offset_q8 = 0;
 	ps->offset_valid = false;
+	ps->fit_sum = 0;
+	ps->fit_n = 0;
 	ps->rate_end_ps = 0;
 	ps->rate_cur = 0;
 	ps->rate_prev = 0;
@@ -790,21 +792,21 @@ u32 qlink_pairs_drop(struct qlink *ql, u64 first, u64 last, u32 reason)
 }
 
 /*
- * The offset between the two channels measured from the last
- * coincidences, and how many coincidences were found since the start:
- * false while there was none.
+ * The coincidences found since the last call and the sum of their b - a
+ * (the link protocol's drift tracking); both restart at 0.
  */
-bool qlink_pairs_offset(struct qlink *ql, s64 *offset_ps, u64 *n_coinc)
+u32 qlink_pairs_fit(struct qlink *ql, s64 *sum_ps)
 {
 	struct qlink_pairs *ps = ql->pairs;
-	bool valid;
+	u32 n;
 
 	spin_lock_bh(&ps->lock);
-	valid = ps->offset_valid;
-	*offset_ps = ps->offset_q8 >> OFFSET_EWMA_SHIFT;
-	*n_coinc = ps->coinc_total;
+	*sum_ps = ps->fit_sum;
+	n = ps->fit_n;
+	ps->fit_sum = 0;
+	ps->fit_n = 0;
 	spin_unlock_bh(&ps->lock);
-	return valid;
+	return n;
 }
 
 /* @p, taken at @now, as a struct qlink_pair_info. */

@@ -36,6 +36,11 @@ void qlink_rate_count(struct qlink_pairs *ps, u64 herald_ps)
 void qlink_offset_count(struct qlink_pairs *ps, s64 d)
 {
 	lockdep_assert_held(&ps->lock);
+	/* |d| <= window/2 + |offset| < 2^44: no overflow in 2^19 of them */
+	if (ps->fit_n < (1U << 19)) {
+		ps->fit_sum += d;
+		ps->fit_n++;
+	}
 	if (likely(ps->offset_valid)) {
 		ps->offset_q8 += ((d << OFFSET_EWMA_SHIFT) -
 				  ps->offset_q8) >> OFFSET_EWMA_SHIFT;

@@ -56,6 +56,9 @@
  * @max_lat_ns: largest herald latency
  * @offset_q8: moving average of b - a over coincidences, ps << 8 (M10)
  * @offset_valid: @offset_q8 has seen a coincidence
+ * @fit_sum: sum of b - a over the coincidences since qlink_pairs_fit()
+ *	last read it (the link protocol's drift tracking)
+ * @fit_n: their number
  * @rate_end_ps: end of the current one-second bucket of herald time (M1)
  * @rate_cur: heralds in the current bucket
  * @rate_prev: heralds in the bucket before
@@ -101,6 +104,8 @@ struct qlink_pairs {
 	u64 max_lat_ns;
 	s64 offset_q8;
 	bool offset_valid;
+	s64 fit_sum;
+	u32 fit_n;
 	u64 rate_end_ps;
 	u64 rate_cur;
 	u64 rate_prev;

@@ -89,7 +89,10 @@ struct qlink_usock {
  * @remote_next: where the peer's next span must start (its clock)
  * @gen: the peer's @gen this merge belongs to
  * @next_try: local time of the next lock attempt
- * @coinc_fit: coincidences counted at the last drift correction
+ * @fit_sum: sum of b - a of the coincidences since the last drift
+ *	correction
+ * @fit_n: their number
+ * @dry: tags matched since the last coincidence (lock lost?)
  * @xs: cross-correlation scratch
  * @out: heralds of one match, to send
  */
@@ -103,7 +106,9 @@ struct qlink_merge {
 	u64 remote_next;
 	u32 gen;
 	u64 next_try;
-	u64 coinc_fit;
+	s64 fit_sum;
+	u32 fit_n;
+	u32 dry;
 	struct qcore_xcorr_scratch xs;
 	struct qlink_herald out[QLINK_INGEST_COINC_MAX];
 };

@@ -22,7 +22,9 @@
 #define QLINK_LOCK_RANGE_MIN	100000000ULL		/* 100 us, ps */
 #define QLINK_LOCK_RANGE_MAX	10000000000ULL		/* 10 ms, ps */
 /* Coincidences between two corrections of the drift. */
-#define QLINK_DRIFT_COINC	256
+#define QLINK_DRIFT_COINC	16
+/* Tags matched without a coincidence after which the lock is lost. */
+#define QLINK_LOCK_LOSS_TAGS	8192
 
 int qlink_peer_merge_alloc(struct qlink_peer *p)
 {
@@ -81,7 +83,9 @@ static struct qlink_merge *qlink_merge_get(struct qlink_peer *p)
 		mg->cut = 0;
 		mg->remote_next = 0;
 		mg->next_try = QLINK_LOCK_MIN_TAGS;
-		mg->coinc_fit = 0;
+		mg->fit_sum = 0;
+		mg->fit_n = 0;
+		mg->dry = 0;
 	}
 	return mg;
 }
@@ -153,27 +157,51 @@ static void qlink_merge_try_lock(struct qlink_peer *p, struct qlink_merge *mg)
 	p->locked = true;
 	qlink_peer_update(p);
 	spin_unlock(&p->lock);
-	qlink_pairs_offset(p->ql, &clock, &mg->coinc_fit);
+	qlink_pairs_fit(p->ql, &mg->fit_sum);
+	mg->fit_sum = 0;
+	mg->fit_n = 0;
+	mg->dry = 0;
 }
 
 /*
- * Follow the drift: the matched pairs' mean offset (the core's M10
- * estimate) should be the configured one; move half the difference into
- * the clock offset every QLINK_DRIFT_COINC coincidences (the estimate
- * averages about as many, so it settles between corrections).
+ * Follow the drift: the coincidences' mean b - a should be the configured
+ * offset; every QLINK_DRIFT_COINC coincidences the difference moves into
+ * the clock offset. A lock that finds no coincidence in
+ * QLINK_LOCK_LOSS_TAGS tags is lost: the peer's tags go back to its clock
+ * and the cross-correlation searches again (state calibrating).
  */
-static void qlink_merge_track(struct qlink_peer *p, struct qlink_merge *mg)
+static void qlink_merge_track(struct qlink_peer *p, struct qlink_merge *mg,
+			      u32 tags)
 {
 	struct qlink_config c;
-	s64 est, d;
-	u64 nc;
+	s64 sum, d, clock;
+	u32 n, k;
 
-	if (!qlink_pairs_offset(p->ql, &est, &nc) ||
-	    nc < mg->coinc_fit + QLINK_DRIFT_COINC)
+	n = qlink_pairs_fit(p->ql, &sum);
+	if (!n) {
+		mg->dry += tags;
+		if (mg->dry < QLINK_LOCK_LOSS_TAGS)
+			return;
+		spin_lock(&p->lock);
+		clock = p->clock_ps;
+		p->locked = false;
+		qlink_peer_update(p);
+		spin_unlock(&p->lock);
+		for (k = 0; k < mg->n[1]; k++)
+			mg->t[1][k] += clock;
+		mg->next_try = mg->n[0] + mg->n[1] + QLINK_LOCK_MIN_TAGS;
+		mg->dry = 0;
 		return;
-	mg->coinc_fit = nc;
+	}
+	mg->dry = 0;
+	mg->fit_sum += sum;
+	mg->fit_n += n;
+	if (mg->fit_n < QLINK_DRIFT_COINC)
+		return;
 	qlink_config_get(p->ql, &c);
-	d = (est - c.offset) / 2;
+	d = div_s64(mg->fit_sum, mg->fit_n) - c.offset;
+	mg->fit_sum = 0;
+	mg->fit_n = 0;
 	if (!d)
 		return;
 	qlink_merge_shift(mg, d);
@@ -274,7 +302,7 @@ static void qlink_merge_run(struct qlink_peer *p, struct qlink_merge *mg)
 	mg->cut = cut;
 	if (nh > 0)
 		qlink_peer_send_heralds(p, mg->out, nh, b.start_ps, cut, 0);
-	qlink_merge_track(p, mg);
+	qlink_merge_track(p, mg, b.n[0] + b.n[1]);
 }
 
 /*
