@@ -4,7 +4,7 @@
  * hardware does (qlink_alloc(), qlink_register(), qlink_unregister(),
  * qlink_free()): qlinksim is created by `ip link add` and never takes this
  * path. Its links herald nothing; while up, their link clock runs (what
- * the link protocol's hellos carry, selftests/peer_proto.sh). Loaded only
+ * the link protocol's hellos carry, selftests/peer_proto.c). Loaded only
  * by its selftests, driven through debugfs:
  *
  *   /sys/kernel/debug/qlinktest/create         write N: N more links

@@ -69,9 +69,10 @@ enum qlink_peer_role {
  * @QLINK_PEER_DOWN: the link is down; nothing is sent
  * @QLINK_PEER_CONNECTING: hellos are sent; no authenticated, fresh hello from
  *   the peer yet (or the peer fell silent for %QLINK_A_PEER_TIMEOUT)
- * @QLINK_PEER_DISAGREE: the peer answers but its configuration digest or role
- *   differs: the two ends must share %QLINK_A_LINK_CONFIG and have opposite
- *   roles
+ * @QLINK_PEER_DISAGREE: the peer answers but its configuration digest differs:
+ *   the two ends must share %QLINK_A_LINK_CONFIG. (Two ends with the same role
+ *   never get this far: each drops the other's messages as reflected,
+ *   proto-rx-malformed, and stays connecting.)
  * @QLINK_PEER_CALIBRATING: time tags: the deciding end is finding the offset
  *   between the two ends' clocks; nothing is heralded until it has a lock
  * @QLINK_PEER_UP: the peer is live and agrees; heralds cross the protocol
