@@ -544,6 +544,10 @@ static void print_link(const struct ql_link *l, const struct ql_link *st,
 	if (show_details && ql_link_has(l, QLINK_A_LINK_PAIR_ID))
 		print_uint(PRINT_ANY, "pair_link_id", "pair-id %u ",
 			   ql_link_value(l, QLINK_A_LINK_PAIR_ID));
+	/* CLOCK_MONOTONIC of the link clock's zero: herald times to system time */
+	if (show_details && ql_link_has(l, QLINK_A_LINK_CLOCK_BASE))
+		print_u64(PRINT_ANY, "clock_base", "clock-base %llu ",
+			  ql_link_value(l, QLINK_A_LINK_CLOCK_BASE));
 	if (ql_link_has(l, QLINK_A_LINK_CHANGE) &&
 	    ql_change_name(ql_link_value(l, QLINK_A_LINK_CHANGE)))
 		print_string(PRINT_ANY, "change", "change %s ",
