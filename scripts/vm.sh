@@ -26,7 +26,7 @@ debian)
 	# virtio, 9p and their dependencies are modules in Debian's kernel.
 	initmods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 		  virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
-	: "${VM_TIMEOUT:=900}"
+	: "${VM_TIMEOUT:=1500}"
 	;;
 debug)
 	kimage=$KDIR/arch/x86/boot/bzImage

@@ -11,17 +11,16 @@
 # index), the true herald rate is within 3 sigma of the calibration's
 # (the paired mode's expectation for the same physics), and the
 # protocol's counters show that the heralds crossed it. About 90 s in
-# the TCG guest (minutes more with a qlink whose JSON shows no peer: the
-# state is then read with the YNL CLI).
+# the TCG guest. Helpers shared with peer_faults.sh: split_lib.sh.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 qlink=$build/tools/qlink
-ynl=$build/ynl
 export IP_LIB_DIR=$build/iproute-plugin
 na=qsplit_a
 nb=qsplit_b
 . "$top/selftests/lib.sh"
+. "$top/selftests/split_lib.sh"
 
 echo "TAP version 13"
 echo "1..22"
@@ -45,15 +44,7 @@ cleanup
 tmp=$(mktemp -d)
 trap cleanup EXIT
 
-ip netns add $na && ip netns add $nb
-ip -n $na link set lo up
-ip -n $nb link set lo up
-ip -n $na link add va type veth peer name vb netns $nb
-ip -n $na addr add 10.78.0.1/24 dev va
-ip -n $nb addr add 10.78.0.2/24 dev vb
-ip -n $na addr add fd00:78::1/64 dev va nodad
-ip -n $nb addr add fd00:78::2/64 dev vb nodad
-ip -n $na link set va up && ip -n $nb link set vb up
+split_netns 78
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tmp/key"
 echo >> "$tmp/key"
 head -c 32 /dev/urandom > "$tmp/key.raw"
@@ -75,77 +66,6 @@ check "clock-offset-is-for-split-ends" refused "split end" \
 	clock-offset 5 peer name qy
 check "plugin-wants-key" refused "key FILE" \
 	end a seed 1 peer 10.78.0.2:4747
-
-# json NS ARGS...: qlink -j ARGS in NS, one object (a one-link list is
-# unwrapped)
-json() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$qlink" -j "$@" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-json.dump(d[0] if isinstance(d, list) and len(d) == 1 else d, sys.stdout)'
-}
-# get FILE EXPR: a Python expression of the object d in FILE
-get() {
-	python3 -c "import json; d = json.load(open('$1')); print($2)"
-}
-heralds() { json "$1" -s link show dev "$2" | python3 -c '
-import json, sys
-print(json.load(sys.stdin)["stats"]["heralds"])'; }
-# peer_state NS DEV: the link protocol's state (QLINK_A_LINK_PEER), from
-# qlink's JSON, or from the YNL CLI (make deps) where qlink shows no peer
-peer_state() {
-	local s
-	s=$(json "$1" link show dev "$2" | python3 -c '
-import json, sys
-print(json.load(sys.stdin).get("peer", {}).get("state", ""))')
-	if [ -z "$s" ] && [ -f "$ynl/tools/net/ynl/cli.py" ]; then
-		s=$(ip netns exec "$1" python3 "$ynl/tools/net/ynl/cli.py" \
-			--no-schema --spec "$top/uapi/qlink.yaml" --output-json \
-			--do link-get --json "{\"ifname\": \"$2\"}" |
-			python3 -c '
-import json, sys
-print(json.load(sys.stdin).get("link-peer", {}).get("state", ""))')
-	fi
-	echo "$s"
-}
-# wait_up: heralds at both ends within 60 s (wall time: a poll takes a
-# good part of a second in the TCG guest), then both ends' protocol state
-# up; else show the two ends
-wait_up() {
-	local end=$((SECONDS + 60)) sa sb ha hb
-
-	while [ $SECONDS -lt $end ]; do
-		ha=$(heralds $na qa)
-		hb=$(heralds $nb qb)
-		echo "# $((SECONDS + 60 - end)) s: heralds a $ha, b $hb"
-		[ "$ha" -gt 0 ] && [ "$hb" -gt 0 ] && break
-		sleep 0.5
-	done
-	sa=$(peer_state $na qa)
-	sb=$(peer_state $nb qb)
-	echo "# after $((SECONDS + 60 - end)) s: states a $sa, b $sb"
-	[ "$sa" = up ] && [ "$sb" = up ] && return 0
-	ip netns exec $na "$qlink" -s -d link show dev qa | sed 's/^/# /'
-	ip netns exec $nb "$qlink" -s -d link show dev qb | sed 's/^/# /'
-	return 1
-}
-
-# Both ends with the same physics and seed; the pair buffers hold the
-# run (time tags), or 1024 attempts of it (herald events: memory slots
-# are used round robin). PORT, ADDR_A, ADDR_B, KEY, then physics.
-make_ends() {
-	local port=$1 addr_a=$2 addr_b=$3 key=$4
-	shift 4
-	ip -n $na link add qa type qlinksim end a seed 4242 max-pairs 65536 \
-		"$@" peer "$addr_b:$port" key "$key" timeout 3000 \
-		keepalive 500 &&
-	ip -n $nb link add qb type qlinksim end b seed 4242 max-pairs 65536 \
-		"$@" peer "$addr_a:$port" key "$key" timeout 3000 \
-		keepalive 500 clock-offset 5000000 &&
-	ip -n $na link set qa up && ip -n $nb link set qb up
-}
 
 # run MODEL: the checks of one model on the running ends qa and qb
 run() {
@@ -215,6 +135,7 @@ exit(not (0 < b['heralds'] <= b['heralds_received']))"
 }
 
 # Time tags over IPv4, keys as hex.
+b_extra="clock-offset 5000000"
 check "tags-create" make_ends 4747 10.78.0.1 10.78.0.2 "$tmp/key" rate 1k
 check "tags-show-end-a" bash -c "ip -n $na -d link show qa | grep -q 'end a '"
 check "tags-show-end-b-offset" bash -c \
