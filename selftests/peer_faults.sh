@@ -3,7 +3,7 @@
 #
 # The link protocol under faults, with a qlinksim link split across two
 # netns joined only by a veth pair (time tags; end b's clock 300 us off
-# and drifting 2 ns/s against end a's):
+# and drifting 0.1 ns/s against end a's):
 #  - the deciding end finds the offset from an unknown start within its
 #    stated uncertainty (the truth from the two link clocks' bases, both
 #    CLOCK_MONOTONIC of this kernel) and follows the drift;
@@ -50,7 +50,7 @@ split_netns 79
 "$qlink" genkey > "$tmp/key"
 chmod 600 "$tmp/key"
 offset=300000000	# end b's clock offset, ps
-drift=2000		# F8: end b's delay drift, ps/s
+drift=100		# F8: end b's delay drift, ps/s
 
 # snap NAME: both ends' link and statistics (-d -s), and their pairs
 snap() {

@@ -378,12 +378,13 @@ bool qlink_peer_rx_tags(struct qlink_peer *p, const struct qlink_msg *m)
 		return false;
 	if (!qlink_peer_merging(p))
 		return true;
-	spin_lock_bh(&p->lock);
-	clock = p->clock_ps;
-	spin_unlock_bh(&p->lock);
 
 	spin_lock_bh(&p->merge_lock);
 	mg = qlink_merge_get(p);
+	/* under merge_lock: a lock or a drift correction moves it */
+	spin_lock(&p->lock);
+	clock = p->clock_ps;
+	spin_unlock(&p->lock);
 	if (mg->remote_next && start < mg->remote_next) {
 		/* reordered: its span was given up already */
 		qlink_peer_count(p, QLINK_STAT_TAGS_LOST, n);

@@ -98,6 +98,7 @@
 #include <linux/prandom.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
@@ -1100,9 +1101,15 @@ static int qs_gen_start(struct qlink *a, struct qlink *b)
 		start_ps -= start_ps % PS_PER_NS;
 		t0 = ktime_sub_ns(ktime_get(), div_u64(start_ps, PS_PER_NS));
 	} else {
-		/* a negative offset puts the zero ahead: nothing until then */
+		/*
+		 * One reading, converted: the link clock's zero and the
+		 * emissions' real time agree to the ns, so that two ends'
+		 * clock bases give the true offset between their clocks.
+		 * A negative offset puts the zero ahead: nothing until then.
+		 */
 		t0 = ktime_get();
-		qs_split_zero(g, ktime_get_real_ns(), sim->clock_offset);
+		qs_split_zero(g, ktime_to_ns(ktime_mono_to_real(t0)),
+			      sim->clock_offset);
 		t0 -= div_s64(sim->clock_offset, PS_PER_NS);
 		start_ps = max_t(s64, sim->clock_offset, 0);
 	}
