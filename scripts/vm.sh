@@ -34,7 +34,7 @@ debug)
 	kver=$(cat "$KDIR/include/config/kernel.release")
 	initmods=""
 	# KASAN and lockdep make everything several times slower.
-	: "${VM_TIMEOUT:=2400}"
+	: "${VM_TIMEOUT:=3300}"
 	;;
 *)
 	echo "vm: KERNEL must be debian or debug" >&2

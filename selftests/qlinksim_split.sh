@@ -33,6 +33,13 @@ if ! grep -q "^qlinksim " /proc/modules; then
 	echo "# qlinksim not loaded"
 	exit 4
 fi
+# The protocol's paths run on the debug kernel in peer_proto and
+# peer_faults (ten minutes there); this test adds the driver's split
+# creation and the event model, on Debian's kernel.
+if [ -e /proc/lockdep ] && [ -z "${QLINK_SPLIT_DEBUG:-}" ]; then
+	echo "# debug kernel: runs on Debian's kernel (QLINK_SPLIT_DEBUG=1 forces it)"
+	exit 4
+fi
 
 tmp=
 cleanup() {
