@@ -13,9 +13,9 @@
  *     the pair rate and read in B by a thread blocked in recvmsg();
  *     one-way latency = recv() return - send, and kernel receive
  *     timestamp (SO_TIMESTAMPNS) - send, which leaves out the reader's
- *     wake-up as the far end's store time does, but also B's receive
- *     softirq (veth stamps a datagram as it queues it to B's backlog):
- *     the two bound a datagram's share of the protocol's path.
+ *     wake-up as the far end's store time does (with
+ *     net.core.netdev_tstamp_prequeue at 0 for the run, so that B's
+ *     receive softirq stamps it, not veth's transmit as it queues it).
  *  3. A split qlinksim link: end a (deciding) in A, end b (following) in
  *     B, herald events with every attempt a success (exactly RATE pairs/s),
  *     peers at each other's veth address with one 32-byte key; both ends'
@@ -379,6 +379,24 @@ static int udp_socket_in(int nsfd, int home)
 		return -1;
 	}
 	return fd;
+}
+
+#define PREQUEUE	"/proc/sys/net/core/netdev_tstamp_prequeue"
+
+/* Set the sysctl to @v; returns its old value, or -1. */
+static int tstamp_prequeue(int v)
+{
+	FILE *f = fopen(PREQUEUE, "r+");
+	int old = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &old) != 1 || fseek(f, 0, SEEK_SET) < 0 ||
+	    fprintf(f, "%d\n", v) < 0)
+		old = -1;
+	if (fclose(f))
+		old = -1;
+	return old;
 }
 
 /* Start N (+WARM) datagrams at RATE from A to B, in two threads. */
@@ -796,7 +814,7 @@ static int bench_latency(struct env *e, const uint8_t *key, size_t n,
 	int64_t *v = NULL, *w = NULL;
 	pthread_t th[2];
 	size_t i, j, k;
-	int err = -1, np;
+	int err = -1, np, prequeue;
 
 	np = ev_params(pv, rate, 65536);
 	if (split_make(e, key, pv, np) || wait_up(e, "latency link"))
@@ -809,12 +827,18 @@ static int bench_latency(struct env *e, const uint8_t *key, size_t n,
 	if (stats2(e, split_name, &s0))
 		goto out;
 	/* the datagrams go alongside, so both see the same load */
+	prequeue = tstamp_prequeue(0);
+	if (prequeue < 0)
+		fprintf(stderr, "peer_bench: cannot set %s: the kernel receive timestamps are veth's transmit\n",
+			PREQUEUE);
 	udp_start(e, &u, n, warm, rate);
 	for (i = 0; i < 2; i++)
 		pthread_create(&th[i], NULL, ev_reader, &c[i]);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 	*udp_ok = !udp_finish(&u, res);
+	if (prequeue >= 0)
+		tstamp_prequeue(prequeue);
 	if (stats2(e, split_name, &s1) || peer_get(e, 0, &p[0]) ||
 	    peer_get(e, 1, &p[1]))
 		goto out;
@@ -1089,7 +1113,7 @@ int main(int argc, char **argv)
 
 	printf("# link protocol latency: split qlinksim link (end a deciding in netns A, end b following in netns B, over a veth pair), herald events at %.0f pairs/s, tick_us=%d; herald -> stored from the \"pairs\" events (the first %d pairs of each batch), %zu samples (+%zu warm-up) per end\n",
 	       rate, tick_us(), QLINK_NTF_PAIRS_MAX, n, warm);
-	printf("# UDP baseline alongside: %d-byte datagrams from A to B over the same veth, %zu (+%zu warm-up) at %.0f/s; send -> recv() return and send -> kernel receive timestamp (SO_TIMESTAMPNS); one sender and one reader thread\n",
+	printf("# UDP baseline alongside: %d-byte datagrams from A to B over the same veth, %zu (+%zu warm-up) at %.0f/s; send -> recv() return and send -> kernel receive timestamp (SO_TIMESTAMPNS, netdev_tstamp_prequeue=0); one sender and one reader thread\n",
 	       UDP_BYTES, n, warm, rate);
 	lat_ok = !bench_latency(&e, key, n, warm, rate, &lr, &udp_ok);
 	if (udp_ok)
