@@ -109,9 +109,8 @@ say ip netns add host-b
 say ip -n host-a link add eth0 type veth peer name eth0 netns host-b
 ip -n host-a addr add 10.88.0.1/24 dev eth0 && ip -n host-a link set eth0 up
 ip -n host-b addr add 10.88.0.2/24 dev eth0 && ip -n host-b link set eth0 up
-printf '\n\033[1m$ %s\033[0m\n' "qlink genkey > link.key"
-qlink genkey > "$bin/link.key"
-chmod 600 "$bin/link.key"
+printf '\n\033[1m$ %s\033[0m\n' "umask 077; qlink genkey > link.key"
+(umask 077; qlink genkey > "$bin/link.key")
 say ip -n host-a link add qa type qlinksim end a peer 10.88.0.2:4747 \
 	key "$bin/link.key" seed 7 rate 50k
 say ip -n host-b link add qb type qlinksim end b peer 10.88.0.1:4747 \
