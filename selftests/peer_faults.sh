@@ -36,19 +36,8 @@ if ! grep -q "^qlinksim " /proc/modules || ! modprobe sch_netem; then
 	exit 4
 fi
 
-tmp=
-cleanup() {
-	ip netns del $na 2>/dev/null
-	ip netns del $nb 2>/dev/null
-	[ -n "$tmp" ] && rm -rf "$tmp"
-}
-cleanup
-tmp=$(mktemp -d)
-trap cleanup EXIT
-
 split_netns 79
-"$qlink" genkey > "$tmp/key"
-chmod 600 "$tmp/key"
+(umask 077; "$qlink" genkey > "$tmp/key")
 offset=300000000	# end b's clock offset, ps
 drift=100		# F8: end b's delay drift, ps/s
 

@@ -41,16 +41,6 @@ if [ -e /proc/lockdep ] && [ -z "${QLINK_SPLIT_DEBUG:-}" ]; then
 	exit 4
 fi
 
-tmp=
-cleanup() {
-	ip netns del $na 2>/dev/null
-	ip netns del $nb 2>/dev/null
-	[ -n "$tmp" ] && rm -rf "$tmp"
-}
-cleanup
-tmp=$(mktemp -d)
-trap cleanup EXIT
-
 split_netns 78
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tmp/key"
 echo >> "$tmp/key"

@@ -5,9 +5,19 @@
 # a test itself. Needs $qlink (the tool), $na and $nb (the two
 # netns, end qa in $na, qb in $nb).
 
-# split_netns N: the netns $na and $nb, joined only by a veth pair va-vb
-# with 10.N.0.1/24, fd00:N::1/64 in $na and .2, ::2 in $nb
+# split_cleanup: the netns and $tmp go (split_netns's EXIT trap)
+split_cleanup() {
+	ip netns del $na 2>/dev/null
+	ip netns del $nb 2>/dev/null
+	[ -n "${tmp:-}" ] && rm -rf "$tmp"
+}
+# split_netns N: a scratch directory $tmp, and the netns $na and $nb,
+# joined only by a veth pair va-vb with 10.N.0.1/24, fd00:N::1/64 in $na
+# and .2, ::2 in $nb; all removed on exit
 split_netns() {
+	split_cleanup
+	tmp=$(mktemp -d)
+	trap split_cleanup EXIT
 	ip netns add $na && ip netns add $nb
 	ip -n $na link set lo up
 	ip -n $nb link set lo up
