@@ -45,61 +45,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "qlink_nl.h"
 
 #define PURPOSE		1
 #define RECV_TIMEOUT_MS	10000
 #define UDP_BYTES	64
 #define BATCH		256
-
-static int64_t clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted @v, in microseconds. */
-static double pct_us(const int64_t *v, size_t n, double q)
-{
-	size_t k = (size_t)ceil(q * n);
-
-	if (!n)
-		return NAN;
-	if (k < 1)
-		k = 1;
-	return v[k - 1] / 1e3;
-}
-
-struct dist {
-	double p50, p99, max, mean;
-};
-
-static struct dist summarize(int64_t *v, size_t n)
-{
-	struct dist d = { NAN, NAN, NAN, NAN };
-	double sum = 0;
-	size_t i;
-
-	if (!n)
-		return d;
-	qsort(v, n, sizeof(*v), cmp_i64);
-	for (i = 0; i < n; i++)
-		sum += v[i];
-	d.p50 = pct_us(v, n, 0.50);
-	d.p99 = pct_us(v, n, 0.99);
-	d.max = v[n - 1] / 1e3;
-	d.mean = sum / n / 1e3;
-	return d;
-}
 
 /* ---- 1. UDP over loopback ---- */
 
