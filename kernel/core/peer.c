@@ -124,7 +124,7 @@ static void qlink_peer_ntf_work(struct work_struct *w)
 	struct qlink_peer *p = container_of(to_delayed_work(w),
 					    struct qlink_peer, ntf_work);
 
-	/* qlink_peer_free() cancels this work under RTNL: never wait for it */
+	/* qlink_peer_release() cancels this work under RTNL: never wait for it */
 	if (!rtnl_trylock()) {
 		schedule_delayed_work(&p->ntf_work, 1);
 		return;
@@ -418,8 +418,11 @@ void qlink_peer_stop(struct qlink *ql)
 	del_timer_sync(&p->timer);
 }
 
-/* Unpublish and free @ql's peer (RTNL; the link is down or going away). */
-static void qlink_peer_free(struct qlink *ql)
+/*
+ * Unpublish and free @ql's peer (RTNL; the link is down or going away,
+ * as at ndo_uninit).
+ */
+void qlink_peer_release(struct qlink *ql)
 {
 	struct qlink_peer *p = qlink_peer_rtnl(ql);
 
@@ -435,12 +438,6 @@ static void qlink_peer_free(struct qlink *ql)
 	qlink_peer_merge_free(p);
 	crypto_free_shash(p->tfm);
 	kvfree(p);
-}
-
-/* ndo_uninit: the link is being unregistered. */
-void qlink_peer_release(struct qlink *ql)
-{
-	qlink_peer_free(ql);
 }
 
 /* The netns of the UDP socket: the caller's, or the one netns-fd names. */
@@ -615,9 +612,18 @@ static bool qlink_usock_taken(struct qlink_usock *us, u32 id,
 	return false;
 }
 
-static int qlink_peer_configure(struct qlink *ql, struct net *net,
-				const struct nlattr *nest, u32 role,
-				struct netlink_ext_ack *extack)
+/**
+ * qlink_peer_set() - see <net/qlink.h>
+ * @ql: the link, down
+ * @net: netns of the UDP socket unless the nest names one
+ * @nest: enum qlink_peer_attr
+ * @role: the driver's enum qlink_peer_role, or 0
+ * @extack: for errors
+ *
+ * Return: 0 or a negative errno with an extack message.
+ */
+int qlink_peer_set(struct qlink *ql, struct net *net, const struct nlattr *nest,
+		   u32 role, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[QLINK_A_PEER_MAX + 1];
 	struct qlink_peer *p, *old = qlink_peer_rtnl(ql);
@@ -634,7 +640,7 @@ static int qlink_peer_configure(struct qlink *ql, struct net *net,
 		return -EBUSY;
 	}
 	if (tb[QLINK_A_PEER_CLEAR]) {
-		qlink_peer_free(ql);
+		qlink_peer_release(ql);
 		return 0;
 	}
 	p = qlink_peer_new(ql, net, tb, role, nest, extack);
@@ -651,25 +657,9 @@ static int qlink_peer_configure(struct qlink *ql, struct net *net,
 	}
 	/* first on the socket's list, so that a shared socket stays open */
 	hlist_add_head_rcu(&p->node, &p->us->peers);
-	qlink_peer_free(ql);
+	qlink_peer_release(ql);
 	rcu_assign_pointer(ql->peer, p);
 	return 0;
-}
-
-/**
- * qlink_peer_set() - see <net/qlink.h>
- * @ql: the link, down
- * @net: netns of the UDP socket unless the nest names one
- * @nest: enum qlink_peer_attr
- * @role: the driver's enum qlink_peer_role, or 0
- * @extack: for errors
- *
- * Return: 0 or a negative errno with an extack message.
- */
-int qlink_peer_set(struct qlink *ql, struct net *net, const struct nlattr *nest,
-		   u32 role, struct netlink_ext_ack *extack)
-{
-	return qlink_peer_configure(ql, net, nest, role, extack);
 }
 EXPORT_SYMBOL_GPL(qlink_peer_set);
 
@@ -677,7 +667,7 @@ EXPORT_SYMBOL_GPL(qlink_peer_set);
 int qlink_peer_nl_set(struct qlink *ql, struct net *net,
 		      const struct nlattr *nest, struct netlink_ext_ack *extack)
 {
-	int err = qlink_peer_configure(ql, net, nest, 0, extack);
+	int err = qlink_peer_set(ql, net, nest, 0, extack);
 
 	if (!err)
 		qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF,
@@ -763,7 +753,7 @@ static void __net_exit qlink_peer_net_exit(struct net *net)
 		struct qlink_peer *p = qlink_peer_rtnl(ql);
 
 		if (p && net_eq(p->us->net, net)) {
-			qlink_peer_free(ql);
+			qlink_peer_release(ql);
 			qlink_nl_notify(ql, QLINK_CMD_LINK_CHANGE_NTF,
 					QLINK_CHANGE_PEER);
 		}
